@@ -1,0 +1,21 @@
+"""The `studio-comm` command: the composition root.
+
+`studio-comm [--demo] [--profile NAME] [--base-url URL] [--data-dir DIR]` starts the GUI;
+`studio-comm sandbox [...]` runs the local Magicline-compatible server in the foreground.
+Each subcommand parses its own arguments.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "sandbox":
+        from studio_comm.sandbox.server import main as sandbox_main
+
+        return sandbox_main(argv[1:])
+    from studio_comm.app import main as gui_main
+
+    return gui_main(argv)

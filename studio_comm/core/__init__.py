@@ -1,0 +1,1 @@
+"""Qt-free use cases: preference editing, messaging, search, consent review."""

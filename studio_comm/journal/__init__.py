@@ -1,0 +1,1 @@
+"""Qt-free persistence: threads, messages, audit log, caches, on SQLite or PostgreSQL."""

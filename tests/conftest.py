@@ -1,0 +1,24 @@
+"""Suite-wide setup: offscreen Qt, garbage collection on the main thread, fixture modules."""
+
+from __future__ import annotations
+
+import gc
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_SCALE_FACTOR", "1")
+
+pytest_plugins = [
+    "tests.fixtures.qt",
+    "tests.fixtures.keyring",
+]
+
+
+def pytest_sessionstart(session):
+    # Python's cyclic GC runs in whichever thread allocates; if a server or executor thread
+    # frees a QObject with live timers, Qt aborts. Collect only here, on the main thread.
+    gc.disable()
+
+
+def pytest_runtest_teardown(item, nextitem):
+    gc.collect()
