@@ -175,10 +175,15 @@ class Customer(WireModel):
 T = TypeVar("T")
 
 
+def _offset_text(value: object) -> object:
+    # The schema says string; a number (or null on the last slice) must not fail parsing.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class Slice(WireModel, Generic[T]):
     result: list[T]
     has_next: bool
-    offset: str
+    offset: Annotated[str | None, BeforeValidator(_offset_text)] = None
 
 
 class CustomerSearchRequest(WireModel):

@@ -1,0 +1,499 @@
+"""Async client of one studio's Magicline Open API (base URL + key): a method per operation.
+
+Safety rules it enforces, because the rest of the app relies on them:
+- HTTPS only, except to this computer (loopback) for the local sandbox; TLS verified;
+  redirects are not followed (they could carry the key elsewhere).
+- The key travels only in the `X-API-KEY` header; it never appears in a repr, a log
+  line or an error (server text that echoes it is scrubbed).
+- Every write carries an `X-Request-Id`, which the caller may supply so that its journal
+  row and the request share one id.
+- Each endpoint stays under the rate limiter's budget by waiting. A 429 holds the
+  endpoint for a whole window, then the same request is tried once more.
+- Reads and the (idempotent) preferences PUT retry with jittered exponential backoff on
+  connect errors and 502/503/504; reads also on timeouts. Thread POST/PUT retry only when
+  the request provably never left; if it may have arrived, `OutcomeUnknownError` is raised
+  and nothing is re-sent (the API has no idempotency key).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+import httpx
+import stamina
+from pydantic import TypeAdapter, ValidationError
+
+from studio_comm import __version__
+from studio_comm.api import errors
+from studio_comm.api.models import (
+    CardNumberFormat,
+    CommunicationPreference,
+    Customer,
+    CustomerSearchRequest,
+    CustomerStatus,
+    Employee,
+    ErrorResponse,
+    Slice,
+    StudioInformation,
+    ThreadRequest,
+    ThreadResponse,
+)
+from studio_comm.api.ratelimit import OnWait, RateLimiter
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M")
+
+_PREFERENCES = TypeAdapter(list[CommunicationPreference])
+_CUSTOMERS = TypeAdapter(list[Customer])
+_CUSTOMER_SLICE = TypeAdapter(Slice[Customer])
+_EMPLOYEE_SLICE = TypeAdapter(Slice[Employee])
+_CUSTOMER = TypeAdapter(Customer)
+_STUDIO = TypeAdapter(StudioInformation)
+_THREAD = TypeAdapter(ThreadResponse)
+
+CUSTOMER_SLICE_SIZES = range(50, 501)
+EMPLOYEE_SLICE_SIZES = range(10, 101)
+_RETRYABLE_STATUS = frozenset({502, 503, 504})
+# Raised before a single byte of the request went out: always safe to send again.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+@dataclass(frozen=True)
+class _Policy:
+    """Which failures an operation may retry (the 429 retry applies to all)."""
+
+    server_errors: bool  # 502/503/504
+    after_sending: bool  # timeouts and lost connections once the request was sent
+
+
+READ = _Policy(server_errors=True, after_sending=True)
+IDEMPOTENT_WRITE = _Policy(server_errors=True, after_sending=False)
+UNSAFE_WRITE = _Policy(server_errors=False, after_sending=False)
+
+
+@dataclass
+class RetrySettings:
+    """Backoff of retried requests; tests shorten it (or use `stamina.set_testing`)."""
+
+    attempts: int = 4
+    timeout: float = 30.0
+    wait_initial: float = 0.5
+    wait_max: float = 5.0
+    wait_jitter: float = 0.5
+
+
+class _Secret(str):
+    """The key: a str whose repr does not show it."""
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
+def _check_base_url(base_url: str) -> str:
+    url = httpx.URL(base_url.strip())
+    host = url.host
+    if url.scheme not in ("http", "https") or not host:
+        raise ValueError(f"“{base_url}” is not a web address (expected https://<tenant>...).")
+    if url.scheme == "http" and not _is_loopback(host):
+        raise ValueError(
+            f"Plain http:// is only allowed for this computer; use https:// for {host}."
+        )
+    if url.userinfo:
+        raise ValueError("The address must not contain a user name or password.")
+    path = url.path.rstrip("/")
+    path = path.removesuffix("/v1")  # a copied "…/v1" base would otherwise double it
+    return str(url.copy_with(path=path or "/", query=None, fragment=None)).rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_key(api_key: str) -> _Secret:
+    key = api_key.strip() if isinstance(api_key, str) else ""
+    if not key:
+        raise ValueError("The API key is empty.")
+    if not key.isascii() or not key.isprintable():
+        # Never echo the key: it could end up in a dialog or a log.
+        raise ValueError("The API key contains characters that cannot be sent; paste it again.")
+    return _Secret(key)
+
+
+def _validation_summary(exc: ValidationError, limit: int = 3) -> str:
+    """What did not fit, by location and reason, without the offending values."""
+    items = exc.errors(include_input=False, include_url=False)
+    parts = [
+        f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in items[:limit]
+    ]
+    if len(items) > limit:
+        parts.append(f"and {len(items) - limit} more")
+    return "; ".join(parts)
+
+
+class MagiclineClient:
+    """One studio's API: `async with MagiclineClient(url, key) as client: ...`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        language: str = "en",
+        timeout: float = 10.0,
+        limiter: RateLimiter | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        on_wait: OnWait | None = None,
+        retry: RetrySettings | None = None,
+    ) -> None:
+        self.base_url = _check_base_url(base_url)
+        self._key = _check_key(api_key)
+        self.language = language
+        self.limiter = limiter or RateLimiter()
+        self.on_wait = on_wait
+        self.retry = retry or RetrySettings()
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={
+                "X-API-KEY": self._key,
+                "Accept": "application/json",
+                "User-Agent": f"studio-comm/{__version__}",
+            },
+            timeout=timeout,
+            transport=transport,
+            verify=True,
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"MagiclineClient({self.base_url!r}, language={self.language!r})"
+
+    async def __aenter__(self) -> MagiclineClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def closed(self) -> bool:
+        return self._http.is_closed
+
+    # ----------------------------------------------------------------- operations
+
+    async def check_key(self) -> None:
+        """HEAD request: returns when the key is valid, raises `BadKeyError` when not."""
+        await self._request("HEAD", "/v1/studios/information", policy=READ)
+
+    async def studio_information(self) -> StudioInformation:
+        return await self._request("GET", "/v1/studios/information", policy=READ, parse=_STUDIO)
+
+    async def employees(self, *, slice_size: int = 100) -> AsyncIterator[Employee]:
+        """Every employee, fetching slices of `slice_size` (10..100) as needed."""
+        _check_slice_size(slice_size, EMPLOYEE_SLICE_SIZES)
+        params = {"sliceSize": slice_size}
+        async for page in self._slices("/v1/employees", _EMPLOYEE_SLICE, params, None):
+            for employee in page.result:
+                yield employee
+
+    async def customer_slices(
+        self,
+        status: CustomerStatus | str = CustomerStatus.MEMBER,
+        slice_size: int = 100,
+        offset: str | None = None,
+    ) -> AsyncIterator[Slice[Customer]]:
+        """Customers of one status, slice by slice (`slice_size` 50..500), from `offset`."""
+        _check_slice_size(slice_size, CUSTOMER_SLICE_SIZES)
+        status = _known(CustomerStatus, status, "customer status")
+        params = {"sliceSize": slice_size, "customerStatus": status.value}
+        async for page in self._slices("/v1/customers", _CUSTOMER_SLICE, params, offset):
+            yield page
+
+    async def customers(
+        self, status: CustomerStatus | str = CustomerStatus.MEMBER, slice_size: int = 100
+    ) -> AsyncIterator[Customer]:
+        async for page in self.customer_slices(status, slice_size):
+            for customer in page.result:
+                yield customer
+
+    async def customer(self, customer_id: int) -> Customer:
+        return await self._request(
+            "GET", "/v1/customers/{customerId}", customerId=customer_id, policy=READ,
+            parse=_CUSTOMER,
+        )
+
+    async def customer_by(
+        self,
+        *,
+        customer_number: str | None = None,
+        card_number: str | None = None,
+        card_number_format: CardNumberFormat | str | None = None,
+        barcode: str | None = None,
+    ) -> Customer:
+        """The one customer with this number, card or barcode; `NotFoundError` if none."""
+        given = {
+            "customerNumber": customer_number,
+            "cardNumber": card_number,
+            "barcode": barcode,
+        }
+        params = {k: str(v) for k, v in given.items() if v not in (None, "")}
+        if len(params) != 1:
+            raise ValueError("Give exactly one of customer number, card number or barcode.")
+        if card_number_format is not None:
+            if "cardNumber" not in params:
+                raise ValueError("A card number format only goes with a card number.")
+            params["cardNumberFormat"] = _known(
+                CardNumberFormat, card_number_format, "card number format"
+            ).value
+        return await self._request(
+            "GET", "/v1/customers/by", params=params, policy=READ, parse=_CUSTOMER
+        )
+
+    async def search_customers(
+        self,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        email: str | None = None,
+        date_of_birth: date | str | None = None,
+    ) -> list[Customer]:
+        """Customers matching all given fields (names match as prefixes); unpaged."""
+        if isinstance(date_of_birth, str):
+            try:
+                date_of_birth = date.fromisoformat(date_of_birth)
+            except ValueError:
+                raise ValueError("The date of birth must be a date (YYYY-MM-DD).") from None
+        request = CustomerSearchRequest(
+            first_name=first_name or None,
+            last_name=last_name or None,
+            email=email or None,
+            date_of_birth=date_of_birth,
+        )
+        body = request.to_wire()
+        if not body:
+            raise ValueError("Give at least one search field.")
+        # A search changes nothing: retried like a read.
+        return await self._request(
+            "POST", "/v1/customers/search", json=body, policy=READ, parse=_CUSTOMERS
+        )
+
+    async def get_preferences(self, customer_id: int) -> list[CommunicationPreference]:
+        return await self._request(
+            "GET", _PREFS_PATH, customerId=customer_id, policy=READ, parse=_PREFERENCES
+        )
+
+    async def put_preferences(
+        self,
+        customer_id: int,
+        prefs: Iterable[CommunicationPreference],
+        *,
+        request_id: str | None = None,
+    ) -> list[CommunicationPreference]:
+        """Replace the customer's preferences with `prefs` (send the whole array)."""
+        body = [p.to_wire() for p in prefs]
+        return await self._request(
+            "PUT", _PREFS_PATH, customerId=customer_id, json=body,
+            request_id=request_id or new_request_id(), policy=IDEMPOTENT_WRITE,
+            parse=_PREFERENCES,
+        )
+
+    async def create_thread(
+        self, customer_id: int, request: ThreadRequest, *, request_id: str | None = None
+    ) -> ThreadResponse:
+        """Start a new thread with its first message (POST; never re-sent blindly)."""
+        return await self._request(
+            "POST", "/v1/communications/{customerId}/threads", customerId=customer_id,
+            json=request.to_wire(), request_id=request_id or new_request_id(),
+            policy=UNSAFE_WRITE, parse=_THREAD,
+        )
+
+    async def add_to_thread(
+        self,
+        customer_id: int,
+        thread_id: int,
+        request: ThreadRequest,
+        *,
+        request_id: str | None = None,
+    ) -> ThreadResponse:
+        """Add a message to an existing thread (PUT; never re-sent blindly)."""
+        return await self._request(
+            "PUT", "/v1/communications/{customerId}/threads/{threadId}",
+            customerId=customer_id, threadId=thread_id, json=request.to_wire(),
+            request_id=request_id or new_request_id(), policy=UNSAFE_WRITE, parse=_THREAD,
+        )
+
+    # ----------------------------------------------------------------- machinery
+
+    async def _slices(
+        self, template: str, adapter: TypeAdapter, params: dict[str, Any], offset: str | None
+    ) -> AsyncIterator[Any]:
+        while True:
+            query = dict(params) if offset is None else {**params, "offset": offset}
+            page = await self._request("GET", template, params=query, policy=READ, parse=adapter)
+            yield page
+            if not page.has_next:
+                return
+            if page.offset is None or page.offset == offset:
+                # A server bug would otherwise loop over the same slice forever.
+                raise errors.MalformedResponseError(
+                    "the list of results did not advance", endpoint=f"GET {template}"
+                )
+            offset = page.offset
+
+    async def _request(
+        self,
+        method: str,
+        template: str,
+        *,
+        policy: _Policy,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        request_id: str | None = None,
+        parse: TypeAdapter[M] | None = None,
+        **path_params: int,
+    ) -> Any:
+        endpoint = f"{method} {template}"
+        path = template.format(**{k: _path_int(k, v) for k, v in path_params.items()})
+        headers = {"Accept-Language": self.language}
+        if request_id is not None:
+            headers["X-Request-Id"] = request_id
+        request = self._http.build_request(method, path, params=params, json=json, headers=headers)
+        context = {"endpoint": endpoint, "request_id": request_id}
+        response = await self._send_with_retries(request, policy, context)
+        if response.status_code == 429:
+            # Refused without acting: wait until the vendor's minute is surely over
+            # (the limiter reports the wait), then try the same request once more.
+            self.limiter.hold(endpoint)
+            response = await self._send_with_retries(request, policy, context)
+        if not response.is_success:
+            raise self._error(response, context)
+        return None if parse is None else self._parse(parse, response, context)
+
+    async def _send_with_retries(
+        self, request: httpx.Request, policy: _Policy, context: dict[str, Any]
+    ) -> httpx.Response:
+        def retryable(exc: Exception) -> bool:
+            if isinstance(exc, errors.NotSentError):
+                return True
+            if isinstance(exc, errors.OutcomeUnknownError):
+                return policy.after_sending
+            return isinstance(exc, errors.ServerError) and policy.server_errors
+
+        settings = self.retry
+        async for attempt in stamina.retry_context(
+            on=retryable,
+            attempts=settings.attempts,
+            timeout=settings.timeout,
+            wait_initial=settings.wait_initial,
+            wait_max=settings.wait_max,
+            wait_jitter=settings.wait_jitter,
+        ):
+            with attempt:
+                response = await self._send_once(request, context)
+                if response.status_code in _RETRYABLE_STATUS and policy.server_errors:
+                    raise self._error(response, context)
+        return response
+
+    async def _send_once(self, request: httpx.Request, context: dict[str, Any]) -> httpx.Response:
+        endpoint = context["endpoint"]
+        await self.limiter.acquire(endpoint, on_wait=self.on_wait)
+        started = time.perf_counter()
+        try:
+            response = await self._http.send(request)
+        except _NOT_SENT as exc:
+            log.info("%s not sent: %s", endpoint, type(exc).__name__)
+            raise errors.NotSentError(self._scrub(_describe(exc)), **context) from exc
+        except httpx.TransportError as exc:
+            log.warning("%s outcome unknown: %s", endpoint, type(exc).__name__)
+            raise errors.OutcomeUnknownError(self._scrub(_describe(exc)), **context) from exc
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s -> %s in %.0f ms%s", endpoint, response.status_code,
+                (time.perf_counter() - started) * 1000,
+                f" (request id {context['request_id']})" if context["request_id"] else "",
+            )
+        return response
+
+    def _error(self, response: httpx.Response, context: dict[str, Any]) -> errors.ApiError:
+        status = response.status_code
+        body = ErrorResponse()
+        if response.content:
+            try:
+                body = ErrorResponse.model_validate_json(response.content)
+            except ValidationError:
+                pass  # e.g. an HTML page from a proxy: the status alone must do
+        scrub = self._scrub
+        return errors.error_class_for(status)(
+            status=status,
+            error_message=scrub(body.error_message) or None,
+            error_code=scrub(body.error_code),
+            trace_id=scrub(body.trace_id),
+            reference=scrub(body.reference),
+            **context,
+        )
+
+    def _parse(self, adapter: TypeAdapter[M], response: httpx.Response, context: dict) -> M:
+        try:
+            return adapter.validate_json(response.content)
+        except ValidationError as exc:
+            # The summary names what did not fit, never the body (it holds member data).
+            raise errors.MalformedResponseError(
+                self._scrub(_validation_summary(exc)), status=response.status_code, **context
+            ) from None
+
+    def _scrub(self, text: str | None) -> str | None:
+        """Server or library text with the key cut out, in case anything echoes it."""
+        if text and self._key in text:
+            return text.replace(self._key, "***")
+        return text
+
+
+_PREFS_PATH = "/v1/communications/{customerId}/communication-preferences"
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    kind = {
+        httpx.ConnectTimeout: "connecting timed out",
+        httpx.PoolTimeout: "no free connection",
+        httpx.ReadTimeout: "no answer in time",
+        httpx.WriteTimeout: "sending timed out",
+        httpx.RemoteProtocolError: "the server closed the connection",
+    }.get(type(exc))
+    return kind or str(exc) or type(exc).__name__
+
+
+def _path_int(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer id, not {type(value).__name__}.")
+    return value
+
+
+def _check_slice_size(size: int, allowed: range) -> None:
+    if not isinstance(size, int) or size not in allowed:
+        raise ValueError(f"The slice size must be between {allowed.start} and {allowed.stop - 1}.")
+
+
+def _known(enum: type[M], value: Any, what: str) -> M:
+    member = enum(value)
+    if not member.known:
+        allowed = ", ".join(enum.__members__)
+        raise ValueError(f"Unknown {what} “{value}”; expected one of {allowed}.")
+    return member
