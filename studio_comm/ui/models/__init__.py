@@ -1,0 +1,1 @@
+"""Qt item models of the main window: customer results and the preferences matrix."""
