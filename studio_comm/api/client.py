@@ -414,12 +414,20 @@ class MagiclineClient:
         started = time.perf_counter()
         try:
             response = await self._http.send(request)
-        except _NOT_SENT as exc:
-            log.info("%s not sent: %s", endpoint, type(exc).__name__)
-            raise errors.NotSentError(self._scrub(_describe(exc)), **context) from exc
         except httpx.TransportError as exc:
-            log.warning("%s outcome unknown: %s", endpoint, type(exc).__name__)
-            raise errors.OutcomeUnknownError(self._scrub(_describe(exc)), **context) from exc
+            failure = exc
+        else:
+            failure = None
+        if failure is not None:
+            # Raised outside the except block so the error drags no context along; the
+            # httpx error stays attached as the cause unless its text holds the key.
+            if isinstance(failure, _NOT_SENT):
+                log.info("%s not sent: %s", endpoint, type(failure).__name__)
+                kind = errors.NotSentError
+            else:
+                log.warning("%s outcome unknown: %s", endpoint, type(failure).__name__)
+                kind = errors.OutcomeUnknownError
+            raise kind(self._scrub(_describe(failure)), **context) from self._safe(failure)
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
                 "%s -> %s in %.0f ms%s", endpoint, response.status_code,
@@ -450,10 +458,15 @@ class MagiclineClient:
         try:
             return adapter.validate_json(response.content)
         except ValidationError as exc:
-            # The summary names what did not fit, never the body (it holds member data).
-            raise errors.MalformedResponseError(
-                self._scrub(_validation_summary(exc)), status=response.status_code, **context
-            ) from None
+            problem = _validation_summary(exc)
+        # Outside the except block: the ValidationError quotes the body (member data, or
+        # anything a server echoes), so it must not ride along as context.
+        raise errors.MalformedResponseError(
+            self._scrub(problem), status=response.status_code, **context
+        )
+
+    def _safe(self, exc: BaseException) -> BaseException | None:
+        return None if self._key in f"{exc!s}{exc!r}" else exc
 
     def _scrub(self, text: str | None) -> str | None:
         """Server or library text with the key cut out, in case anything echoes it."""
