@@ -11,6 +11,7 @@ os.environ.setdefault("QT_SCALE_FACTOR", "1")
 pytest_plugins = [
     "tests.fixtures.qt",
     "tests.fixtures.keyring",
+    "tests.fixtures.sandbox",
 ]
 
 

@@ -1,0 +1,309 @@
+"""Running the sandbox: `studio-comm sandbox ...` in the foreground, in a background thread
+(`SandboxThread`, for Qt-free tests) or as a child process (`SandboxProcess`, for GUI
+tests and `--demo`).
+
+The first line on stdout, printed once the server accepts connections, is
+`studio-comm sandbox: http://HOST:PORT key=KEY` (machine-readable). SIGINT and SIGTERM
+stop it cleanly with exit status 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import uvicorn
+
+from studio_comm.sandbox.admin import AdminClient
+from studio_comm.sandbox.app import Sandbox, build
+from studio_comm.sandbox.faults import Faults, FaultSpecError
+from studio_comm.sandbox.ratelimit import RateLimit
+from studio_comm.sandbox.store import Store
+from studio_comm.sandbox.webhooks import WebhookSender
+
+READY_LINE = re.compile(r"^studio-comm sandbox: (?P<url>http://\S+) key=(?P<key>\S+)$")
+KEY_ENV = "STUDIO_COMM_SANDBOX_API_KEY"
+MAX_CUSTOMERS = 100_000
+
+
+@dataclass
+class SandboxConfig:
+    customers: int = 2000
+    seed: int = 1
+    api_key: str = "sandbox-key"
+    rate_limit: tuple[int, float] = (1000, 60.0)
+    faults: str = ""
+    webhook_url: str | None = None
+    webhook_key: str | None = None
+    admin: bool = True
+    host: str = "127.0.0.1"
+    port: int = 0
+
+    def __repr__(self) -> str:  # never show the key
+        return (f"SandboxConfig(customers={self.customers}, seed={self.seed}, "
+                f"rate_limit={self.rate_limit}, faults={self.faults!r}, "
+                f"webhook_url={self.webhook_url!r}, admin={self.admin}, "
+                f"host={self.host!r}, port={self.port})")
+
+
+def create_sandbox(config: SandboxConfig) -> Sandbox:
+    if not 0 <= config.customers <= MAX_CUSTOMERS:
+        raise ValueError(f"customers must be between 0 and {MAX_CUSTOMERS}")
+    return Sandbox(
+        store=Store(config.customers, config.seed), api_key=config.api_key,
+        rate_limit=RateLimit(*config.rate_limit), faults=Faults(config.faults, config.seed),
+        webhooks=WebhookSender(config.webhook_url, config.webhook_key), admin=config.admin)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server with a readiness callback and plain exit on SIGINT/SIGTERM
+    (uvicorn re-raises the signal after shutdown, which would end the process by it)."""
+
+    def __init__(self, config: uvicorn.Config, on_ready=None) -> None:
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        if self._on_ready is not None and not self.should_exit:
+            self._on_ready()
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        handlers = {sig: signal.signal(sig, self._stop)
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+
+    def _stop(self, sig, frame) -> None:
+        self.force_exit = self.should_exit  # a second signal: stop without waiting
+        self.should_exit = True
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _uvicorn_config(sandbox: Sandbox) -> uvicorn.Config:
+    return uvicorn.Config(build(sandbox), lifespan="off", log_level="warning",
+                          access_log=False, timeout_graceful_shutdown=2)
+
+
+def _base_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+class SandboxThread:
+    """The sandbox on a background thread of this process: `with SandboxThread(cfg) as sb`."""
+
+    def __init__(self, config: SandboxConfig | None = None) -> None:
+        self.config = config or SandboxConfig()
+        self.sandbox: Sandbox | None = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.base_url = ""
+        self.admin: AdminClient | None = None
+
+    @property
+    def api_key(self) -> str:
+        return self.config.api_key
+
+    def start(self, timeout: float = 30.0) -> SandboxThread:
+        self.sandbox = create_sandbox(self.config)
+        sock = _bind(self.config.host, self.config.port)
+        self.base_url = _base_url(self.config.host, sock.getsockname()[1])
+        self._server = _Server(_uvicorn_config(self.sandbox))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name="sandbox-server", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the sandbox did not start")
+            time.sleep(0.005)
+        self.admin = AdminClient(self.base_url, self.api_key)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self.admin is not None:
+            self.admin.close()
+        if self.sandbox is not None:
+            self.sandbox.webhooks.close()
+        self._server = self._thread = self.admin = None
+
+    def __enter__(self) -> SandboxThread:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def sandbox_command() -> list[str]:
+    """How to start `studio-comm sandbox` from this interpreter (or frozen bundle)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "sandbox"]
+    return [sys.executable, "-m", "studio_comm", "sandbox"]
+
+
+def config_args(config: SandboxConfig) -> list[str]:
+    """Command-line arguments for `config` (the key travels in the environment)."""
+    budget, window = config.rate_limit
+    args = ["--host", config.host, "--port", str(config.port),
+            "--customers", str(config.customers), "--seed", str(config.seed),
+            "--rate-limit", f"{budget}/{window:g}"]
+    if config.faults:
+        args += ["--faults", config.faults]
+    if config.webhook_url:
+        args += ["--webhook-url", config.webhook_url]
+    if config.admin:
+        args.append("--admin")
+    return args
+
+
+class SandboxProcess:
+    """The sandbox as a child process: `with SandboxProcess(cfg) as sb`."""
+
+    def __init__(self, config: SandboxConfig | None = None) -> None:
+        self.config = config or SandboxConfig()
+        self.process: subprocess.Popen | None = None
+        self.base_url = ""
+        self.admin: AdminClient | None = None
+
+    @property
+    def api_key(self) -> str:
+        return self.config.api_key
+
+    def start(self, timeout: float = 60.0) -> SandboxProcess:
+        env = dict(os.environ, **{KEY_ENV: self.config.api_key})
+        if self.config.webhook_key:
+            env["STUDIO_COMM_SANDBOX_WEBHOOK_KEY"] = self.config.webhook_key
+        self.process = subprocess.Popen(
+            sandbox_command() + config_args(self.config), stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL, env=env, text=True, encoding="utf-8")
+        line = self._first_line(timeout)
+        match = READY_LINE.match(line.strip())
+        if match is None:
+            self.stop()
+            raise RuntimeError("the sandbox process did not start")
+        self.base_url = match["url"]
+        self.admin = AdminClient(self.base_url, self.api_key)
+        return self
+
+    def _first_line(self, timeout: float) -> str:
+        # readline() blocks; read on a helper thread so a stuck child cannot hang us.
+        result: list[str] = []
+        reader = threading.Thread(target=lambda: result.append(self.process.stdout.readline()),
+                                  daemon=True)
+        reader.start()
+        reader.join(timeout)
+        return result[0] if result else ""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.admin is not None:
+            self.admin.close()
+            self.admin = None
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.process = None
+
+    def __enter__(self) -> SandboxProcess:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _rate_limit(text: str) -> tuple[int, float]:
+    budget, _, window = text.partition("/")
+    try:
+        result = int(budget), float(window or 60)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use N/SECONDS, e.g. 1000/60") from None
+    if result[0] < 1 or result[1] <= 0:
+        raise argparse.ArgumentTypeError("budget and window must be positive")
+    return result
+
+
+def parse_args(argv: list[str]) -> SandboxConfig:
+    parser = argparse.ArgumentParser(
+        prog="studio-comm sandbox",
+        description="A local Magicline-compatible server with demo data.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--customers", type=int, default=2000,
+                        help=f"demo customers, 0..{MAX_CUSTOMERS}")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--api-key", default=os.environ.get(KEY_ENV, "sandbox-key"),
+                        help=f"key clients must send (default: ${KEY_ENV} or sandbox-key)")
+    parser.add_argument("--rate-limit", type=_rate_limit, default=(1000, 60.0),
+                        metavar="N/SECONDS", help="per-endpoint budget per window")
+    parser.add_argument("--faults", default="", metavar="SPEC",
+                        help="e.g. 'status=503:count=1@/v1/communications;latency=150'")
+    parser.add_argument("--webhook-url")
+    parser.add_argument("--webhook-key",
+                        default=os.environ.get("STUDIO_COMM_SANDBOX_WEBHOOK_KEY"))
+    parser.add_argument("--admin", action="store_true",
+                        help="enable the admin endpoints under /__sandbox__/")
+    args = parser.parse_args(argv)
+    if not 0 <= args.customers <= MAX_CUSTOMERS:
+        parser.error(f"--customers must be between 0 and {MAX_CUSTOMERS}")
+    try:
+        Faults(args.faults)
+    except FaultSpecError as exc:
+        parser.error(f"--faults: {exc}")
+    return SandboxConfig(
+        customers=args.customers, seed=args.seed, api_key=args.api_key,
+        rate_limit=args.rate_limit, faults=args.faults, webhook_url=args.webhook_url,
+        webhook_key=args.webhook_key, admin=args.admin, host=args.host, port=args.port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    sandbox = create_sandbox(config)
+    sock = _bind(config.host, config.port)
+    url = _base_url(config.host, sock.getsockname()[1])
+
+    def ready() -> None:
+        print(f"studio-comm sandbox: {url} key={config.api_key}", flush=True)
+
+    try:
+        _Server(_uvicorn_config(sandbox), on_ready=ready).run(sockets=[sock])
+    finally:
+        sandbox.webhooks.close()
+    return 0
