@@ -1,0 +1,218 @@
+"""The studio connection dialog: profile name, base URL, API key, test, save.
+
+Save puts the key in the OS keyring (service studio-comm, user = profile name) on a worker
+thread, since keyring calls can block on D-Bus, and only the URL in settings. Without a
+keyring the dialog says so and offers to keep the key for this session only, in memory.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio_comm.api import errors
+from studio_comm.api.client import MagiclineClient
+from studio_comm.api.client import _check_base_url as normalized_base_url
+from studio_comm.core.credentials import CredentialError, CredentialStore, default_store, keyring_available
+from studio_comm.ui.profiles import ProfileStore
+from studio_comm.ui.tasks import TaskRunner
+
+URL_PATTERN = "https://<tenant>.open-api.magicline.com"
+
+
+class ConnectionDialog(QDialog):
+    """Add or edit a studio profile. `profileSaved(name)` fires after a successful save."""
+
+    profileSaved = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        profiles: ProfileStore | None = None,
+        credentials: CredentialStore | None = None,
+        profile_name: str | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("connectionDialog")
+        self.setAccessibleName(self.tr("Studio connection"))
+        self.setWindowTitle(self.tr("Studio connection"))
+        self.profiles = profiles if profiles is not None else ProfileStore(parent=self)
+        self.credentials = credentials or default_store()
+        self.tasks = TaskRunner(self)
+
+        self.name_edit = self._named(QLineEdit(self), "profileNameEdit", self.tr("Profile name"))
+        self.name_edit.setPlaceholderText(self.tr("e.g. Studio Mitte"))
+        self.url_edit = self._named(QLineEdit(self), "baseUrlEdit", self.tr("Base URL"))
+        self.url_edit.setPlaceholderText(URL_PATTERN)
+        self.key_edit = self._named(QLineEdit(self), "apiKeyEdit", self.tr("API key"))
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData)
+        self.test_button = self._named(QPushButton(self.tr("Test connection"), self), "testConnectionButton",
+                                       self.tr("Test connection"))
+        self.result_label = self._label("connectionResult", self.tr("Connection test result"))
+        self.keyring_label = self._label("keyringNotice", self.tr("Keyring notice"))
+        self.keyring_label.setText(self.tr(
+            "No system keyring is available on this computer, so the API key cannot be stored. "
+            "You can keep it for this session only: it is forgotten when the program closes, "
+            "and is never written to a file."))
+        self.session_only = self._named(QCheckBox(self.tr("Keep the key for this session only"), self),
+                                        "sessionOnlyCheck", self.tr("Keep the key for this session only"))
+        self.keyring_label.hide()
+        self.session_only.hide()
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("saveConnectionButton")
+        self.buttons.accepted.connect(self._save_clicked)
+        self.buttons.rejected.connect(self.reject)
+        self.test_button.clicked.connect(self._test_clicked)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Profile name"), self.name_edit)
+        form.addRow(self.tr("Base URL"), self.url_edit)
+        form.addRow(self.tr("API key"), self.key_edit)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.result_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(test_row)
+        layout.addWidget(self.keyring_label)
+        layout.addWidget(self.session_only)
+        layout.addWidget(self.buttons)
+        self.resize(520, self.sizeHint().height())
+
+        if profile_name and (profile := self.profiles.get(profile_name)) is not None:
+            self.name_edit.setText(profile.name)
+            self.url_edit.setText(profile.base_url)
+            self.key_edit.setPlaceholderText(self.tr("stored; leave empty to keep it"))
+        if not keyring_available():
+            self._offer_session_only()
+
+    # ---------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _named(widget, name: str, accessible: str):
+        widget.setObjectName(name)
+        widget.setAccessibleName(accessible)
+        return widget
+
+    def _label(self, name: str, accessible: str) -> QLabel:
+        label = self._named(QLabel(self), name, accessible)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # server text (studio name, errors) is plain
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _offer_session_only(self) -> None:
+        self.keyring_label.show()
+        self.session_only.show()
+        self.session_only.setChecked(True)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.test_button.setEnabled(not busy)
+        self.save_button.setEnabled(not busy)
+
+    async def _stored_key(self, name: str) -> str:
+        """The key typed in, or (editing an existing profile) the one already stored."""
+        key = self.key_edit.text().strip()
+        if key or not name:
+            return key
+        return (await self.credentials.aget(name)) or ""
+
+    # ---------------------------------------------------------------- test
+
+    def _test_clicked(self) -> None:
+        self._set_busy(True)
+        self.result_label.setText(self.tr("Connecting…"))
+        self.tasks.run(self._test(), on_result=self._tested, on_error=self._tested)
+
+    async def _test(self) -> str:
+        key = await self._stored_key(self.name_edit.text().strip())
+        try:
+            client = MagiclineClient(self.url_edit.text(), key)
+        except ValueError as exc:  # the client words bad URLs and keys without echoing the key
+            return str(exc)
+        async with client:
+            await client.check_key()
+            info = await client.studio_information()
+        return self.tr("Connected to: {studio}").format(studio=info.name or self.tr("studio {id}").format(id=info.studio_id))
+
+    def _tested(self, outcome) -> None:
+        self._set_busy(False)
+        if isinstance(outcome, errors.ApiError):
+            text = self.tr("Could not connect: {error}").format(error=outcome)
+        elif isinstance(outcome, CredentialError):
+            text = str(outcome)
+        elif isinstance(outcome, BaseException):
+            text = self.tr("Could not connect: {error}").format(error=type(outcome).__name__)
+        else:
+            text = outcome
+        self.result_label.setText(text)
+
+    # ---------------------------------------------------------------- save
+
+    def _save_clicked(self) -> None:
+        name = self.name_edit.text().strip()
+        url = self.url_edit.text().strip()
+        key = self.key_edit.text().strip()
+        existing = self.profiles.get(name) if name else None
+        problem = None
+        if not name:
+            problem = self.tr("Enter a profile name.")
+        elif not url:
+            problem = self.tr("Enter the studio's base URL ({pattern}).").format(pattern=URL_PATTERN)
+        elif not key and existing is None:
+            problem = self.tr("Enter the API key.")
+        else:
+            try:
+                url = normalized_base_url(url)
+            except ValueError as exc:
+                problem = str(exc)
+        if problem:
+            self.result_label.setText(problem)
+            return
+        self._set_busy(True)
+        self.tasks.run(self._save(name, url, key), on_result=lambda _: self._saved(name),
+                       on_error=self._save_failed)
+
+    async def _save(self, name: str, url: str, key: str) -> None:
+        if key:
+            await self.credentials.aset(name, key, session_only=self.session_only.isChecked())
+        self.profiles.add(name, url)
+        self.profiles.last_used = name
+
+    def _saved(self, name: str) -> None:
+        self._set_busy(False)
+        self.key_edit.clear()
+        self.profileSaved.emit(name)
+        self.accept()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, CredentialError):
+            if exc.kind == "no_keyring":
+                self._offer_session_only()
+                self.result_label.setText(self.tr(
+                    "The key was not saved: no system keyring is available. "
+                    "Choose “Keep the key for this session only” and save again."))
+            elif exc.kind == "locked":
+                self.result_label.setText(self.tr("The key was not saved: the system keyring is locked. "
+                                                  "Unlock it and save again."))
+            else:
+                self.result_label.setText(self.tr("The key was not saved: the system keyring reported an "
+                                                  "error ({detail}).").format(detail=exc.detail))
+        else:
+            self.result_label.setText(self.tr("The profile was not saved: {error}").format(error=exc))
