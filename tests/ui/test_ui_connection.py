@@ -171,3 +171,18 @@ def test_keyring_failing_on_save_offers_the_session_only_option(qtbot, qloop, pr
         assert credentials.get("Studio Mitte") == KEY
     finally:
         keyring.set_keyring(previous)
+
+
+def test_test_connection_names_the_studio_or_says_what_is_wrong(qtbot, qloop, memory_keyring, profiles, sandbox_process):
+    dialog = make_dialog(qtbot, profiles, CredentialStore())
+    fill(qtbot, dialog, url=sandbox_process.base_url, key=sandbox_process.api_key)
+    qtbot.mouseClick(dialog.test_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=15_000)
+    assert dialog.result_label.text() == "Connected to: Kraftwerk Fitness Hamburg-Altona"
+
+    dialog.key_edit.setText("wrong-key")
+    qtbot.mouseClick(dialog.test_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=15_000)
+    text = dialog.result_label.text()
+    assert text.startswith("Could not connect:") and "refused" in text and "wrong-key" not in text
+    assert memory_keyring.passwords == {}  # testing stores nothing
