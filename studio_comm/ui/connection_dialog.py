@@ -32,16 +32,16 @@ URL_PATTERN = "https://<tenant>.open-api.magicline.com"
 
 
 class ConnectionDialog(QDialog):
-    """Add or edit a studio profile. `profileSaved(name)` fires after a successful save."""
+    """Add or edit a studio profile. `profileChosen(name, base_url)` fires after a save."""
 
-    profileSaved = Signal(str)
+    profileChosen = Signal(str, str)
 
     def __init__(
         self,
-        parent: QWidget | None = None,
-        *,
         profiles: ProfileStore | None = None,
         credentials: CredentialStore | None = None,
+        parent: QWidget | None = None,
+        *,
         profile_name: str | None = None,
     ):
         super().__init__(parent)
@@ -94,12 +94,18 @@ class ConnectionDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
 
-        if profile_name and (profile := self.profiles.get(profile_name)) is not None:
-            self.name_edit.setText(profile.name)
-            self.url_edit.setText(profile.base_url)
-            self.key_edit.setPlaceholderText(self.tr("stored; leave empty to keep it"))
+        if profile_name:
+            self.select_profile(profile_name)
         if not keyring_available():
             self._offer_session_only()
+
+    def select_profile(self, name: str) -> None:
+        """Fill in a saved profile to edit it (the stored key is kept unless one is typed)."""
+        profile = self.profiles.get(name)
+        self.name_edit.setText(name)
+        if profile is not None:
+            self.url_edit.setText(profile.base_url)
+            self.key_edit.setPlaceholderText(self.tr("stored; leave empty to keep it"))
 
     # ---------------------------------------------------------------- helpers
 
@@ -185,7 +191,7 @@ class ConnectionDialog(QDialog):
             self.result_label.setText(problem)
             return
         self._set_busy(True)
-        self.tasks.run(self._save(name, url, key), on_result=lambda _: self._saved(name),
+        self.tasks.run(self._save(name, url, key), on_result=lambda _: self._saved(name, url),
                        on_error=self._save_failed)
 
     async def _save(self, name: str, url: str, key: str) -> None:
@@ -194,10 +200,10 @@ class ConnectionDialog(QDialog):
         self.profiles.add(name, url)
         self.profiles.last_used = name
 
-    def _saved(self, name: str) -> None:
+    def _saved(self, name: str, url: str) -> None:
         self._set_busy(False)
         self.key_edit.clear()
-        self.profileSaved.emit(name)
+        self.profileChosen.emit(name, url)
         self.accept()
 
     def _save_failed(self, exc: BaseException) -> None:

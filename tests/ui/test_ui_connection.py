@@ -80,10 +80,10 @@ def test_save_puts_the_key_in_the_keyring_and_in_no_file(qtbot, qloop, memory_ke
     assert not dialog.keyring_label.isVisible()
     fill(qtbot, dialog)
     saved = []
-    dialog.profileSaved.connect(saved.append)
+    dialog.profileChosen.connect(lambda name, url: saved.append((name, url)))
     save(qtbot, dialog)
 
-    assert dialog.result() == QDialog.DialogCode.Accepted and saved == ["Studio Mitte"]
+    assert dialog.result() == QDialog.DialogCode.Accepted and saved == [("Studio Mitte", URL)]
     assert memory_keyring.passwords == {(SERVICE, "Studio Mitte"): KEY}
     assert profiles.get("Studio Mitte").base_url == URL
     assert profiles.last_used == "Studio Mitte"
