@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from studio_comm.api import errors
 from studio_comm.ui.icons import icon
 
 
@@ -63,20 +64,53 @@ class ErrorBanner(QFrame):
         if isinstance(exc, str):
             text, trace_id = exc, None
         else:
-            text = str(exc) or type(exc).__name__
+            text = self.describe(exc)
             trace_id = getattr(exc, "trace_id", None)
-            server_message = getattr(exc, "error_message", None)
-            # The API error's sentence usually includes the server's words; add them if not.
-            if server_message and server_message not in text:
-                text = self.tr("{sentence}\nThe server said: {message}").format(
-                    sentence=text, message=server_message
-                )
         self._message.setText(text)
         self._trace.setProperty("traceId", trace_id or "")
-        self._trace.setText(self.tr("Trace id: {trace_id}").format(trace_id=trace_id) if trace_id else "")
+        self._trace.setText(self.tr("Trace id for support: {trace_id}").format(trace_id=trace_id) if trace_id else "")
         self._trace.setVisible(bool(trace_id))
-        self.setToolTip(text)
         self.show()
+
+    def describe(self, exc: BaseException) -> str:
+        """A sentence in the UI's language, plus the server's own words when it sent some."""
+        sentence = self._sentence(exc)
+        server_message = getattr(exc, "error_message", None)
+        if sentence is None:
+            # Not an API error: its own message (CredentialError and the like word themselves).
+            return str(exc) or type(exc).__name__
+        if server_message:
+            return self.tr("{sentence}\nMagicline says: {message}").format(sentence=sentence, message=server_message)
+        return sentence
+
+    def _sentence(self, exc: BaseException) -> str | None:
+        sentences = [
+            (errors.BadKeyError, self.tr("The studio's API key was refused. Check the key in the connection settings.")),
+            (errors.ForbiddenError, self.tr("The studio's API key is not allowed to do this. Ask the studio to grant the permission.")),
+            (errors.NotFoundError, self.tr("Magicline does not know this record; it may have been deleted.")),
+            (errors.InvalidRequestError, self.tr("Magicline did not accept the request.")),
+            (errors.ConflictError, self.tr("The record was changed elsewhere at the same time. Reload it and try again.")),
+            (errors.RateLimitedError, self.tr("Too many requests within a minute; Magicline is refusing more for now. Wait a minute and try again.")),
+            (errors.ServerError, self.tr("Magicline had a problem on its side. Try again in a moment.")),
+            (errors.MalformedResponseError, self.tr("Magicline sent an answer this program cannot read.")),
+            (errors.NotSentError, self.tr("Could not connect to Magicline; nothing was sent. Check the network and try again.")),
+            (errors.OutcomeUnknownError, self.tr("The connection was lost after the request was sent; Magicline may or may not have carried it out.")),
+            (errors.NetworkError, self.tr("The connection to Magicline failed.")),
+            (errors.ApiError, self.tr("Magicline answered with an unexpected status.")),
+        ]
+        for kind, sentence in sentences:
+            if isinstance(exc, kind):
+                status = getattr(exc, "status", None)
+                if status is not None and kind in (errors.ServerError, errors.ApiError, errors.InvalidRequestError):
+                    sentence += " " + self.tr("(HTTP status {status})").format(status=status)
+                detail = getattr(exc, "detail", None)
+                if detail and isinstance(exc, (errors.NetworkError, errors.MalformedResponseError)):
+                    sentence += f" ({detail})"
+                reference = getattr(exc, "reference", None)
+                if reference:
+                    sentence += " " + self.tr("Field: {field}.").format(field=reference)
+                return sentence
+        return None
 
     def dismiss(self) -> None:
         self.hide()

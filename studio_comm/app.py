@@ -1,0 +1,285 @@
+"""The GUI's composition root: QApplication + qasync loop + services + MainWindow.
+
+`studio-comm [--demo] [--profile NAME] [--base-url URL] [--data-dir DIR] [--journal URL]
+[--staff NAME]`. The data dir (platformdirs' user data dir unless given) holds the journal
+(journal.sqlite), the rotating log (logs/) and the settings (settings.ini). The API key of
+a profile comes from the OS keyring (never from a file or an argument); `--demo` runs the
+bundled sandbox on a free loopback port and needs no keyring.
+
+`launch(argv)` is for tests and scripts: it uses the running QApplication and asyncio loop
+and returns the shown window without entering the event loop. `main(argv)` owns the loop
+and shuts everything down (sandbox, client, journal) after the last window closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import logging
+import logging.handlers
+import secrets
+import socket
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from studio_comm import __version__
+from studio_comm.core.credentials import CredentialStore, default_store
+from studio_comm.ui.icons import icon, stylesheet
+from studio_comm.ui.main_window import MainWindow
+from studio_comm.ui.profiles import ProfileStore
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "studio-comm"
+DEMO_PROFILE = "Demo studio"
+GC_INTERVAL_MS = 5_000
+
+
+class MissingKeyError(Exception):
+    """The profile has no stored key; the connection dialog asks for it."""
+
+    kind = "missing_key"
+
+    def __init__(self, profile: str):
+        self.profile = profile
+        super().__init__(f"No API key is stored for the studio profile “{profile}”. Enter it to connect.")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=APP_NAME, description="Member communication for Magicline studios")
+    parser.add_argument("--demo", action="store_true", help="use the built-in demo studio (no account needed)")
+    parser.add_argument("--profile", metavar="NAME", help="studio profile to connect to")
+    parser.add_argument("--base-url", metavar="URL", help="the studio's API address (with --profile)")
+    parser.add_argument("--data-dir", metavar="DIR", type=Path, help="journal, logs and settings of this run")
+    parser.add_argument("--journal", metavar="URL", help="shared journal, e.g. postgresql+psycopg://host/db")
+    parser.add_argument("--staff", metavar="NAME", help="staff member at the desk")
+    # Qt's own options (-platform, -style ...) are consumed by QApplication; ignore leftovers.
+    args, _unknown = parser.parse_known_args(argv)
+    return args
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def ui_language() -> str:
+    """Accept-Language of API requests: the server's messages in the UI's language."""
+    return "de" if QLocale().language() == QLocale.Language.German else "en"
+
+
+class _LogFile:
+    """The rotating file log of the current data dir (one per process, replaced per run)."""
+
+    handler: logging.Handler | None = None
+
+    @classmethod
+    def open(cls, data_dir: Path) -> None:
+        cls.close()
+        logs = data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            logs / "studio-comm.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root = logging.getLogger()
+        root.addHandler(handler)
+        if root.level > logging.INFO or root.level == logging.NOTSET:
+            root.setLevel(logging.INFO)
+        # httpx logs every request line at INFO; URLs carry customer ids, not keys, but
+        # they are noise at this level.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        cls.handler = handler
+
+    @classmethod
+    def close(cls) -> None:
+        if cls.handler is not None:
+            logging.getLogger().removeHandler(cls.handler)
+            cls.handler.close()
+            cls.handler = None
+
+
+class AppServices:
+    """What a run owns: settings, profiles, keys, the journal, the demo sandbox and the
+    current studio's client and session. The window asks it to connect; `aclose` ends all."""
+
+    def __init__(self, options: argparse.Namespace, data_dir: Path, settings: QSettings,
+                 credentials: CredentialStore | None = None):
+        self.options = options
+        self.data_dir = data_dir
+        self.settings = settings
+        self.profiles = ProfileStore(settings)
+        self.credentials = credentials or default_store()
+        self.workstation = socket.gethostname()
+        self.journal = None  # AsyncJournal
+        self._journal = None  # Journal
+        self.sandbox = None
+        self.client = None
+        self.session = None
+        self.studio = None
+        self.profile_name: str | None = None
+        self.on_wait = None  # set by launch(): the window's rate-limit display
+        self.staff: str | None = options.staff
+        self._closed = False
+
+    async def open_journal(self):
+        if self.journal is None:
+            from studio_comm.journal import AsyncJournal, Journal
+
+            target = self.options.journal or (self.data_dir / "journal.sqlite")
+            self._journal = await asyncio.to_thread(Journal.open, target)
+            self.journal = AsyncJournal(self._journal)
+        return self.journal
+
+    async def start_demo(self) -> tuple[str, str]:
+        """Start the sandbox child process; returns its base URL and key."""
+        from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
+
+        if self.sandbox is None:
+            sandbox = SandboxProcess(SandboxConfig(api_key=secrets.token_urlsafe(24)))
+            await asyncio.to_thread(sandbox.start)
+            self.sandbox = sandbox
+            # Session-only: the demo key must not land in the OS keyring.
+            await self.credentials.aset(DEMO_PROFILE, sandbox.api_key, session_only=True)
+        return self.sandbox.base_url, self.sandbox.api_key
+
+    async def connect(self, profile_name: str, base_url: str, api_key: str | None = None):
+        """Connect to a studio; on success it replaces the current one. -> (session, studio)"""
+        from studio_comm.api.client import MagiclineClient
+        from studio_comm.core.session import StudioSession
+
+        if api_key is None:
+            api_key = await self.credentials.aget(profile_name)
+            if not api_key:
+                raise MissingKeyError(profile_name)
+        journal = await self.open_journal()
+        client = MagiclineClient(base_url, api_key, language=ui_language(), on_wait=self._on_wait)
+        session = StudioSession(
+            client, journal, profile_name=profile_name, workstation=self.workstation, staff=self.staff
+        )
+        try:
+            studio = await session.connect()
+        except BaseException:
+            await client.aclose()
+            raise
+        previous = self.client
+        self.client, self.session, self.studio, self.profile_name = client, session, studio, profile_name
+        if profile_name != DEMO_PROFILE:
+            self.profiles.last_used = profile_name
+        if previous is not None:
+            await previous.aclose()
+        return session, studio
+
+    def _on_wait(self, endpoint: str, seconds: float) -> None:
+        if self.on_wait is not None:
+            self.on_wait(endpoint, seconds)
+
+    async def aclose(self) -> None:
+        """Close the client, the journal and the sandbox; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.client is not None:
+            await self.client.aclose()
+        if self._journal is not None:
+            await asyncio.to_thread(self._journal.close)
+        if self.sandbox is not None:
+            await asyncio.to_thread(self.sandbox.stop)
+        self.settings.sync()
+        _LogFile.close()
+
+
+async def _start(window: MainWindow, services: AppServices) -> None:
+    """Connect the way the arguments and settings say; ask when nothing says how."""
+    options = services.options
+    if options.demo:
+        base_url, key = await services.start_demo()
+        window.connect_profile(DEMO_PROFILE, base_url, key)
+        return
+    name = options.profile or services.profiles.last_used
+    if name is None:
+        window.open_connection_dialog()
+        return
+    profile = services.profiles.get(name)
+    base_url = options.base_url or (profile.base_url if profile else None)
+    if not base_url:
+        window.open_connection_dialog(name)
+        return
+    if profile is None or profile.base_url != base_url:
+        services.profiles.add(name, base_url)
+    window.connect_profile(name, base_url)
+
+
+def _install_gc_timer(parent) -> QTimer:
+    # Python's cyclic GC runs in whichever thread allocates; freeing a QObject from a
+    # worker thread crashes Qt. Collect only here, on the main thread.
+    gc.disable()
+    timer = QTimer(parent)
+    timer.setObjectName("gcTimer")
+    timer.setInterval(GC_INTERVAL_MS)
+    timer.timeout.connect(gc.collect)
+    timer.start()
+    return timer
+
+
+def launch(argv: list[str]) -> MainWindow:
+    """Build and show the main window on the running QApplication and asyncio loop."""
+    options = parse_args(list(argv))
+    app = QApplication.instance() or QApplication([APP_NAME, *argv])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(icon("studio-comm"))
+    if not app.styleSheet():
+        app.setStyleSheet(stylesheet())
+
+    data_dir = (options.data_dir or default_data_dir()).expanduser()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    _LogFile.open(data_dir)
+    log.info("studio-comm %s starting (data dir %s)", __version__, data_dir)
+    settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+
+    services = AppServices(options, data_dir, settings)
+    window = MainWindow(services, settings)
+    services.on_wait = window.rateLimitWait.emit
+    if options.staff:
+        window.status.set_staff(options.staff)
+    services.staff = window.status.staff or None
+    _install_gc_timer(window)
+    window.show()
+    window.tasks.run(_start(window, services))
+    return window
+
+
+async def shutdown(window: MainWindow) -> None:
+    """Stop the window's work and close the services (after the window has closed)."""
+    window.tasks.cancel_all()
+    await window.tasks.wait_idle()
+    await window.services.aclose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    import qasync
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    app = QApplication.instance() or QApplication([APP_NAME, *argv])
+    app.setQuitOnLastWindowClosed(False)  # the loop ends after the shutdown below instead
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    async def run() -> None:
+        closed = asyncio.Event()
+        app.lastWindowClosed.connect(closed.set)
+        window = launch(argv)
+        await closed.wait()
+        await shutdown(window)
+
+    try:
+        loop.run_until_complete(run())
+    finally:
+        loop.close()
+    return 0

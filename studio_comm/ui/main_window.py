@@ -1,0 +1,342 @@
+"""The main window: search on the left, the open member's preferences and conversation on
+the right, an error banner on top, the studio and the desk's staff member in the status bar.
+
+The window knows nothing of how a studio connection is built: `services` (made by
+studio_comm.app) connects a profile and hands back a core `StudioSession`. Long work runs
+on the qasync loop through the window's `TaskRunner`; its failures land in the error banner.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+
+from studio_comm import __version__
+from studio_comm.api import errors
+from studio_comm.api.models import Customer
+from studio_comm.ui.error_banner import ErrorBanner
+from studio_comm.ui.icons import icon
+from studio_comm.ui.preferences_panel import PreferencesPanel
+from studio_comm.ui.search_panel import SearchPanel
+from studio_comm.ui.status_bar import StatusBar
+from studio_comm.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def _conversation_panel(parent: QWidget) -> QWidget:
+    try:
+        from studio_comm.ui.conversation_panel import ConversationPanel
+    except ImportError:  # pragma: no cover - only while the panel is being built
+        log.exception("conversation panel unavailable")
+        placeholder = QLabel(parent)
+        placeholder.setObjectName("conversationPanel")
+        return placeholder
+    return ConversationPanel(parent)
+
+
+class MainWindow(QMainWindow):
+    rateLimitWait = Signal(str, float)  # endpoint, seconds; safe to emit from any thread
+    sessionChanged = Signal(object)  # the new StudioSession or None
+
+    def __init__(self, services, settings: QSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setAccessibleName(self.tr("studio-comm main window"))
+        self.setWindowTitle("studio-comm")
+        self.setWindowIcon(icon("studio-comm"))
+        self.services = services
+        self.settings = settings
+        self.session = None
+        self.studio = None  # StudioInformation of the connected studio
+        self.profile_name: str | None = None
+        self.connection_dialog = None
+        self._close_confirmed = False
+
+        self.tasks = TaskRunner(self)
+        self.error_banner = ErrorBanner(self)
+        self.tasks.failed.connect(self.show_error)
+
+        self.search_panel = SearchPanel(self.tasks, self)
+        self.search_panel.customerOpened.connect(self.open_customer)
+        self.preferences_panel = PreferencesPanel(self.tasks, self)
+        self.conversation_panel = _conversation_panel(self)
+        if hasattr(self.conversation_panel, "set_task_runner"):
+            self.conversation_panel.set_task_runner(self.tasks)
+
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.right_splitter.setObjectName("rightSplitter")
+        self.right_splitter.addWidget(self.preferences_panel)
+        self.right_splitter.addWidget(self.conversation_panel)
+        self.right_splitter.setStretchFactor(0, 2)
+        self.right_splitter.setStretchFactor(1, 3)
+        self.right_splitter.setChildrenCollapsible(False)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.search_panel)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(0, 2)
+        self.main_splitter.setStretchFactor(1, 3)
+        self.main_splitter.setChildrenCollapsible(False)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.error_banner)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
+
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.tasks.pendingChanged.connect(self.status.set_pending)
+        self.rateLimitWait.connect(self.status.rate_limit_wait)
+        self.status.staffChanged.connect(self._staff_changed)
+        self.status.set_staff(str(settings.value("staff", "") or ""))
+
+        self._build_menus()
+        self._restore_layout()
+        self.set_session(None)
+
+    # -- menus -----------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.connect_action = file_menu.addAction(self.tr("&Connect to studio…"))
+        self.connect_action.setObjectName("connectAction")
+        self.connect_action.triggered.connect(self.open_connection_dialog)
+        self.profiles_menu = file_menu.addMenu(self.tr("&Switch studio"))
+        self.profiles_menu.setObjectName("profilesMenu")
+        self.profiles_menu.aboutToShow.connect(self._fill_profiles_menu)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction(self.tr("&Quit"))
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        find = view_menu.addAction(self.tr("&Find customer"))
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.search_panel.focus_search)
+        browse = view_menu.addAction(self.tr("&Browse all members"))
+        browse.triggered.connect(self.search_panel.browse_all)
+        refresh = view_menu.addAction(self.tr("&Refresh preferences"))
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self.preferences_panel.request_refresh)
+        view_menu.addSeparator()
+        self.banner_action = view_menu.addAction(self.tr("&Dismiss error message"))
+        self.banner_action.triggered.connect(self.error_banner.dismiss)
+        # Actions with shortcuts must live in the window too, or a hidden menu bar disables them.
+        self.addActions([quit_action, find, refresh])
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = help_menu.addAction(self.tr("&About studio-comm"))
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+
+    def _fill_profiles_menu(self) -> None:
+        self.profiles_menu.clear()
+        profiles = self.services.profiles.list() if self.services is not None else []
+        group = QActionGroup(self.profiles_menu)
+        for profile in profiles:
+            action = self.profiles_menu.addAction(profile.name)
+            action.setCheckable(True)
+            action.setChecked(profile.name == self.profile_name)
+            action.setToolTip(profile.base_url)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _checked=False, name=profile.name: self.switch_profile(name))
+        if not profiles:
+            empty = self.profiles_menu.addAction(self.tr("No saved studios yet"))
+            empty.setEnabled(False)
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("aboutDialog")
+        box.setWindowTitle(self.tr("About studio-comm"))
+        box.setIconPixmap(icon("studio-comm").pixmap(64, 64))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr(
+                "studio-comm {version}\n\nCommunication consent and member conversations "
+                "for Magicline studios."
+            ).format(version=__version__)
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- connection ------------------------------------------------------------------------
+    def set_session(self, session, studio=None, profile_name: str | None = None) -> None:
+        """Show `session`'s studio (None: not connected); closes the open member."""
+        self.session = session
+        self.studio = studio
+        self.profile_name = profile_name
+        if session is not None:
+            session.staff = self.status.staff or None
+        studio_name = (studio.name if studio is not None else None) or profile_name
+        self.status.set_studio(studio_name if session is not None else None, profile_name)
+        self.setWindowTitle(f"{studio_name} – studio-comm" if session is not None and studio_name else "studio-comm")
+        self.search_panel.set_session(session)
+        self.preferences_panel.set_session(session)
+        if hasattr(self.conversation_panel, "set_session"):
+            self.conversation_panel.set_session(session)
+        self.sessionChanged.emit(session)
+        if session is not None:
+            self.tasks.run(session.employees(), on_result=self._employees_loaded, on_error=self._employees_failed)
+            self.search_panel.focus_search()
+
+    def _employees_loaded(self, employees) -> None:
+        self.status.set_employees(sorted({e.display_name for e in employees}, key=str.casefold))
+
+    def _employees_failed(self, exc: BaseException) -> None:
+        # Not fatal: the staff name can still be typed. The key may lack the employee scope.
+        log.info("employee list unavailable: %s", type(exc).__name__)
+
+    def _staff_changed(self, name: str) -> None:
+        self.settings.setValue("staff", name)
+        if self.session is not None:
+            self.session.staff = name or None
+
+    def connect_profile(self, name: str, base_url: str, api_key: str | None = None) -> None:
+        """Connect to a studio profile in the background (key from the keyring if not given)."""
+        self.status.set_studio(None)
+        self.status.studio_label.setText(self.tr("Connecting to {profile}…").format(profile=name))
+
+        def connected(result) -> None:
+            session, studio = result
+            self.set_session(session, studio, name)
+
+        def failed(exc: BaseException) -> None:
+            # The previous studio (if any) stays connected; only the label changed.
+            studio_name = (self.studio.name if self.studio is not None else None) or self.profile_name
+            self.status.set_studio(studio_name if self.session is not None else None, self.profile_name)
+            if getattr(exc, "kind", None) == "missing_key":
+                self.open_connection_dialog(name)  # the dialog asks for the key
+                return
+            self.show_error(exc)
+            if isinstance(exc, errors.BadKeyError):
+                self.open_connection_dialog(name)
+
+        self.tasks.run(self.services.connect(name, base_url, api_key), on_result=connected, on_error=failed)
+
+    def switch_profile(self, name: str) -> None:
+        if name == self.profile_name:
+            return
+        profile = self.services.profiles.get(name)
+        if profile is None:
+            return
+        self._when_no_unsaved_changes(lambda: self.connect_profile(profile.name, profile.base_url))
+
+    def open_connection_dialog(self, profile_name: str | None = None) -> None:
+        """Add or edit a studio profile; connect to it once it is saved."""
+        from studio_comm.ui.connection_dialog import ConnectionDialog
+
+        if self.connection_dialog is not None:
+            self.connection_dialog.raise_()
+            self.connection_dialog.activateWindow()
+            return
+        dialog = ConnectionDialog(
+            profiles=self.services.profiles,
+            credentials=self.services.credentials,
+            parent=self,
+            profile_name=profile_name,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.connection_dialog = dialog
+
+        def closed(_result: int) -> None:
+            self.connection_dialog = None
+
+        def chosen(name: str, base_url: str) -> None:
+            self._when_no_unsaved_changes(lambda: self.connect_profile(name, base_url))
+
+        dialog.finished.connect(closed)
+        dialog.profileChosen.connect(chosen)
+        dialog.open()
+
+    # -- members ---------------------------------------------------------------------------
+    def open_customer(self, customer: Customer) -> None:
+        if self.preferences_panel.customer is not None and customer.id == self.preferences_panel.customer.id:
+            self.preferences_panel.matrix_view.setFocus()
+            return
+        self._when_no_unsaved_changes(lambda: self._show_customer(customer))
+
+    def _show_customer(self, customer: Customer | None) -> None:
+        self.preferences_panel.set_customer(customer)
+        if hasattr(self.conversation_panel, "set_customer"):
+            self.conversation_panel.set_customer(customer)
+
+    @property
+    def customer(self) -> Customer | None:
+        return self.preferences_panel.customer
+
+    def _when_no_unsaved_changes(self, proceed) -> None:
+        """Run `proceed` now, or after the user agrees to drop unsaved preference edits."""
+        if not self.preferences_panel.is_dirty:
+            proceed()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Unsaved changes"),
+            self.tr("The preferences of {member} have changes that are not saved. Discard them?").format(
+                member=self.customer.display_name if self.customer else ""
+            ),
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("discardChangesDialog")
+        discard = box.addButton(self.tr("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda button: proceed() if button is discard else None)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- errors ----------------------------------------------------------------------------
+    def show_error(self, exc: BaseException | str) -> None:
+        self.error_banner.show_error(exc)
+
+    # -- persistence -----------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        for key, splitter in self._splitters().items():
+            state = s.value(f"window/{key}")
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
+            elif key == "mainSplitter":
+                splitter.setSizes([480, 800])
+            elif key == "rightSplitter":
+                splitter.setSizes([330, 470])
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        splitters = {"mainSplitter": self.main_splitter, "rightSplitter": self.right_splitter}
+        conversation = getattr(self.conversation_panel, "splitter", None)
+        if isinstance(conversation, QSplitter):
+            splitters["conversationSplitter"] = conversation
+        return splitters
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        for key, splitter in self._splitters().items():
+            s.setValue(f"window/{key}", splitter.saveState())
+        if self.profile_name and self.services is not None:
+            self.services.profiles.last_used = self.profile_name
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.preferences_panel.is_dirty and not self._close_confirmed:
+            event.ignore()
+
+            def confirmed() -> None:
+                self._close_confirmed = True
+                self.close()
+
+            self._when_no_unsaved_changes(confirmed)
+            return
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,495 @@
+"""The open member's header and communication preferences (top right of the main window).
+
+Follows the vendor's advice for saving: the matrix shows a fresh read; edits are an
+intent; Save first lists exactly the intended changes for confirmation, then the core
+merges them into a fresh read, writes, re-reads and reports. This panel words the report:
+saved, a conflict with a change made elsewhere (the user decides per cell), a server that
+did not apply a change ("differs"), or a failure (the edits are kept).
+
+Dialogs are opened with `open()` (never `exec()`), so the event loop keeps running and
+tests can find them through `confirmation_dialog` / `conflict_dialog`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio_comm.api.models import Customer
+from studio_comm.ui.icons import icon
+from studio_comm.ui.labels import category_label, channel_label, customer_status_label, on_off
+from studio_comm.ui.models.preferences_matrix import PreferencesMatrixModel
+from studio_comm.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def cell_name(cell) -> str:
+    category, channel = cell
+    return f"{category_label(category)} / {channel_label(channel)}"
+
+
+def change_line(change) -> str:
+    """"Newsletter / Text message: on → off" for one intended change."""
+    return f"{cell_name(change.cell)}: {on_off(change.before)} → {on_off(change.after)}"
+
+
+class CustomerHeader(QFrame):
+    """Name, number, status, email and phones of the open member, as plain text."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("customerHeader")
+        self.setAccessibleName(self.tr("Member details"))
+        self.name_label = self._label("customerHeaderName")
+        self.details_label = self._label("customerHeaderDetails")
+        self.contact_label = self._label("customerHeaderContact")
+        self.refusal_label = self._label("customerHeaderRefusal")
+        refusal_icon = QLabel(self)
+        refusal_icon.setPixmap(icon("access-refused").pixmap(16, 16))
+        self._refusal_row = QWidget(self)
+        row = QHBoxLayout(self._refusal_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(refusal_icon)
+        row.addWidget(self.refusal_label, 1)
+        self.refusal_label.setParent(self._refusal_row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 6)
+        layout.setSpacing(2)
+        layout.addWidget(self.name_label)
+        layout.addWidget(self.details_label)
+        layout.addWidget(self.contact_label)
+        layout.addWidget(self._refusal_row)
+        self.set_customer(None)
+
+    def _label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def set_customer(self, customer: Customer | None) -> None:
+        if customer is None:
+            self.name_label.setText(self.tr("No member open"))
+            self.details_label.setText(self.tr("Search on the left and press Enter to open a member."))
+            self.contact_label.setText("")
+            self._refusal_row.hide()
+            return
+        self.name_label.setText(customer.display_name)
+        details = [customer_status_label(customer.status)]
+        if customer.customer_number:
+            details.insert(0, self.tr("Customer no. {number}").format(number=customer.customer_number))
+        self.details_label.setText(" · ".join(details))
+        phones = [
+            (self.tr("mobile"), customer.phone_private_mobile),
+            (self.tr("home"), customer.phone_private),
+            (self.tr("business mobile"), customer.phone_business_mobile),
+            (self.tr("business"), customer.phone_business),
+        ]
+        contact = [customer.email or self.tr("no email address")]
+        contact += [f"{number} ({kind})" for kind, number in phones if number]
+        self.contact_label.setText(" · ".join(contact))
+        self.refusal_label.setText(self.tr("Access refused: this person may not enter the studio at the moment."))
+        self._refusal_row.setVisible(customer.access_refusal)
+
+
+class ConfirmChangesDialog(QDialog):
+    """Lists exactly the intended changes; Save confirms them."""
+
+    def __init__(self, lines: list[str], member: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("confirmChangesDialog")
+        self.setAccessibleName(self.tr("Confirm preference changes"))
+        self.setWindowTitle(self.tr("Save communication preferences"))
+        intro = QLabel(self.tr("Save these changes for {member}?").format(member=member), self)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        self.changes_list = QListWidget(self)
+        self.changes_list.setObjectName("confirmChangesList")
+        self.changes_list.setAccessibleName(self.tr("Changes to save"))
+        self.changes_list.addItems(lines)
+        self.changes_list.setMinimumWidth(380)
+        buttons = QDialogButtonBox(self)
+        save = buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
+        save.setObjectName("confirmSaveButton")
+        buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.changes_list)
+        layout.addWidget(buttons)
+        save.setDefault(True)
+
+    def lines(self) -> list[str]:
+        return [self.changes_list.item(i).text() for i in range(self.changes_list.count())]
+
+
+class ConflictDialog(QDialog):
+    """One row per cell someone else changed too: keep mine or take theirs."""
+
+    def __init__(self, conflicts: list, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("conflictDialog")
+        self.setAccessibleName(self.tr("Resolve conflicting changes"))
+        self.setWindowTitle(self.tr("Changed elsewhere meanwhile"))
+        intro = QLabel(
+            self.tr(
+                "While you were editing, these preferences were changed elsewhere (in Magicline, "
+                "by the member or at another desk). Choose for each which value to save."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        grid = QGridLayout()
+        self.choices: dict = {}
+        for row, conflict in enumerate(conflicts):
+            text = QLabel(
+                self.tr("{cell}: was {before} when you opened it; you chose {mine}; it is now {theirs}.").format(
+                    cell=cell_name(conflict.cell),
+                    before=on_off(conflict.before),
+                    mine=on_off(conflict.mine),
+                    theirs=on_off(conflict.theirs),
+                ),
+                self,
+            )
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.setWordWrap(True)
+            mine = QRadioButton(self.tr("Keep mine ({value})").format(value=on_off(conflict.mine)), self)
+            theirs = QRadioButton(self.tr("Take theirs ({value})").format(value=on_off(conflict.theirs)), self)
+            mine.setObjectName("keepMine")
+            theirs.setObjectName("takeTheirs")
+            group = QButtonGroup(self)
+            group.addButton(mine)
+            group.addButton(theirs)
+            mine.setChecked(True)
+            grid.addWidget(text, row, 0)
+            grid.addWidget(mine, row, 1)
+            grid.addWidget(theirs, row, 2)
+            grid.setColumnStretch(0, 1)
+            self.choices[conflict.cell] = mine
+        buttons = QDialogButtonBox(self)
+        save = buttons.addButton(self.tr("Save with these choices"), QDialogButtonBox.ButtonRole.AcceptRole)
+        save.setObjectName("conflictSaveButton")
+        buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(grid)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def keep_mine(self) -> dict:
+        """cell -> True to keep the user's value, False to take the other one."""
+        return {cell: button.isChecked() for cell, button in self.choices.items()}
+
+
+class PreferencesPanel(QWidget):
+    saved = Signal(object)  # the SaveReport, after any save attempt
+
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("preferencesPanel")
+        self._tasks = tasks
+        self._session = None
+        self._customer: Customer | None = None
+        self._editor = None
+        self._busy = False
+        self._generation = 0  # a load for a member no longer open is ignored
+        self.confirmation_dialog: ConfirmChangesDialog | None = None
+        self.conflict_dialog: ConflictDialog | None = None
+        self.last_report = None
+
+        self.header = CustomerHeader(self)
+
+        self.model = PreferencesMatrixModel(self)
+        self.model.cellEdited.connect(self._cell_edited)
+        self.matrix_view = QTableView(self)
+        self.matrix_view.setObjectName("preferencesMatrix")
+        self.matrix_view.setAccessibleName(self.tr("Communication preferences"))
+        self.matrix_view.setModel(self.model)
+        self.matrix_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.matrix_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.matrix_view.setWordWrap(False)
+        self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.matrix_view.horizontalHeader().setMinimumSectionSize(70)
+        self.matrix_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.matrix_view.setToolTip(
+            self.tr("Space or click toggles a channel. Changed cells stay highlighted until saved.")
+        )
+
+        self.save_button = self._button("savePreferencesButton", self.tr("&Save"), self.tr("Save preferences"))
+        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_button.setToolTip(self.tr("Save the changed preferences (Ctrl+S)"))
+        self.revert_button = self._button(
+            "revertPreferencesButton", self.tr("Re&vert"), self.tr("Revert preference changes")
+        )
+        self.revert_button.setToolTip(self.tr("Discard the changes you have not saved"))
+        self.refresh_button = self._button(
+            "refreshPreferencesButton", self.tr("Re&fresh"), self.tr("Refresh preferences")
+        )
+        self.refresh_button.setToolTip(self.tr("Read the preferences from Magicline again"))
+        self.save_button.clicked.connect(self.request_save)
+        self.revert_button.clicked.connect(self.revert)
+        self.refresh_button.clicked.connect(self.request_refresh)
+
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("preferencesStatus")
+        self.status_label.setAccessibleName(self.tr("Preferences status"))
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        title = QLabel(self.tr("Communication preferences"), self)
+        title.setObjectName("preferencesTitle")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(title)
+        layout.addWidget(self.matrix_view, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible)
+        return button
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def editor(self):
+        return self._editor
+
+    @property
+    def customer(self) -> Customer | None:
+        return self._customer
+
+    @property
+    def is_dirty(self) -> bool:
+        return self._editor is not None and self._editor.is_dirty
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.model.set_editable(not busy)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        loaded = self._editor is not None and self.model.matrix is not None
+        self.save_button.setEnabled(loaded and not self._busy and self.is_dirty)
+        self.revert_button.setEnabled(loaded and not self._busy and self.is_dirty)
+        self.refresh_button.setEnabled(self._editor is not None and not self._busy)
+
+    def _say(self, text: str, tone: str = "") -> None:
+        self.status_label.setProperty("tone", tone)
+        self.status_label.style().unpolish(self.status_label)
+        self.status_label.style().polish(self.status_label)
+        self.status_label.setText(text)
+
+    # -- opening ---------------------------------------------------------------------------
+    def set_session(self, session) -> None:
+        self._session = session
+        self.set_customer(None)
+
+    def set_customer(self, customer: Customer | None) -> None:
+        self._generation += 1
+        self._customer = customer
+        self.header.set_customer(customer)
+        self.model.set_matrix(None)
+        self._close_dialogs()
+        self._editor = None
+        self._busy = False
+        self.model.set_editable(True)
+        self._say("")
+        if customer is not None and self._session is not None:
+            self._editor = self._session.preferences(customer.id)
+            self.refresh()
+        self._update_buttons()
+
+    def _close_dialogs(self) -> None:
+        for dialog in (self.confirmation_dialog, self.conflict_dialog):
+            if dialog is not None:
+                dialog.reject()
+                dialog.deleteLater()
+        self.confirmation_dialog = self.conflict_dialog = None
+
+    # -- reading ---------------------------------------------------------------------------
+    def request_refresh(self) -> None:
+        if not self.is_dirty:
+            self.refresh()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Refresh preferences"),
+            self.tr("Refreshing discards the changes you have not saved. Refresh anyway?"),
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("refreshDiscardDialog")
+        discard = box.addButton(self.tr("Discard and refresh"), QMessageBox.ButtonRole.DestructiveRole)
+        box.buttonClicked.connect(lambda button: self.refresh() if button is discard else None)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def refresh(self) -> None:
+        editor, generation = self._editor, self._generation
+        if editor is None:
+            return
+        self._set_busy(True)
+        self._say(self.tr("Reading preferences…"))
+
+        def loaded(matrix) -> None:
+            if generation != self._generation:
+                return
+            self.model.set_matrix(matrix)
+            self._fit_matrix()
+            self._set_busy(False)
+            self._say("")
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            self._set_busy(False)
+            self._say(self.tr("The preferences could not be read; see the message above."), "warning")
+            self._tasks.failed.emit(exc)
+
+        self._tasks.run(editor.load(), on_result=loaded, on_error=failed)
+
+    def _fit_matrix(self) -> None:
+        self.matrix_view.verticalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
+
+    # -- editing ---------------------------------------------------------------------------
+    def _cell_edited(self, cell, active: bool) -> None:
+        if self._editor is None:
+            return
+        try:
+            self._editor.set(cell, active)
+        except ValueError:
+            self._say(self.tr("{cell} cannot be changed here.").format(cell=cell_name(cell)), "warning")
+        self._sync_intent()
+
+    def _sync_intent(self) -> None:
+        changes = self._editor.changes() if self._editor is not None else []
+        self.model.set_intent({change.cell: change.after for change in changes})
+        if changes:
+            self._say(self.tr("%n unsaved change(s)", "", len(changes)))
+        else:
+            self._say("")
+        self._update_buttons()
+
+    def revert(self) -> None:
+        if self._editor is None or self._busy:
+            return
+        self._editor.revert()
+        self._sync_intent()
+
+    # -- saving ----------------------------------------------------------------------------
+    def request_save(self) -> None:
+        """Show the confirmation listing exactly the intended changes; Save there saves."""
+        if self._editor is None or self._busy or not self._editor.is_dirty:
+            return
+        lines = [change_line(change) for change in self._editor.changes()]
+        self._close_dialogs()
+        dialog = ConfirmChangesDialog(lines, self._customer.display_name if self._customer else "", self)
+        dialog.accepted.connect(self.save)
+        self.confirmation_dialog = dialog
+        dialog.open()
+
+    def save(self) -> None:
+        editor, generation = self._editor, self._generation
+        if editor is None or self._busy:
+            return
+        self._set_busy(True)
+        self._say(self.tr("Saving…"))
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self._set_busy(False)
+                self._say(self.tr("Not saved; your changes are kept. See the message above."), "warning")
+            self._tasks.failed.emit(exc)
+
+        self._tasks.run(
+            editor.save(),
+            on_result=lambda report: generation == self._generation and self._show_report(report),
+            on_error=failed,
+        )
+
+    def _show_report(self, report) -> None:
+        self.last_report = report
+        self._set_busy(False)
+        outcome = report.outcome
+        if report.matrix is not None:
+            self.model.set_matrix(report.matrix)
+        self._sync_intent()
+        if outcome == "saved":
+            self._say(self.tr("Saved. Showing the preferences as Magicline has them now."), "ok")
+        elif outcome == "differs":
+            lines = [
+                self.tr("{cell}: you chose {intended}, Magicline has {actual}").format(
+                    cell=cell_name(d.cell), intended=on_off(d.intended), actual=on_off(d.actual)
+                )
+                for d in report.differences
+            ]
+            self._say(
+                self.tr("Saved, but Magicline did not apply everything as intended:")
+                + "\n" + "\n".join(lines),
+                "warning",
+            )
+        elif outcome == "conflict":
+            self._say(self.tr("Someone changed these preferences meanwhile; choose what to keep."), "warning")
+            self._ask_conflicts(report.conflicts)
+        else:
+            self._say(self.tr("Not saved; your changes are kept. See the message above."), "warning")
+            if report.error is not None:
+                self._tasks.failed.emit(report.error)
+        self.saved.emit(report)
+
+    def _ask_conflicts(self, conflicts: list) -> None:
+        self._close_dialogs()
+        dialog = ConflictDialog(conflicts, self)
+
+        def resolved() -> None:
+            if self._editor is None:
+                return
+            for cell, keep_mine in dialog.keep_mine().items():
+                self._editor.resolve(cell, keep_mine)
+            self._sync_intent()
+            if self._editor.is_dirty:
+                self.save()
+            else:
+                self._say(self.tr("Nothing left to save: the other values were taken."), "ok")
+
+        dialog.accepted.connect(resolved)
+        self.conflict_dialog = dialog
+        dialog.open()

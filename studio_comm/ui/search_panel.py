@@ -1,0 +1,235 @@
+"""The customer search pane: one field for every kind of query, results as a table.
+
+Keyboard first: typing searches after a short pause (the core decides whether the text is
+a name, an email, a customer number, a card number or a birthday), Down moves into the
+results, arrows move, Enter opens. "Browse all" lists the studio's members page by page
+as the list scrolls.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio_comm.api.models import Customer
+from studio_comm.ui.icons import icon
+from studio_comm.ui.models.customer_results import CustomerResultsModel
+from studio_comm.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+SEARCH_PAUSE_MS = 300
+
+
+class SearchPanel(QWidget):
+    customerOpened = Signal(object)  # Customer
+
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("searchPanel")
+        self._tasks = tasks
+        self._session = None
+        self._browse_pages = None  # async iterator of pages while browsing
+
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("customerSearchEdit")
+        self.search_edit.setAccessibleName(self.tr("Search customers"))
+        self.search_edit.setPlaceholderText(
+            self.tr("Name, email, customer no., card no. or birthday")
+        )
+        self.search_edit.setToolTip(
+            self.tr(
+                "Type a name (\"Anna Schmidt\" or \"Schm\"), an email address, a customer number,\n"
+                "a card number or a date of birth; the search starts when you pause typing."
+            )
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_edit.installEventFilter(self)
+
+        self.browse_button = QPushButton(self.tr("Browse all"), self)
+        self.browse_button.setObjectName("browseAllButton")
+        self.browse_button.setAccessibleName(self.tr("Browse all members"))
+        self.browse_button.setToolTip(self.tr("List all members, page by page as you scroll"))
+
+        self.model = CustomerResultsModel(self)
+        self.results_view = QTableView(self)
+        self.results_view.setObjectName("customerResultsView")
+        self.results_view.setAccessibleName(self.tr("Customer search results"))
+        self.results_view.setModel(self.model)
+        self.results_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results_view.setAlternatingRowColors(True)
+        self.results_view.setWordWrap(False)
+        self.results_view.verticalHeader().hide()
+        header = self.results_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((190, 110, 110, 200)):
+            self.results_view.setColumnWidth(column, width)
+        self.results_view.activated.connect(self._open_index)
+
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("searchStatus")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setWordWrap(True)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_PAUSE_MS)
+        self._debounce.timeout.connect(self.search_now)
+        self.search_edit.textEdited.connect(lambda _t: self._debounce.start())
+        self.search_edit.returnPressed.connect(self._return_pressed)
+        self.browse_button.clicked.connect(self.browse_all)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.browse_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.results_view, 1)
+        layout.addWidget(self.status_label)
+        self.set_session(None)
+
+    # -- session ---------------------------------------------------------------------------
+    def set_session(self, session) -> None:
+        self._session = session
+        self._browse_pages = None
+        self.model.set_customers([])
+        connected = session is not None
+        self.search_edit.setEnabled(connected)
+        self.browse_button.setEnabled(connected)
+        self.status_label.setText("" if connected else self.tr("Connect to a studio to search."))
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    # -- searching -------------------------------------------------------------------------
+    def search_now(self) -> None:
+        self._debounce.stop()
+        if self._session is None:
+            return
+        text = self.search_edit.text().strip()
+        self._stop_browsing()
+        if not text:
+            self.model.set_customers([])
+            self.status_label.setText("")
+            return
+        self.status_label.setText(self.tr("Searching…"))
+        self._tasks.run(
+            self._session.search.search(text),
+            on_result=lambda customers: self._show_results(text, customers),
+            on_error=self._search_failed,
+        )
+
+    def _show_results(self, text: str, customers: list[Customer] | None) -> None:
+        if customers is None:  # superseded by a newer search
+            return
+        self.model.set_customers(customers)
+        if customers:
+            self.results_view.selectRow(0)
+            self.status_label.setText(self.tr("%n customer(s) found", "", len(customers)))
+        else:
+            self.status_label.setText(self.tr("No customer found for “{text}”.").format(text=text))
+
+    def _search_failed(self, exc: BaseException) -> None:
+        self.status_label.setText(self.tr("The search failed; see the message above."))
+        self._tasks.failed.emit(exc)
+
+    # -- browsing --------------------------------------------------------------------------
+    def browse_all(self) -> None:
+        if self._session is None:
+            return
+        self._debounce.stop()
+        self.model.set_customers([])
+        self._browse_pages = aiter(self._session.search.browse())
+        self.model.set_pager(self._load_page)
+        self.status_label.setText(self.tr("Loading members…"))
+        self.model.fetchMore()
+
+    def _load_page(self) -> None:
+        pages = self._browse_pages
+        if pages is None:
+            return
+
+        async def next_page():
+            try:
+                return await anext(pages), False
+            except StopAsyncIteration:
+                return [], True
+
+        def arrived(result) -> None:
+            if pages is not self._browse_pages:  # a search replaced the listing meanwhile
+                return
+            page, last = result
+            had_rows = self.model.rowCount() > 0
+            self.model.append_page(page, last=last)
+            if last:
+                self._browse_pages = None
+            if not had_rows and self.model.rowCount():
+                self.results_view.selectRow(0)
+            self.status_label.setText(
+                self.tr("%n member(s) listed", "", self.model.rowCount())
+                + ("" if last else " " + self.tr("(scroll for more)"))
+            )
+            # A page that does not fill the view leaves no scrollbar to trigger the next one.
+            if not last and self.results_view.verticalScrollBar().maximum() == 0:
+                QTimer.singleShot(0, self.model.fetchMore)
+
+        def failed(exc: BaseException) -> None:
+            if pages is self._browse_pages:
+                self.model.page_failed()
+                self._browse_pages = None
+                self._search_failed(exc)
+
+        self._tasks.run(next_page(), on_result=arrived, on_error=failed)
+
+    def _stop_browsing(self) -> None:
+        self._browse_pages = None
+        self.model.set_pager(None)
+
+    # -- opening ---------------------------------------------------------------------------
+    def _open_index(self, index) -> None:
+        customer = self.model.customer(index.row())
+        if customer is not None:
+            self.customerOpened.emit(customer)
+
+    def _return_pressed(self) -> None:
+        if self._debounce.isActive():
+            self.search_now()
+            return
+        index = self.results_view.currentIndex()
+        if not index.isValid() and self.model.rowCount():
+            index = self.model.index(0, 0)
+        if index.isValid():
+            self._open_index(index)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down from the search field goes into the results, as in a browser's address bar.
+        if (
+            watched is self.search_edit
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+            and self.model.rowCount()
+        ):
+            self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.results_view.currentIndex().isValid():
+                self.results_view.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
