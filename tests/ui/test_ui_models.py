@@ -1,0 +1,190 @@
+"""The main window's item models: Qt's model contract (qtmodeltester) and what staff see."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QLocale, QModelIndex, Qt
+
+from studio_comm.api.models import Channel, Customer, MessageCategory
+from studio_comm.core.preferences import Matrix
+from studio_comm.ui.models.customer_results import CUSTOMER_ROLE, CustomerResultsModel
+from studio_comm.ui.models.preferences_matrix import ABSENT_TEXT, PreferencesMatrixModel
+
+NEWSLETTER_SMS = (MessageCategory.NEWSLETTER, Channel.TEXT_MESSAGE)
+CONTRACT_EMAIL = (MessageCategory.CONTRACT, Channel.EMAIL)
+CONTRACT_LETTER = (MessageCategory.CONTRACT, Channel.LETTER)
+
+
+def customer(id: int, **fields) -> Customer:
+    wire = {"id": id, "status": "MEMBER", "accessRefusal": False, "firstName": "Anna", "lastName": f"Muster{id}"}
+    wire.update(fields)
+    return Customer.model_validate(wire)
+
+
+def matrix() -> Matrix:
+    """Sparse, with a studio-fixed cell and a category from a newer API version."""
+    return Matrix.from_wire(
+        [
+            {
+                "messageCategory": "CONTRACT",
+                "channels": [
+                    {"communicationChannel": "EMAIL", "customerOverridable": True, "active": True},
+                    {"communicationChannel": "LETTER", "customerOverridable": False, "active": True},
+                ],
+            },
+            {
+                "messageCategory": "NEWSLETTER",
+                "channels": [
+                    {"communicationChannel": "EMAIL", "customerOverridable": True, "active": True},
+                    {"communicationChannel": "TEXT_MESSAGE", "customerOverridable": True, "active": True},
+                ],
+            },
+            {
+                "messageCategory": "BIRTHDAY_WISHES",
+                "channels": [{"communicationChannel": "EMAIL", "customerOverridable": True, "active": False}],
+            },
+        ]
+    )
+
+
+# -- customer results -------------------------------------------------------------------------
+def test_results_model_contract(qtmodeltester):
+    model = CustomerResultsModel()
+    model.set_customers(
+        [
+            customer(1, customerNumber="1001", email="anna@example.org", dateOfBirth="1990-04-01"),
+            customer(2, accessRefusal=True, status="SUSPENDED_IN_A_NEWER_VERSION"),
+            customer(3, firstName=None, lastName=None),
+        ]
+    )
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_results_rows_show_labels_and_keys(qapp):
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    try:
+        model = CustomerResultsModel()
+        model.set_customers(
+            [
+                customer(7, customerNumber="1007", email="a@example.org", dateOfBirth="1990-04-01"),
+                customer(8, status="FORMER_MEMBER", accessRefusal=True),
+                customer(9, status="NEWER_STATUS"),
+            ]
+        )
+        row = [model.index(0, c).data() for c in range(model.columnCount())]
+        assert row == ["Anna Muster7", "1007", "Member", "a@example.org", "01.04.1990"]
+        assert model.index(0, 3).data(Qt.ItemDataRole.UserRole) == 7
+        assert model.index(0, 0).data(CUSTOMER_ROLE).id == 7
+        assert model.index(1, 2).data() == "Former member"
+        assert model.index(2, 2).data() == "Unknown (NEWER_STATUS)"
+        # Access refusal: an icon and a tooltip on the name, nothing on others.
+        assert not model.index(1, 0).data(Qt.ItemDataRole.DecorationRole).isNull()
+        assert "Access refused" in model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole)
+        assert model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is None
+    finally:
+        QLocale.setDefault(previous)
+
+
+def test_browse_pages_arrive_on_fetch_more(qtmodeltester):
+    model = CustomerResultsModel()
+    requests = []
+    model.set_pager(lambda: requests.append(len(requests)))
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert requests == [0]
+    assert not model.canFetchMore(QModelIndex()), "one page at a time"
+    model.append_page([customer(i) for i in range(50)], last=False)
+    assert model.rowCount() == 50 and model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    model.append_page([customer(i) for i in range(50, 60)], last=True)
+    assert model.rowCount() == 60 and not model.canFetchMore(QModelIndex())
+    assert requests == [0, 1]
+    qtmodeltester.check(model, force_py=True)
+    assert model.row_of(55) == 55
+
+
+# -- preferences matrix -----------------------------------------------------------------------
+def test_matrix_model_contract(qtmodeltester):
+    model = PreferencesMatrixModel()
+    model.set_matrix(matrix(), {NEWSLETTER_SMS: False})
+    qtmodeltester.check(model, force_py=True)
+    empty = PreferencesMatrixModel()
+    qtmodeltester.check(empty, force_py=True)
+
+
+def test_matrix_headers_and_keys(qapp):
+    model = PreferencesMatrixModel()
+    model.set_matrix(matrix())
+    rows = [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())]
+    assert rows[:5] == ["Contract", "General", "Appointment", "Newsletter", "Loyalty programme"]
+    assert rows[5] == "Unknown (BIRTHDAY_WISHES)"
+    keys = [model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.UserRole) for c in range(model.columnCount())]
+    assert keys == ["LETTER", "EMAIL", "TEXT_MESSAGE"]
+    assert model.headerData(2, Qt.Orientation.Horizontal) == "Text message"
+    index = model.index_of(*NEWSLETTER_SMS)
+    assert index.data(Qt.ItemDataRole.UserRole) == ("NEWSLETTER", "TEXT_MESSAGE")
+
+
+def test_absent_and_fixed_cells_cannot_be_checked(qapp):
+    model = PreferencesMatrixModel()
+    model.set_matrix(matrix())
+    absent = model.index_of(MessageCategory.GENERAL, Channel.EMAIL)
+    assert absent.data() == ABSENT_TEXT
+    assert absent.data(Qt.ItemDataRole.CheckStateRole) is None
+    assert not absent.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert absent.data(Qt.ItemDataRole.ToolTipRole) == "Not offered for this category"
+    assert not model.setData(absent, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+
+    fixed = model.index_of(*CONTRACT_LETTER)
+    assert fixed.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert not fixed.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert "Fixed by the studio" in fixed.data(Qt.ItemDataRole.ToolTipRole)
+    assert not fixed.data(Qt.ItemDataRole.DecorationRole).isNull()
+    assert not model.setData(fixed, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+
+
+def test_changed_cell_is_highlighted_until_unchanged(qapp):
+    model = PreferencesMatrixModel()
+    model.set_matrix(matrix())
+    edits = []
+    model.cellEdited.connect(lambda cell, active: edits.append((cell, active)))
+    index = model.index_of(*NEWSLETTER_SMS)
+    assert index.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert index.data(Qt.ItemDataRole.BackgroundRole) is None
+
+    assert model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert edits == [(NEWSLETTER_SMS, False)]
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "not saved" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index_of(*CONTRACT_EMAIL).data(Qt.ItemDataRole.BackgroundRole) is None
+
+    # Back to the read value: no longer a change.
+    model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert index.data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_read_only_while_busy(qapp):
+    model = PreferencesMatrixModel()
+    model.set_matrix(matrix())
+    model.set_editable(False)
+    index = model.index_of(*NEWSLETTER_SMS)
+    assert not index.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    model.set_editable(True)
+    assert index.flags() & Qt.ItemFlag.ItemIsUserCheckable
+
+
+@pytest.mark.parametrize(
+    "intent",
+    [{}, {NEWSLETTER_SMS: False}, {NEWSLETTER_SMS: False, CONTRACT_EMAIL: False}],
+)
+def test_set_intent_keeps_contract(qtmodeltester, intent):
+    model = PreferencesMatrixModel()
+    model.set_matrix(matrix())
+    model.set_intent(intent)
+    qtmodeltester.check(model, force_py=True)
+    for cell, value in intent.items():
+        assert model.value(cell) is value
