@@ -1,0 +1,245 @@
+"""Threads and messages with a member: journal first, then the request, never sent twice blindly.
+
+The API can create a thread (POST) and add to one (PUT), but cannot list or read them, and
+has no idempotency key. So:
+- every message is written to the journal (state `pending`, with a request id) before its
+  request leaves, and the request carries that id (`X-Request-Id`);
+- the answer decides the state: `sent` (with the remote thread and communication ids),
+  `failed` (not sent or refused without acting: safe to send again), `rejected` (the
+  server answered no: its message and trace id are kept), `unknown` (the request may have
+  arrived: only the user can decide, after checking in Magicline);
+- nothing is re-sent automatically; `resend` is the user's explicit act and writes a new
+  message row that points to the old one, which keeps its state;
+- outgoing messages pass the consent guard on preferences read just before sending;
+  a blocked message leaves no row and no request.
+Every attempt whose request left this computer gets an audit entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from studio_comm.api import errors
+from studio_comm.api.client import new_request_id
+from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadRequest, ThreadStatus
+from studio_comm.core.consent import Consent, Reason, consent, consent_by_channel
+from studio_comm.core.preferences import Matrix
+
+if TYPE_CHECKING:
+    from studio_comm.core.session import StudioSession
+    from studio_comm.journal.records import MessageRecord, ThreadRecord
+
+log = logging.getLogger(__name__)
+
+State = Literal["sent", "failed", "rejected", "unknown", "blocked"]
+RESENDABLE = frozenset({"failed", "unknown", "rejected"})
+# Answers that mean the server did not act on the request: sending again is safe.
+_NOT_ACTED = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message as composed. `thread` None starts a new thread.
+
+    `thread_status` is the thread's status after this message; None means CREATED for a
+    new thread and ONGOING for a follow-up. `communication_time` back-dates a logged call.
+    An empty `subject` of a follow-up takes the thread's subject.
+    """
+
+    customer_id: int
+    thread: ThreadRecord | None
+    direction: Direction
+    channel: Channel
+    category: MessageCategory = MessageCategory.GENERAL
+    subject: str = ""
+    content: str = ""
+    thread_status: ThreadStatus | None = None
+    communication_time: datetime | None = None
+
+
+@dataclass
+class SendResult:
+    """What became of one send. `message` is the journal row (None only when blocked)."""
+
+    state: State
+    message: MessageRecord | None = None
+    thread: ThreadRecord | None = None
+    reason: Reason | None = None  # why it was blocked
+    error: errors.ApiError | None = None
+
+
+def state_after(exc: errors.ApiError) -> State:
+    """The message state a failed request leaves, by what is known about the server."""
+    if isinstance(exc, errors.NotSentError):
+        return "failed"
+    if isinstance(exc, errors.OutcomeUnknownError):
+        return "unknown"
+    if exc.status in _NOT_ACTED:
+        return "failed"
+    if exc.status is not None and exc.status >= 400:
+        return "rejected"
+    # e.g. a 2xx whose body could not be read: it may well have been stored.
+    return "unknown"
+
+
+class Messenger:
+    """One studio's threads and messages. Get it as `session.messaging`."""
+
+    def __init__(self, session: StudioSession) -> None:
+        self._session = session
+        # One send per thread at a time: a second message to a thread whose POST is still
+        # out must not POST another thread.
+        self._thread_locks: dict[int, asyncio.Lock] = {}
+
+    # ------------------------------------------------------------------ reading
+
+    async def threads(self, customer_id: int) -> list[ThreadRecord]:
+        """The member's threads this studio's journal knows, newest activity first."""
+        s = self._session
+        return await s.journal.threads(s.studio_id, customer_id)
+
+    async def open_threads(self, customer_id: int) -> list[ThreadRecord]:
+        """Threads not CLOSED: offer a follow-up before a new thread is started."""
+        return [t for t in await self.threads(customer_id) if t.status != ThreadStatus.CLOSED]
+
+    async def timeline(self, thread_id: int) -> list[MessageRecord]:
+        """A thread's messages, oldest first."""
+        return await self._session.journal.messages(thread_id)
+
+    async def consent(self, customer_id: int, category: MessageCategory) -> dict[Channel, Consent]:
+        """A fresh read of the member's preferences, as allowed/blocked per channel."""
+        return consent_by_channel(await self._read_matrix(customer_id), category)
+
+    async def _read_matrix(self, customer_id: int) -> Matrix:
+        return Matrix(await self._session.client.get_preferences(customer_id))
+
+    # ------------------------------------------------------------------ sending
+
+    async def send(self, draft: Draft) -> SendResult:
+        """Guard, journal, request, outcome. Raises ApiError only when the consent read
+        fails (then nothing was written or sent); every other failure is in the result."""
+        return await self._guarded(draft, resend_of=None)
+
+    async def resend(self, message_request_id: str) -> SendResult:
+        """Send a failed, unknown or rejected message again, as a new message row.
+
+        The user's explicit decision (for `unknown`: after checking it did not arrive).
+        Outgoing messages pass the consent guard again.
+        """
+        journal = self._session.journal
+        old = await journal.message(message_request_id)
+        if old is None:
+            raise ValueError("There is no such message.")
+        if old.state not in RESENDABLE:
+            raise ValueError(f"A message in state {old.state} is not sent again.")
+        thread = await journal.thread(old.thread_id)
+        draft = Draft(
+            customer_id=thread.customer_id,
+            thread=thread,
+            direction=Direction(old.direction),
+            channel=Channel(old.channel),
+            category=MessageCategory(old.category) if old.category else MessageCategory.GENERAL,
+            subject=old.subject,
+            content=old.content,
+            thread_status=ThreadStatus(old.thread_status) if old.thread_status else None,
+            communication_time=old.communication_time,
+        )
+        return await self._guarded(draft, resend_of=old.request_id)
+
+    async def _guarded(self, draft: Draft, resend_of: str | None) -> SendResult:
+        draft = _checked(draft)
+        if draft.direction == Direction.OUTGOING:
+            matrix = await self._read_matrix(draft.customer_id)
+            verdict = consent(matrix, draft.category, draft.channel)
+            if not verdict.allowed:
+                log.info("message to %s blocked: %s", draft.customer_id, verdict.reason)
+                return SendResult("blocked", thread=draft.thread, reason=verdict.reason)
+        return await self._deliver(draft, resend_of)
+
+    async def _deliver(self, draft: Draft, resend_of: str | None) -> SendResult:
+        s = self._session
+        journal = s.journal
+        thread = draft.thread
+        if thread is None:
+            thread = await journal.add_thread(
+                studio_id=s.studio_id, customer_id=draft.customer_id, subject=draft.subject,
+                status=str(draft.thread_status.value), category=str(draft.category.value),
+            )
+        lock = self._thread_locks.setdefault(thread.id, asyncio.Lock())
+        async with lock:
+            # Another desk (or an earlier send) may have given the thread its remote id.
+            thread = await journal.thread(thread.id)
+            request_id = new_request_id()
+            message = await journal.add_message(
+                request_id=request_id, thread_id=thread.id, direction=str(draft.direction.value),
+                channel=str(draft.channel.value), category=str(draft.category.value),
+                subject=draft.subject, content=draft.content, agent=s.staff,
+                communication_time=draft.communication_time,
+                thread_status=str(draft.thread_status.value), workstation=s.workstation,
+                staff=s.staff, resend_of=resend_of,
+            )
+            request = ThreadRequest(
+                communication_thread_status=draft.thread_status,
+                subject=draft.subject,
+                content=draft.content,
+                communication_direction=draft.direction,
+                communication_channel=draft.channel,
+                agent=s.staff or None,
+                communication_date_time=draft.communication_time,
+            )
+            client = s.client
+            try:
+                if thread.remote_thread_id is None:
+                    response = await client.create_thread(
+                        draft.customer_id, request, request_id=request_id
+                    )
+                else:
+                    response = await client.add_to_thread(
+                        draft.customer_id, thread.remote_thread_id, request, request_id=request_id
+                    )
+            except errors.ApiError as exc:
+                state = state_after(exc)
+                log.info("message %s to %s: %s", request_id, draft.customer_id, state)
+                message = await journal.mark_message(
+                    request_id, state, error=exc.error_message or str(exc),
+                    http_status=exc.status, trace_id=exc.trace_id,
+                )
+                result = SendResult(state, message, thread, error=exc)
+                if not isinstance(exc, errors.NotSentError):
+                    await s.audit_message(result, exc.status, exc.trace_id)
+                return result
+            message = await journal.mark_message(
+                request_id, "sent", communication_id=response.communication_id, http_status=200
+            )
+            thread = await journal.update_thread(
+                thread.id, remote_thread_id=response.thread_id,
+                status=str(response.communication_thread_status.value),
+            )
+            result = SendResult("sent", message, thread)
+            await s.audit_message(result, 200, None)
+            return result
+
+
+def _checked(draft: Draft) -> Draft:
+    """Fill the defaults and refuse what the API would refuse anyway."""
+    if not draft.content.strip():
+        raise ValueError("The message is empty.")
+    subject = draft.subject.strip() or (draft.thread.subject if draft.thread else "")
+    if not subject:
+        raise ValueError("A new thread needs a subject.")
+    for value, enum in ((draft.channel, Channel), (draft.direction, Direction),
+                        (draft.category, MessageCategory)):
+        if not enum(value).known:
+            raise ValueError(f"{value} cannot be sent by this version.")
+    status = draft.thread_status or (
+        ThreadStatus.CREATED if draft.thread is None else ThreadStatus.ONGOING
+    )
+    return replace(
+        draft, subject=subject, thread_status=ThreadStatus(status),
+        channel=Channel(draft.channel), direction=Direction(draft.direction),
+        category=MessageCategory(draft.category),
+    )
