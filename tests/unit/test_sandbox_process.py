@@ -1,0 +1,69 @@
+"""`studio-comm sandbox` as a child process: ready line, serving, clean stop."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from studio_comm.sandbox.server import (READY_LINE, SandboxConfig, SandboxProcess,
+                                        sandbox_command)
+
+
+def test_sandbox_process_serves_and_stops_cleanly():
+    config = SandboxConfig(customers=300, seed=7, api_key="proc-key", rate_limit=(50, 30.0))
+    with SandboxProcess(config) as sb:
+        assert sb.base_url.startswith("http://127.0.0.1:") and not sb.base_url.endswith(":0")
+        response = httpx.get(f"{sb.base_url}/v1/customers/1000300",
+                             headers={"X-API-KEY": "proc-key"}, timeout=30)
+        assert response.status_code == 200
+        assert httpx.get(f"{sb.base_url}/v1/customers/1000301",
+                         headers={"X-API-KEY": "proc-key"}, timeout=30).status_code == 404
+        assert sb.admin.rate_limit() == (50, 30.0)
+        assert sb.admin.received()[0]["path"] == "/v1/customers/1000300"
+        process = sb.process
+    assert process.returncode == 0  # SIGTERM: a clean stop, not death by signal
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_command_line_prints_ready_line_and_stops_on_signal(sig):
+    process = subprocess.Popen(
+        sandbox_command() + ["--customers", "50", "--api-key", "cli-key"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        match = READY_LINE.match(process.stdout.readline().strip())
+        assert match and match["key"] == "cli-key"
+        ok = httpx.head(f"{match['url']}/v1/customers", headers={"X-API-KEY": "cli-key"})
+        assert ok.status_code == 200
+        # admin was not asked for: it is off
+        assert httpx.get(f"{match['url']}/__sandbox__/stats",
+                         headers={"X-API-KEY": "cli-key"}).status_code == 404
+        process.send_signal(sig)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_bad_arguments_are_refused_with_a_message():
+    result = subprocess.run(sandbox_command() + ["--customers", "100001"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "--customers" in result.stderr
+    result = subprocess.run(sandbox_command() + ["--faults", "explode"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "explode" in result.stderr
+
+
+def test_frozen_bundle_starts_itself(monkeypatch):
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert sandbox_command() == [sys.executable, "sandbox"]
+
+
+def test_config_repr_hides_the_key():
+    assert "secret-key" not in repr(SandboxConfig(api_key="secret-key"))
