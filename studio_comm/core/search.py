@@ -36,8 +36,8 @@ _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NUMBER_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
 # Customer numbers are short (the sandbox's are 5 digits); RFID card numbers in decimal
-# are 9-10 digits. Longer runs of digits are tried as a card first.
-_CUSTOMER_NUMBER_MAX_DIGITS = 8
+# have up to 10 digits (32 bits). Ten or more digits are tried as a card first.
+_CUSTOMER_NUMBER_MAX_DIGITS = 9
 
 
 @dataclass(frozen=True)
