@@ -1,0 +1,187 @@
+"""Exports for managers: the review table and the audit history as CSV, one member as JSON.
+
+CSV files are written for Excel: UTF-8 with a byte order mark (without it Excel reads
+"Müller" as "MÃ¼ller"), comma-separated by default, semicolon on request (German Excel
+expects `;` because `,` is its decimal separator). Times are UTC, "YYYY-MM-DD HH:MM:SS",
+which every spreadsheet reads as a date. A text that starts like a formula (=, +, -, @)
+gets a leading apostrophe, so a member's name can never run as a formula on a manager's
+computer.
+
+Words (headers, states, statuses) come from a `Wording`: the UI passes translated ones,
+the defaults are the API's wire values, so the core stays Qt-free and testable.
+
+The one-member export (a data-protection access request) is a single JSON file: it nests
+naturally (threads hold messages, audit entries hold before/after matrices), it is one
+file to hand over or attach, it is the "structured, commonly used and machine-readable
+format" the GDPR asks for, and it keeps values exact (no spreadsheet reinterpreting
+customer numbers or dates), where a ZIP of CSVs would split one answer into several
+files and flatten the nesting into ad-hoc columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from studio_comm.core.review import Cell, CellState, ReviewRow
+
+SEPARATORS = {"comma": ",", "semicolon": ";"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _identity(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How values are worded in an export (defaults: wire values, English headers)."""
+
+    headers: dict[str, str] = field(default_factory=dict)  # column key -> header text
+    cell_header: Callable[[Cell], str] = lambda cell: f"{cell[0]} / {cell[1]}"
+    state: Callable[[CellState | None], str] = _identity
+    status: Callable[[str], str] = _identity
+    error: Callable[[str | None], str] = _identity
+    action: Callable[[str], str] = _identity
+    category: Callable[[str], str] = _identity
+    channel: Callable[[str], str] = _identity
+
+    def header(self, key: str, default: str) -> str:
+        return self.headers.get(key, default)
+
+
+def csv_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _safe(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _write_csv(target: Path | io.TextIOBase, header: Sequence[str],
+               rows: Iterable[Sequence[Any]], delimiter: str) -> int:
+    if delimiter not in SEPARATORS.values():
+        raise ValueError("The separator must be a comma or a semicolon.")
+    if isinstance(target, (str, Path)):
+        path = Path(target)
+        # Write beside the target and rename: a failed export never leaves half a file
+        # in place of a good one.
+        partial = path.with_name(path.name + ".partial")
+        try:
+            with open(partial, "w", encoding="utf-8-sig", newline="") as stream:
+                count = _write_csv(stream, header, rows, delimiter)
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
+        return count
+    writer = csv.writer(target, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([_safe(h) for h in header])
+    count = 0
+    for row in rows:
+        writer.writerow([_safe(v) for v in row])
+        count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- review
+
+
+REVIEW_COLUMNS = (
+    ("customer_id", "Customer ID"),
+    ("customer_number", "Customer number"),
+    ("name", "Name"),
+    ("status", "Status"),
+    ("read_at", "Read at (UTC)"),
+    ("error", "Read error"),
+)
+
+
+def write_review_csv(
+    target: Path | io.TextIOBase,
+    rows: Sequence[ReviewRow],
+    cells: Sequence[Cell],
+    *,
+    delimiter: str = ",",
+    wording: Wording = Wording(),
+) -> int:
+    """The review table as shown (these rows, these cell columns); returns the row count."""
+    header = [wording.header(key, text) for key, text in REVIEW_COLUMNS]
+    header += [wording.cell_header(cell) for cell in cells]
+
+    def lines():
+        for row in rows:
+            yield [
+                row.customer_id, row.customer_number, row.name, wording.status(row.status),
+                csv_time(row.read_at), wording.error(row.error),
+                *(wording.state(row.state(cell)) for cell in cells),
+            ]
+
+    return _write_csv(target, header, lines(), delimiter)
+
+
+# --------------------------------------------------------------------------- audit
+
+
+AUDIT_COLUMNS = (
+    ("at", "Time (UTC)"),
+    ("staff", "Staff"),
+    ("action", "Action"),
+    ("customer_id", "Customer ID"),
+    ("outcome", "Outcome"),
+    ("before", "Before"),
+    ("after", "After"),
+    ("request_id", "Request ID"),
+    ("workstation", "Workstation"),
+)
+
+
+def write_audit_csv(
+    target: Path | io.TextIOBase,
+    entries: Sequence[Any],
+    *,
+    delimiter: str = ",",
+    wording: Wording = Wording(),
+    describe: Callable[[Any, str], str] | None = None,
+) -> int:
+    """Audit entries, one per line; `describe(entry, "before"|"after")` words each side."""
+    describe = describe or (lambda entry, side: compact_json(getattr(entry, side, None)))
+    header = [wording.header(key, text) for key, text in AUDIT_COLUMNS]
+
+    def lines():
+        for e in entries:
+            yield [
+                csv_time(e.at), e.staff or "", wording.action(e.action), e.customer_id,
+                e.outcome or "", describe(e, "before"), describe(e, "after"),
+                e.request_id or "", getattr(e, "workstation", None) or "",
+            ]
+
+    return _write_csv(target, header, lines(), delimiter)
+
+
+def compact_json(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: getattr(value, k) for k in value.__dataclass_fields__}
+    raise TypeError(f"{type(value).__name__} cannot be exported")

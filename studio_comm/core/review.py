@@ -1,0 +1,641 @@
+"""Consent review: every customer's preferences, read at the API's full permitted speed.
+
+The API gives one customer's preferences per request (1000 per minute per endpoint, and
+a minute-long lock-out past that), so a studio of 5,000 members takes at least five
+minutes. `ConsentReview.run` pages through the customers of the chosen statuses
+(500 per slice, the most the API allows) and keeps a bounded pool of preference reads in
+flight, each gated by the client's `RateLimiter`: one sequential loop would be bound by
+the network's round trip instead of the budget, and the limiter (not the pool) decides the
+pace, so no request is ever refused with 429. Each result goes to the journal's preference
+cache with the time it was read, in batches on the journal's worker thread; a cancelled
+run keeps what it read, and the next run skips customers whose cached read is newer than
+a cut-off (the cancelled run's start to resume, or "now minus a chosen age" to refresh
+only old rows). A customer that is gone (404) is recorded and skipped, never fatal.
+
+The second half is Qt-free table logic for the review view: rows of customers by
+(category, channel) cell, filters, sorting and the per-cell summary, as plain functions
+over lists so the UI can run them off its thread and reset its model with the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from studio_comm.api import errors
+from studio_comm.api.models import Channel, CommunicationPreference, Customer, CustomerStatus, MessageCategory
+
+log = logging.getLogger(__name__)
+
+Cell = tuple[str, str]  # (category, channel) as API wire values
+
+# Read failures that concern one customer: recorded and skipped.
+NOT_FOUND = "not_found"
+# Failures that concern every request (key, scope): the run stops at once.
+_FATAL = (errors.BadKeyError, errors.ForbiddenError)
+# This many transient failures in a row mean the service is down, not one customer.
+MAX_FAILURES_IN_A_ROW = 25
+RATE_WINDOW = 30.0  # seconds of reads the rate is measured over
+PROGRESS_INTERVAL = 0.1  # at most this many progress reports per second, times ten
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --------------------------------------------------------------------------- states
+
+
+class CellState(StrEnum):
+    """What one customer's preferences say about one (category, channel) cell."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    ABSENT = "absent"  # the category does not carry this channel for this customer
+    FIXED_ACTIVE = "fixed_active"  # fixed by the studio (not customer-overridable)
+    FIXED_INACTIVE = "fixed_inactive"
+
+    @property
+    def active(self) -> bool:
+        return self in (CellState.ACTIVE, CellState.FIXED_ACTIVE)
+
+    @property
+    def fixed(self) -> bool:
+        return self in (CellState.FIXED_ACTIVE, CellState.FIXED_INACTIVE)
+
+
+def cell_states(prefs: Iterable[CommunicationPreference]) -> dict[Cell, CellState]:
+    """The present cells of a preferences array (absent cells are simply missing)."""
+    states: dict[Cell, CellState] = {}
+    for pref in prefs:
+        category = str(pref.message_category.value)
+        for setting in pref.channels:
+            active = bool(setting.active)
+            if setting.fixed:
+                state = CellState.FIXED_ACTIVE if active else CellState.FIXED_INACTIVE
+            else:
+                state = CellState.ACTIVE if active else CellState.INACTIVE
+            states[(category, str(setting.communication_channel.value))] = state
+    return states
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One customer in the review: who, when read, and the state of each present cell."""
+
+    customer_id: int
+    customer_number: str
+    name: str
+    status: str
+    read_at: datetime
+    states: Mapping[Cell, CellState] = field(default_factory=dict)
+    error: str | None = None  # NOT_FOUND (or another code) when no preferences could be read
+
+    def state(self, cell: Cell) -> CellState | None:
+        """The cell's state; None when the customer's preferences could not be read."""
+        if self.error is not None:
+            return None
+        return self.states.get(cell, CellState.ABSENT)
+
+
+class Reading(NamedTuple):
+    """One read (or failed read) of one customer, as written to the cache."""
+
+    customer_id: int
+    customer_number: str
+    name: str
+    status: str
+    preferences: list[CommunicationPreference] | None
+    read_at: datetime
+    error: str | None = None
+
+    @classmethod
+    def of(cls, customer: Customer, prefs: list[CommunicationPreference] | None,
+           read_at: datetime, error: str | None = None) -> Reading:
+        return cls(customer.id, customer.customer_number or "", customer.display_name,
+                   str(customer.status.value), prefs, read_at, error)
+
+    def row(self) -> ReviewRow:
+        return ReviewRow(self.customer_id, self.customer_number, self.name, self.status,
+                         self.read_at, cell_states(self.preferences or ()), self.error)
+
+    def cache_entry(self) -> dict[str, Any]:
+        return {
+            "customer_id": self.customer_id,
+            "customer_number": self.customer_number,
+            "name": self.name,
+            "status": self.status,
+            "preferences": None if self.preferences is None
+            else [p.to_wire() for p in self.preferences],
+            "read_at": self.read_at,
+            "error": self.error,
+        }
+
+
+def wire_cell_states(raw: Iterable[Mapping[str, Any]]) -> dict[Cell, CellState]:
+    """`cell_states` straight from the wire JSON (the cache): no model validation, because
+    loading 10,000 cached rows must stay well under a second."""
+    states: dict[Cell, CellState] = {}
+    for pref in raw:
+        category = pref.get("messageCategory")
+        for setting in pref.get("channels") or ():
+            channel = setting.get("communicationChannel")
+            if not category or not channel:
+                continue
+            active = bool(setting.get("active"))
+            if setting.get("customerOverridable") is False:
+                state = CellState.FIXED_ACTIVE if active else CellState.FIXED_INACTIVE
+            else:
+                state = CellState.ACTIVE if active else CellState.INACTIVE
+            states[(category, channel)] = state
+    return states
+
+
+def row_from_cache(record: Any) -> ReviewRow:
+    """A review row from a journal `CachedPreferences` record."""
+    raw = record.preferences
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    return ReviewRow(
+        customer_id=int(record.customer_id),
+        customer_number=record.customer_number or "",
+        name=record.name or f"#{record.customer_id}",
+        status=str(record.status or ""),
+        read_at=record.read_at,
+        states=wire_cell_states(raw or ()),
+        error=record.error,
+    )
+
+
+# --------------------------------------------------------------------------- runner
+
+
+@dataclass(frozen=True)
+class ReviewProgress:
+    read: int  # preferences read by this run
+    skipped: int  # listed customers whose cached read was fresh enough
+    failed: int  # could not be read (gone, or a transient error)
+    listed: int  # customers listed so far
+    total: int | None  # customers of the chosen statuses, once the listing is complete
+    rate_per_minute: float  # recent reads per minute
+    seconds_left: float | None  # None until the total and a rate are known
+    finished: bool = False
+
+    @property
+    def done(self) -> int:
+        return self.read + self.skipped + self.failed
+
+
+@dataclass(frozen=True)
+class ReviewFailure:
+    customer_id: int
+    code: str  # NOT_FOUND, or the error's class name for transient failures
+    error: errors.ApiError
+
+
+@dataclass
+class ReviewOutcome:
+    started_at: datetime
+    progress: ReviewProgress
+    failures: list[ReviewFailure]
+    complete: bool  # False when cancelled or stopped by a fatal error
+
+
+ProgressCallback = Callable[[ReviewProgress], None]
+RowsCallback = Callable[[list[ReviewRow]], None]
+
+
+class _RateMeter:
+    """Reads per minute over the last RATE_WINDOW seconds."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._started = clock()
+        self._times: deque[float] = deque()
+
+    def tick(self) -> None:
+        self._times.append(self._clock())
+
+    def per_minute(self) -> float:
+        now = self._clock()
+        while self._times and self._times[0] < now - RATE_WINDOW:
+            self._times.popleft()
+        if not self._times:
+            return 0.0
+        span = now - max(self._started, now - RATE_WINDOW)
+        return len(self._times) / span * 60.0 if span > 0 else 0.0
+
+
+class ConsentReview:
+    """Reads and caches the preferences of one studio's customers.
+
+    `journal` is an `AsyncJournal` (every call runs on its worker thread). `on_rows`, if
+    given, receives each batch of rows just after it was written to the cache, so a view
+    can show results while the run goes on.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        journal: Any,
+        studio_id: int,
+        *,
+        concurrency: int = 12,
+        slice_size: int = 500,
+        flush_rows: int = 100,
+        flush_seconds: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("At least one read must be allowed in flight.")
+        self.client = client
+        self.journal = journal
+        self.studio_id = studio_id
+        self.concurrency = concurrency
+        self.slice_size = slice_size
+        self.flush_rows = flush_rows
+        self.flush_seconds = flush_seconds
+        self._clock = clock
+
+    # -- the cache --------------------------------------------------------------------
+
+    async def cached_rows(
+        self, statuses: Iterable[CustomerStatus | str] | None = None,
+        older_than: datetime | None = None,
+    ) -> list[ReviewRow]:
+        """Every cached row of these statuses (all when None), optionally only stale ones."""
+        records = await self.journal.cached_preferences(
+            self.studio_id, statuses=_status_values(statuses), older_than=older_than
+        )
+        # Parsing 10,000 JSON arrays takes a while: keep it off the caller's thread.
+        return await asyncio.to_thread(lambda: [row_from_cache(r) for r in records])
+
+    async def _write(self, batch: list[Reading]) -> None:
+        await self.journal.cache_preferences(self.studio_id, [r.cache_entry() for r in batch])
+
+    # -- one member -------------------------------------------------------------------
+
+    async def refresh(self, customer_id: int, *, known: ReviewRow | None = None) -> ReviewRow:
+        """Read one customer (details and preferences) now and cache the result.
+
+        A customer that is gone is cached as such when `known` (its last row) says who it
+        was; without it, the `NotFoundError` is raised.
+        """
+        read_at = utc_now()
+        try:
+            customer = await self.client.customer(customer_id)
+            reading = Reading.of(customer, await self.client.get_preferences(customer_id), read_at)
+        except errors.NotFoundError:
+            if known is None:
+                raise
+            reading = Reading(customer_id, known.customer_number, known.name, known.status,
+                              None, read_at, NOT_FOUND)
+        await self._write([reading])
+        return reading.row()
+
+    # -- the whole studio -------------------------------------------------------------
+
+    async def run(
+        self,
+        statuses: Iterable[CustomerStatus | str],
+        *,
+        fresh_after: datetime | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_rows: RowsCallback | None = None,
+    ) -> ReviewOutcome:
+        """Read every customer of `statuses` whose cached read is older than `fresh_after`.
+
+        `fresh_after=None` reads everyone. To resume a cancelled run pass its
+        `started_at`; to refresh only rows older than an age pass `now - age`.
+        Cancelling the task stops the run after writing what it has read.
+        Raises the error when the key or its scope is refused, or the service keeps failing.
+        """
+        wanted = _status_values(statuses)
+        if not wanted:
+            raise ValueError("Choose at least one customer status.")
+        run = _Run(self, wanted, fresh_after, on_progress, on_rows)
+        return await run.execute()
+
+
+class _Run:
+    """The state of one `ConsentReview.run`."""
+
+    def __init__(self, review: ConsentReview, statuses: list[str], fresh_after: datetime | None,
+                 on_progress: ProgressCallback | None, on_rows: RowsCallback | None) -> None:
+        self.review = review
+        self.client = review.client
+        self.statuses = statuses
+        self.fresh_after = fresh_after
+        self.on_progress = on_progress
+        self.on_rows = on_rows
+        self.started_at = utc_now()
+        self.clock = review._clock
+        self.meter = _RateMeter(self.clock)
+        self.queue: asyncio.Queue[Customer | None] = asyncio.Queue()
+        self.buffer: list[Reading] = []
+        self.buffer_full = asyncio.Event()
+        self.write_lock = asyncio.Lock()
+        self.failures: list[ReviewFailure] = []
+        self.failures_in_a_row = 0
+        self.read = self.skipped = self.failed = self.listed = 0
+        self.total: int | None = None
+        self.last_report = float("-inf")
+        limiter = getattr(self.client, "limiter", None)
+        self.ceiling = limiter.budget / limiter.span * 60.0 if limiter else float("inf")
+
+    async def execute(self) -> ReviewOutcome:
+        fresh: set[int] = set()
+        if self.fresh_after is not None:
+            records = await self.review.journal.cached_preferences(
+                self.review.studio_id, statuses=None, older_than=None
+            )
+            fresh = {r.customer_id for r in records if r.read_at >= self.fresh_after}
+        complete = False
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self._list(fresh))
+                workers = [group.create_task(self._work()) for _ in range(self.review.concurrency)]
+                flusher = group.create_task(self._flush_periodically())
+                await asyncio.gather(*workers)
+                flusher.cancel()
+            complete = True
+        except BaseExceptionGroup as group_error:
+            # Surface the first real error rather than the group wrapper.
+            first = group_error.exceptions[0]
+            raise first from None
+        finally:
+            # Keep every read: a resume must not pay for it again. Shielded, so a second
+            # cancel while writing does not lose the batch.
+            await asyncio.shield(self._flush())
+            self._report(force=True, finished=True)
+        return ReviewOutcome(self.started_at, self._progress(complete), self.failures, complete)
+
+    async def _list(self, fresh: set[int]) -> None:
+        try:
+            for status in self.statuses:
+                async for page in self.client.customer_slices(
+                    status, slice_size=self.review.slice_size
+                ):
+                    for customer in page.result:
+                        self.listed += 1
+                        if customer.id in fresh:
+                            self.skipped += 1
+                        else:
+                            self.queue.put_nowait(customer)
+                    self._report()
+            self.total = self.listed
+        finally:
+            for _ in range(self.review.concurrency):
+                self.queue.put_nowait(None)
+
+    async def _work(self) -> None:
+        while (customer := await self.queue.get()) is not None:
+            read_at = utc_now()
+            try:
+                prefs = await self.client.get_preferences(customer.id)
+            except errors.NotFoundError as exc:
+                # Gone, or access disabled: nothing more can be read; cache that fact.
+                self._fail(customer, NOT_FOUND, exc)
+                self._keep(Reading.of(customer, None, read_at, NOT_FOUND))
+            except _FATAL:
+                raise
+            except errors.ApiError as exc:
+                self._fail(customer, type(exc).__name__, exc)
+                self.failures_in_a_row += 1
+                if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
+                    raise
+            else:
+                self.failures_in_a_row = 0
+                self.read += 1
+                self.meter.tick()
+                self._keep(Reading.of(customer, prefs, read_at))
+            self._report()
+
+    def _fail(self, customer: Customer, code: str, exc: errors.ApiError) -> None:
+        log.info("preferences of customer %s not read: %s", customer.id, code)
+        self.failed += 1
+        self.failures.append(ReviewFailure(customer.id, code, exc))
+
+    def _keep(self, reading: Reading) -> None:
+        self.buffer.append(reading)
+        if len(self.buffer) >= self.review.flush_rows:
+            self.buffer_full.set()
+
+    async def _flush_periodically(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self.buffer_full.wait(), self.review.flush_seconds)
+            except TimeoutError:
+                pass
+            self.buffer_full.clear()
+            await self._flush()
+
+    async def _flush(self) -> None:
+        async with self.write_lock:
+            batch, self.buffer = self.buffer, []
+            if not batch:
+                return
+            await self.review._write(batch)
+        if self.on_rows is not None:
+            self.on_rows([reading.row() for reading in batch])
+
+    def _progress(self, finished: bool) -> ReviewProgress:
+        rate = self.meter.per_minute()
+        left = None
+        if self.total is not None:
+            remaining = max(self.total - self.read - self.skipped - self.failed, 0)
+            if remaining == 0:
+                left = 0.0
+            elif rate > 0:
+                # The first `budget` reads go at once; after that the limiter sets the pace,
+                # so the estimate never assumes more than the limiter allows.
+                left = remaining / min(rate, self.ceiling) * 60.0
+        return ReviewProgress(
+            read=self.read, skipped=self.skipped, failed=self.failed, listed=self.listed,
+            total=self.total, rate_per_minute=rate, seconds_left=left, finished=finished,
+        )
+
+    def _report(self, *, force: bool = False, finished: bool = False) -> None:
+        if self.on_progress is None:
+            return
+        now = self.clock()
+        if not force and now - self.last_report < PROGRESS_INTERVAL:
+            return
+        self.last_report = now
+        try:
+            self.on_progress(self._progress(finished))
+        except Exception:  # a broken progress display must not stop the review
+            log.exception("progress callback failed")
+
+
+def _status_values(statuses: Iterable[CustomerStatus | str] | None) -> list[str] | None:
+    if statuses is None:
+        return None
+    values = []
+    for status in statuses:
+        value = str(CustomerStatus(status).value)
+        if value not in values:
+            values.append(value)
+    return values
+
+
+# --------------------------------------------------------------------------- table logic
+
+
+def _order(enum: type, value: str) -> tuple[int, str]:
+    names = list(enum.__members__)
+    return (names.index(value), "") if value in names else (len(names), value)
+
+
+def cell_key(cell: Cell) -> tuple:
+    """Canonical order: the API's category and channel order, unknown values last."""
+    return (_order(MessageCategory, cell[0]), _order(Channel, cell[1]))
+
+
+def cell_universe(rows: Iterable[ReviewRow]) -> list[Cell]:
+    """Every cell that any customer's preferences carry, in canonical order."""
+    cells: set[Cell] = set()
+    for row in rows:
+        cells.update(row.states)
+    return sorted(cells, key=cell_key)
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """Empty sets mean "any"."""
+
+    categories: frozenset[str] = frozenset()
+    channels: frozenset[str] = frozenset()
+    states: frozenset[CellState] = frozenset()  # a row matches if any shown cell is in one
+    statuses: frozenset[str] = frozenset()
+    text: str = ""  # matched against name, customer number and id, ignoring case
+
+    def shows(self, cell: Cell) -> bool:
+        return (not self.categories or cell[0] in self.categories) and (
+            not self.channels or cell[1] in self.channels
+        )
+
+
+def filter_rows(rows: Iterable[ReviewRow], flt: ReviewFilter, cells: Sequence[Cell]) -> list[ReviewRow]:
+    needle = flt.text.strip().casefold()
+    kept = []
+    for row in rows:
+        if flt.statuses and row.status not in flt.statuses:
+            continue
+        if needle and not (
+            needle in row.name.casefold()
+            or needle in row.customer_number.casefold()
+            or needle == str(row.customer_id)
+        ):
+            continue
+        if flt.states and not any(row.state(c) in flt.states for c in cells):
+            continue
+        kept.append(row)
+    return kept
+
+
+# Sort keys: these column names, or a Cell.
+SORT_COLUMNS = ("customer_number", "name", "status", "read_at")
+_STATE_ORDER = {s: i for i, s in enumerate(CellState)}
+
+
+def _natural(text: str) -> tuple:
+    # "10002" after "9999": numbers compare as numbers, others as text after them.
+    return (0, int(text), "") if text.isdigit() else (1, 0, text.casefold())
+
+
+def sort_rows(rows: list[ReviewRow], column: str | Cell, descending: bool = False) -> list[ReviewRow]:
+    if column == "customer_number":
+        key = lambda r: _natural(r.customer_number)  # noqa: E731
+    elif column == "name":
+        key = lambda r: (r.name.casefold(), r.customer_id)  # noqa: E731
+    elif column == "status":
+        key = lambda r: (_order(CustomerStatus, r.status), r.customer_id)  # noqa: E731
+    elif column == "read_at":
+        key = lambda r: (r.read_at, r.customer_id)  # noqa: E731
+    else:
+        cell = tuple(column)
+        # Unreadable rows sort after every state.
+        key = lambda r: (  # noqa: E731
+            _STATE_ORDER.get(r.state(cell), len(_STATE_ORDER)), r.customer_id
+        )
+    return sorted(rows, key=key, reverse=descending)
+
+
+@dataclass(frozen=True)
+class CellSummary:
+    """One cell over a set of readable rows."""
+
+    total: int
+    active: int
+    inactive: int
+    absent: int
+    fixed: int
+
+    @property
+    def share_active(self) -> float:
+        return self.active / self.total if self.total else 0.0
+
+
+def summarize(rows: Sequence[ReviewRow], cells: Sequence[Cell]) -> dict[Cell, CellSummary]:
+    readable = [r for r in rows if r.error is None]
+    total = len(readable)
+    summary = {}
+    for cell in cells:
+        active = inactive = fixed = 0
+        for row in readable:
+            state = row.states.get(cell)
+            if state is None:
+                continue
+            if state.active:
+                active += 1
+            else:
+                inactive += 1
+            if state.fixed:
+                fixed += 1
+        summary[cell] = CellSummary(total, active, inactive, total - active - inactive, fixed)
+    return summary
+
+
+@dataclass(frozen=True)
+class ReviewTable:
+    """What the review view shows for one filter and sort: computed off the UI thread."""
+
+    rows: list[ReviewRow]  # filtered and sorted
+    cells: list[Cell]  # the cell columns shown (the universe narrowed by the filter)
+    universe: list[Cell]  # every cell any customer carries (the summary grid)
+    summary: dict[Cell, CellSummary]  # over `rows`, for every cell of the universe
+    all_count: int  # rows before filtering
+    unreadable: int  # filtered rows whose preferences could not be read
+    oldest_read: datetime | None  # over the filtered rows
+    newest_read: datetime | None
+
+
+def build_table(
+    rows: Sequence[ReviewRow], flt: ReviewFilter, sort: tuple[str | Cell, bool] = ("name", False)
+) -> ReviewTable:
+    universe = cell_universe(rows)
+    cells = [c for c in universe if flt.shows(c)]
+    kept = sort_rows(filter_rows(rows, flt, cells), *sort)
+    times = [r.read_at for r in kept]
+    return ReviewTable(
+        rows=kept,
+        cells=cells,
+        universe=universe,
+        summary=summarize(kept, universe),
+        all_count=len(rows),
+        unreadable=sum(1 for r in kept if r.error is not None),
+        oldest_read=min(times) if times else None,
+        newest_read=max(times) if times else None,
+    )
