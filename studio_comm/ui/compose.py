@@ -1,0 +1,190 @@
+"""The compose area under the timeline: direction, channel, category, subject, text, status.
+
+It only collects input and shows consent; the conversation panel decides what happens on
+send. Channels the member has not consented to (outgoing, for the chosen category) are
+disabled with the reason as tooltip. Incoming logs (a phone call, a desk conversation)
+are never blocked and may be back-dated.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadStatus
+from studio_comm.ui.labels import category_label, channel_label, thread_status_label
+
+
+def _named(widget, name: str, accessible: str):
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
+    return widget
+
+
+class ComposeArea(QWidget):
+    sendRequested = Signal()
+    newThreadRequested = Signal()
+    consentContextChanged = Signal()  # direction or category changed: consent must be re-read
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.direction = _named(QComboBox(self), "composeDirection", self.tr("Direction"))
+        self.direction.addItem(self.tr("Send to member"), Direction.OUTGOING.value)
+        self.direction.addItem(self.tr("Log incoming (phone call, desk conversation)"), Direction.INCOMING.value)
+
+        self.channel = _named(QComboBox(self), "composeChannel", self.tr("Channel"))
+        for channel in Channel:
+            self.channel.addItem(channel_label(channel), channel.value)
+        self.channel.setCurrentIndex(self.channel.findData(Channel.EMAIL.value))
+
+        self.category = _named(QComboBox(self), "composeCategory", self.tr("Message category"))
+        for category in MessageCategory:
+            self.category.addItem(category_label(category), category.value)
+        self.category.setCurrentIndex(self.category.findData(MessageCategory.GENERAL.value))
+
+        self.thread_status = _named(QComboBox(self), "composeThreadStatus", self.tr("Thread status after this message"))
+        for status in ThreadStatus:
+            self.thread_status.addItem(thread_status_label(status), status.value)
+
+        self.backdate = _named(QCheckBox(self.tr("Happened at"), self), "composeBackdate", self.tr("Back-date this log"))
+        self.time = _named(QDateTimeEdit(QDateTime.currentDateTime(), self), "composeTime", self.tr("When it happened"))
+        self.time.setCalendarPopup(True)
+        self.time.setEnabled(False)
+        self.backdate.toggled.connect(self.time.setEnabled)
+
+        self.subject = _named(QLineEdit(self), "composeSubject", self.tr("Subject"))
+        self.subject.setPlaceholderText(self.tr("Subject"))
+        self.body = _named(QPlainTextEdit(self), "composeBody", self.tr("Message text"))
+        self.body.setPlaceholderText(self.tr("Message to the member, or notes of the call or conversation"))
+        self.body.setTabChangesFocus(True)
+
+        self.notice = _named(QLabel(self), "composeNotice", self.tr("Compose notice"))
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+
+        self.send_button = _named(QPushButton(self.tr("Send"), self), "sendButton", self.tr("Send into the selected thread"))
+        self.send_button.setToolTip(self.tr("Send into the selected thread (Ctrl+Enter)"))
+        self.new_thread_button = _named(QPushButton(self.tr("New thread…"), self), "newThreadButton", self.tr("Start a new thread"))
+        self.new_thread_button.setToolTip(self.tr("Start a new thread with this message (Ctrl+N)"))
+        self.send_button.clicked.connect(self.sendRequested)
+        self.new_thread_button.clicked.connect(self.newThreadRequested)
+
+        self.direction.currentIndexChanged.connect(self._direction_changed)
+        self.category.currentIndexChanged.connect(lambda _: self.consentContextChanged.emit())
+        self.channel.currentIndexChanged.connect(lambda _: self._show_channel_reason())
+
+        options = QHBoxLayout()
+        options.addWidget(self.direction)
+        options.addWidget(self.channel)
+        options.addWidget(self.category)
+        options.addWidget(self.thread_status)
+        options.addWidget(self.backdate)
+        options.addWidget(self.time)
+        options.addStretch(1)
+        form = QFormLayout()
+        form.addRow(self.tr("Subject"), self.subject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.notice, 1)
+        buttons.addWidget(self.new_thread_button)
+        buttons.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(options)
+        layout.addLayout(form)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(buttons)
+        self._reasons: dict[str, str] = {}
+        self._direction_changed()
+
+    # ---------------------------------------------------------------- values
+
+    def selected_direction(self) -> Direction:
+        return Direction(self.direction.currentData())
+
+    def selected_channel(self) -> Channel:
+        return Channel(self.channel.currentData())
+
+    def selected_category(self) -> MessageCategory:
+        return MessageCategory(self.category.currentData())
+
+    def selected_thread_status(self) -> ThreadStatus:
+        return ThreadStatus(self.thread_status.currentData())
+
+    def set_thread_status(self, status: ThreadStatus | str) -> None:
+        index = self.thread_status.findData(str(getattr(status, "value", status)))
+        if index >= 0:
+            self.thread_status.setCurrentIndex(index)
+
+    def communication_time(self) -> datetime | None:
+        """The back-dated moment of an incoming log, timezone-aware, or None for "now"."""
+        if self.selected_direction() != Direction.INCOMING or not self.backdate.isChecked():
+            return None
+        seconds = self.time.dateTime().toSecsSinceEpoch()
+        return datetime.fromtimestamp(seconds, tz=timezone.utc).astimezone()
+
+    def text(self) -> tuple[str, str]:
+        return self.subject.text(), self.body.toPlainText()
+
+    def clear_text(self) -> None:
+        self.subject.clear()
+        self.body.clear()
+        self.backdate.setChecked(False)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    # ---------------------------------------------------------------- consent
+
+    def set_consent(self, reasons: dict[str, str] | None, *, announce: bool = True) -> None:
+        """Disable the channels in `reasons` (channel value -> why), enable all others.
+
+        `announce` shows the current channel's reason in the notice line (off when the
+        notice already says something more specific, e.g. why a send was blocked).
+        """
+        self._reasons = dict(reasons or {})
+        model = self.channel.model()
+        assert isinstance(model, QStandardItemModel)
+        for row in range(self.channel.count()):
+            item = model.item(row)
+            reason = self._reasons.get(self.channel.itemData(row))
+            item.setEnabled(reason is None)
+            item.setToolTip(reason or "")
+        if announce:
+            self._show_channel_reason()
+
+    def channel_reason(self, channel: Channel | str) -> str | None:
+        return self._reasons.get(str(getattr(channel, "value", channel)))
+
+    def block_channel(self, channel: Channel | str, reason: str) -> None:
+        """Mark one channel as not allowed (a send was just refused for it)."""
+        self.set_consent({**self._reasons, str(getattr(channel, "value", channel)): reason}, announce=False)
+
+    def _show_channel_reason(self) -> None:
+        reason = self._reasons.get(self.channel.currentData())
+        self.channel.setToolTip(reason or "")
+        self.show_notice(reason or "")
+
+    def _direction_changed(self, *_):
+        incoming = self.selected_direction() == Direction.INCOMING
+        self.backdate.setEnabled(incoming)
+        self.time.setEnabled(incoming and self.backdate.isChecked())
+        if incoming:
+            self.set_consent(None)  # logs of what the member did are never blocked
+        self.consentContextChanged.emit()

@@ -1,0 +1,541 @@
+"""The member's conversation: threads, the selected thread's timeline, message detail, compose.
+
+Everything goes through core's Messenger (session.messaging): the journal is the
+timeline's source, because the API cannot list threads. A message shows as pending the
+moment it is sent; failed and unknown ones say what happened in words and offer an
+explicit, confirmed resend. Compose text is cleared only after a successful send or log.
+Member and server text is shown as plain text only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio_comm.api.models import Channel, Direction, ThreadStatus
+from studio_comm.core.messaging import RESENDABLE, Draft
+from studio_comm.ui.compose import ComposeArea
+from studio_comm.ui.labels import category_label, channel_label, format_datetime, thread_status_label
+from studio_comm.ui.models.thread_list_model import ThreadListModel
+from studio_comm.ui.models.timeline_model import TimelineDelegate, TimelineModel, header_text, state_label
+from studio_comm.ui.tasks import TaskRunner
+
+_pending_ids = itertools.count(1)
+
+
+@dataclass
+class PendingMessage:
+    """Stands in the timeline for a message whose send has not come back yet."""
+
+    direction: Direction
+    channel: Channel
+    category: object
+    subject: str
+    content: str
+    communication_time: datetime | None
+    agent: str | None = None
+    state: str = "pending"
+    request_id: str = field(default_factory=lambda: f"local-pending-{next(_pending_ids)}")
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+def _plain_label(parent: QWidget, name: str, accessible: str) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setAccessibleName(accessible)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class OpenThreadsDialog(QDialog):
+    """Before a new thread: the member's open threads, to follow up in one instead."""
+
+    FOLLOW_UP, NEW_THREAD = 2, 3
+
+    def __init__(self, threads: list, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("openThreadsDialog")
+        self.setAccessibleName(self.tr("Open threads of the member"))
+        self.setWindowTitle(self.tr("Open threads"))
+        intro = _plain_label(self, "openThreadsIntro", self.tr("Explanation"))
+        intro.setText(self.tr(
+            "This member already has open threads. Follow up in one of them, "
+            "or start a new thread if this is a different topic."))
+        self.list = QListWidget(self)
+        self.list.setObjectName("openThreadsList")
+        self.list.setAccessibleName(self.tr("Open threads"))
+        for thread in threads:
+            text = " — ".join(p for p in (thread.subject or "", thread_status_label(thread.status),
+                                          format_datetime(thread.last_activity)) if p)
+            item = QListWidgetItem(text, self.list)
+            item.setData(Qt.ItemDataRole.UserRole, thread.id)
+        self.list.setCurrentRow(0)
+        buttons = QDialogButtonBox(self)
+        self.follow_up = buttons.addButton(self.tr("Follow up in selected thread"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.follow_up.setObjectName("followUpButton")
+        self.new_thread = buttons.addButton(self.tr("Start a new thread"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.new_thread.setObjectName("startNewThreadButton")
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.follow_up.clicked.connect(lambda: self.done(self.FOLLOW_UP))
+        self.new_thread.clicked.connect(lambda: self.done(self.NEW_THREAD))
+        buttons.rejected.connect(self.reject)
+        self.list.itemDoubleClicked.connect(lambda _: self.done(self.FOLLOW_UP))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+
+    def selected_thread_id(self):
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+async def _dialog_result(dialog: QDialog) -> int:
+    """Show a window-modal dialog without a nested event loop and wait for its result."""
+    future = asyncio.get_running_loop().create_future()
+    dialog.finished.connect(lambda code: future.done() or future.set_result(code))
+    dialog.open()
+    try:
+        return await future
+    finally:
+        dialog.deleteLater()
+
+
+class ConversationPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("conversationPanel")
+        self.setAccessibleName(self.tr("Conversation"))
+        self.tasks = TaskRunner(self)
+        self._session = None
+        self._customer = None
+        self._sending = False  # one send at a time: a double click must not send twice
+        self._generation = 0  # bumped on member change: late answers for the old one are dropped
+
+        self.threads = ThreadListModel(self)
+        self.thread_view = QTreeView(self)
+        self.thread_view.setObjectName("threadList")
+        self.thread_view.setAccessibleName(self.tr("Threads"))
+        self.thread_view.setModel(self.threads)
+        self.thread_view.setRootIsDecorated(False)
+        self.thread_view.setUniformRowHeights(True)
+        self.thread_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.thread_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.thread_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.thread_view.header().setStretchLastSection(False)
+        self.thread_view.selectionModel().currentRowChanged.connect(self._thread_changed)
+
+        self.timeline = TimelineModel(self)
+        self.timeline_view = QListView(self)
+        self.timeline_view.setObjectName("timelineView")
+        self.timeline_view.setAccessibleName(self.tr("Messages of the thread"))
+        self.timeline_view.setModel(self.timeline)
+        self.timeline_view.setItemDelegate(TimelineDelegate(self.timeline_view))
+        self.timeline_view.setUniformItemSizes(True)
+        self.timeline_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.timeline_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.timeline_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.timeline.dataChanged.connect(lambda *_: self._show_detail())
+
+        # Detail of the selected message: the full text, what happened, resend.
+        self.detail_header = _plain_label(self, "messageDetailHeader", self.tr("Message details"))
+        self.detail_state = _plain_label(self, "messageStateText", self.tr("What happened to the message"))
+        self.detail_text = QPlainTextEdit(self)
+        self.detail_text.setObjectName("messageDetail")
+        self.detail_text.setAccessibleName(self.tr("Full message text"))
+        self.detail_text.setReadOnly(True)
+        self.resend_button = QPushButton(self.tr("Resend…"), self)
+        self.resend_button.setObjectName("resendButton")
+        self.resend_button.setAccessibleName(self.tr("Resend this message"))
+        self.resend_button.clicked.connect(self._resend_clicked)
+        self.copy_button = QPushButton(self.tr("Copy to compose"), self)
+        self.copy_button.setObjectName("copyToComposeButton")
+        self.copy_button.setAccessibleName(self.tr("Copy this message into the compose area"))
+        self.copy_button.clicked.connect(self._copy_to_compose)
+
+        self.compose = ComposeArea(self)
+        self.compose.sendRequested.connect(self._send_clicked)
+        self.compose.newThreadRequested.connect(self._new_thread_clicked)
+        self.compose.consentContextChanged.connect(self._refresh_consent)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.compose.send_button.click)
+        shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.compose.new_thread_button.click)
+
+        detail = QWidget(self)
+        detail_buttons = QHBoxLayout()
+        detail_buttons.addWidget(self.detail_state, 1)
+        detail_buttons.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
+        detail_buttons.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignTop)
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail_header)
+        detail_layout.addLayout(detail_buttons)
+        detail_layout.addWidget(self.detail_text, 1)
+
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self.timeline_view)
+        right.addWidget(detail)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        top = QSplitter(Qt.Orientation.Horizontal, self)
+        top.addWidget(self.thread_view)
+        top.addWidget(right)
+        top.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("conversationSplitter")
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.compose)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self._show_detail()
+        self._update_enabled()
+
+    # ---------------------------------------------------------------- public
+
+    def set_task_runner(self, runner: TaskRunner) -> None:
+        """Share the window's runner: pending count and error banner see this panel's work."""
+        self.tasks = runner
+
+    def set_session(self, session) -> None:
+        self._session = session
+        self.set_customer(None)
+
+    def set_customer(self, customer) -> None:
+        self._generation += 1
+        self._customer = customer
+        self.threads.set_threads([])
+        self.timeline.set_messages([])
+        self.compose.show_notice("")
+        self._update_enabled()
+        if customer is not None and self._session is not None:
+            self._reload_threads()
+            self._refresh_consent()
+
+    def selected_thread(self):
+        index = self.thread_view.selectionModel().currentIndex()
+        return self.threads.thread(index.row()) if index.isValid() else None
+
+    # ---------------------------------------------------------------- loading
+
+    @property
+    def _messenger(self):
+        return self._session.messaging
+
+    def _run(self, coro, **handlers):
+        generation = self._generation
+
+        async def guarded():
+            result = await coro
+            return generation, result
+
+        def on_result(pair):
+            if pair[0] == self._generation and "on_result" in handlers:
+                handlers["on_result"](pair[1])
+
+        return self.tasks.run(guarded(), on_result=on_result, on_error=handlers.get("on_error"))
+
+    def _reload_threads(self, select_id=None) -> None:
+        keep = select_id
+        if keep is None and (current := self.selected_thread()) is not None:
+            keep = current.id
+        self._run(self._messenger.threads(self._customer.id), on_result=lambda t: self._threads_loaded(t, keep))
+
+    def _threads_loaded(self, threads: list, select_id) -> None:
+        self.threads.set_threads(threads)
+        row = self.threads.row_of(select_id) if select_id is not None else -1
+        if row >= 0:
+            index = self.threads.index(row, 0)
+            self.thread_view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        else:
+            self.timeline.set_messages([])
+            self._thread_selected(None)
+
+    def _thread_changed(self, current, _previous) -> None:
+        self._thread_selected(self.threads.thread(current.row()) if current.isValid() else None)
+
+    def _thread_selected(self, thread) -> None:
+        self._update_enabled()
+        if thread is None:
+            self.compose.set_thread_status(ThreadStatus.CREATED)
+            return
+        self.compose.set_thread_status(ThreadStatus.ONGOING)
+        self._load_timeline(thread.id)
+
+    def _load_timeline(self, thread_local_id, select_request_id: str | None = None) -> None:
+        def loaded(messages):
+            current = self.selected_thread()
+            if current is None or current.id != thread_local_id:
+                return  # another thread was selected meanwhile
+            self.timeline.set_messages(messages)
+            row = self.timeline.row_of(select_request_id) if select_request_id else -1
+            self._select_message(row if row >= 0 else self.timeline.rowCount() - 1)
+
+        self._run(self._messenger.timeline(thread_local_id), on_result=loaded)
+
+    def _select_message(self, row: int) -> None:
+        if row < 0:
+            self._show_detail()
+            return
+        index = self.timeline.index(row, 0)
+        self.timeline_view.setCurrentIndex(index)
+        self.timeline_view.scrollTo(index)
+
+    # ---------------------------------------------------------------- consent
+
+    def _refresh_consent(self) -> None:
+        if self._customer is None or self._session is None:
+            return
+        if self.compose.selected_direction() != Direction.OUTGOING:
+            self.compose.set_consent(None)
+            return
+        category = self.compose.selected_category()
+
+        def loaded(consents):
+            if self.compose.selected_category() != category or self.compose.selected_direction() != Direction.OUTGOING:
+                return  # the choice changed while reading; a newer read is on its way
+            self.compose.set_consent({
+                str(getattr(channel, "value", channel)): self._blocked_reason(consent.reason, channel, category)
+                for channel, consent in consents.items() if not consent.allowed
+            })
+
+        def failed(exc):
+            self.compose.show_notice(self.tr("Could not read the member's consent: {error}").format(error=exc))
+
+        self._run(self._messenger.consent(self._customer.id, category), on_result=loaded, on_error=failed)
+
+    def _blocked_reason(self, reason, channel, category) -> str:
+        values = {"channel": channel_label(channel), "category": category_label(category)}
+        if reason == "absent":
+            return self.tr("{channel} is not offered for {category} messages to this member.").format(**values)
+        return self.tr("The member has not agreed to {category} messages by {channel}.").format(**values)
+
+    # ---------------------------------------------------------------- sending
+
+    def _send_clicked(self) -> None:
+        thread = self.selected_thread()
+        if thread is None:
+            self._new_thread_clicked()  # nothing to follow up in: a send starts the first thread
+            return
+        self._start_send(thread)
+
+    def _new_thread_clicked(self) -> None:
+        if self._customer is None or self._session is None or not self._check_input():
+            return
+        self._run(self._new_thread_flow())
+
+    async def _new_thread_flow(self) -> None:
+        open_threads = await self._messenger.open_threads(self._customer.id)
+        if open_threads:
+            dialog = OpenThreadsDialog(open_threads, self)
+            code = await _dialog_result(dialog)
+            if code == OpenThreadsDialog.FOLLOW_UP:
+                thread_id = dialog.selected_thread_id()
+                thread = next((t for t in open_threads if t.id == thread_id), None)
+                if thread is not None:
+                    self._reload_threads(select_id=thread.id)
+                    self._start_send(thread)
+                return
+            if code != OpenThreadsDialog.NEW_THREAD:
+                return
+        self.thread_view.selectionModel().clearCurrentIndex()
+        self.thread_view.clearSelection()
+        self.timeline.set_messages([])
+        self._start_send(None)
+
+    def _check_input(self, new_thread: bool = True) -> bool:
+        subject, body = self.compose.text()
+        if new_thread and not subject.strip():  # a follow-up may take the thread's subject
+            self.compose.show_notice(self.tr("Enter a subject first."))
+            self.compose.subject.setFocus()
+            return False
+        if not body.strip():
+            self.compose.show_notice(self.tr("Write the message first."))
+            self.compose.body.setFocus()
+            return False
+        return True
+
+    def _start_send(self, thread) -> None:
+        if self._customer is None or self._session is None or not self._check_input(thread is None):
+            return
+        subject, body = self.compose.text()
+        draft = Draft(
+            customer_id=self._customer.id,
+            thread=thread,
+            direction=self.compose.selected_direction(),
+            channel=self.compose.selected_channel(),
+            category=self.compose.selected_category(),
+            subject=subject,
+            content=body,
+            thread_status=self.compose.selected_thread_status(),
+            communication_time=self.compose.communication_time(),
+        )
+        pending = PendingMessage(draft.direction, draft.channel, draft.category, subject, body,
+                                 draft.communication_time, agent=getattr(self._session, "staff", None))
+        self.timeline.append(pending)
+        self._select_message(self.timeline.rowCount() - 1)
+        self.compose.show_notice(self.tr("Sending…"))
+        self._sending = True
+        self._update_enabled()
+
+        def done(result):
+            self._sending = False
+            self._update_enabled()
+            self._sent(pending, draft, result)
+
+        def failed(exc):
+            self._sending = False
+            self._update_enabled()
+            self.timeline.remove(pending.request_id)
+            self.compose.show_notice(self.tr("Not sent: {error}").format(error=exc))
+
+        self._run(self._messenger.send(draft), on_result=done, on_error=failed)
+
+    def _sent(self, pending: PendingMessage, draft, result) -> None:
+        if result.state == "blocked" or result.message is None:
+            self.timeline.remove(pending.request_id)
+            reason = self._blocked_reason(result.reason, draft.channel, draft.category)
+            self.compose.block_channel(draft.channel, reason)
+            self.compose.show_notice(self.tr("Not sent. {reason} The text is kept.").format(reason=reason))
+            return
+        message = result.message
+        self.timeline.replace(pending.request_id, message)
+        if result.state == "sent":
+            self.compose.clear_text()
+            self.compose.show_notice(self.tr("Sent.") if draft.direction == Direction.OUTGOING else self.tr("Logged."))
+        else:
+            self.compose.show_notice(self._explain(message.state, result.error) + " " + self.tr("The text is kept."))
+        self._reload_threads(select_id=result.thread.id if result.thread else message.thread_id)
+        self._select_message(self.timeline.row_of(message.request_id))
+
+    # ---------------------------------------------------------------- detail, resend
+
+    def _explain(self, state: str, error=None, message=None) -> str:
+        """What happened to a message, in words (server text quoted, never interpreted)."""
+        server = getattr(error, "error_message", None) or getattr(message, "error", None)
+        trace = getattr(error, "trace_id", None) or getattr(message, "trace_id", None)
+        said = " " + self.tr("Magicline said: “{message}”").format(message=server) if server else ""
+        traced = " " + self.tr("(Trace id: {trace_id})").format(trace_id=trace) if trace else ""
+        if state == "pending":
+            return self.tr("Sending…")
+        if state == "sent":
+            incoming = str(getattr(message, "direction", "")) == Direction.INCOMING.value
+            return self.tr("Logged in Magicline.") if incoming else self.tr("Sent: Magicline has it.")
+        if state == "failed":
+            return self.tr("Not sent: Magicline did not take the message. It is safe to send it again.") + said
+        if state == "rejected":
+            return self.tr("Rejected by Magicline.") + said + traced
+        if state == "unknown":
+            return self.tr("Outcome unknown: the connection was lost after sending, so Magicline may have "
+                           "received it. Check with the member before sending it again.") + traced
+        return state_label(state)
+
+    def _current_message(self):
+        index = self.timeline_view.currentIndex()
+        return self.timeline.message(index.row()) if index.isValid() else None
+
+    def _resent_as(self, message):
+        """The later message that resent this one, if the timeline has it."""
+        return next((m for m in self.timeline.messages() if getattr(m, "resend_of", None) == message.request_id), None)
+
+    def _show_detail(self) -> None:
+        message = self._current_message()
+        if message is None:
+            self.detail_header.setText("")
+            self.detail_state.setText("")
+            self.detail_text.setPlainText("")
+            self.resend_button.hide()
+            self.copy_button.hide()
+            return
+        self.detail_header.setText(header_text(message) + "\n" + (message.subject or ""))
+        explanation = self._explain(message.state, message=message)
+        resendable = message.state in RESENDABLE
+        if resendable and (later := self._resent_as(message)) is not None:
+            resendable = False
+            explanation += " " + self.tr("It was sent again as a later message (see below: {state}).").format(state=state_label(later.state))
+        self.detail_state.setText(explanation)
+        if self.detail_text.toPlainText() != (message.content or ""):
+            self.detail_text.setPlainText(message.content or "")
+        self.resend_button.setVisible(resendable)
+        self.copy_button.setVisible(message.state in RESENDABLE)
+
+    def _copy_to_compose(self) -> None:
+        message = self._current_message()
+        if message is not None:
+            self.compose.subject.setText(message.subject or "")
+            self.compose.body.setPlainText(message.content or "")
+
+    def _resend_clicked(self) -> None:
+        message = self._current_message()
+        if message is not None and message.state in RESENDABLE:
+            self._run(self._resend_flow(message))
+
+    async def _resend_flow(self, message) -> None:
+        question = {
+            "unknown": self.tr("Magicline may already have received this message. Check with the member "
+                               "before sending it again, or they may get it twice."),
+            "rejected": self.tr("Magicline refused this message. Sent unchanged, it may be refused again."),
+        }.get(message.state, self.tr("This message was not sent."))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Resend message"),
+                          question + "\n\n" + self.tr("Send it again now?"), QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("resendConfirmation")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        resend = box.addButton(self.tr("Resend"), QMessageBox.ButtonRole.AcceptRole)
+        resend.setObjectName("confirmResendButton")
+        await _dialog_result(box)
+        if box.clickedButton() is not resend:
+            return
+        result = await self._messenger.resend(message.request_id)
+        if result.message is None:
+            reason = self._blocked_reason(result.reason, message.channel, message.category)
+            self.compose.show_notice(self.tr("Not sent again. {reason}").format(reason=reason))
+            return
+        if result.state == "sent":
+            if self.compose.text() == (message.subject, message.content):
+                self.compose.clear_text()  # the text kept in compose went out after all
+            self.compose.show_notice(self._explain("sent", message=result.message))
+        else:
+            self.compose.show_notice(self._explain(result.state, result.error))
+        current = self.selected_thread()
+        if current is not None and current.id == message.thread_id:
+            self._load_timeline(message.thread_id, select_request_id=result.message.request_id)
+        self._reload_threads()
+
+    def _update_enabled(self) -> None:
+        ready = self._customer is not None and self._session is not None
+        self.compose.setEnabled(ready)
+        self.compose.send_button.setEnabled(ready and not self._sending)
+        self.compose.new_thread_button.setEnabled(ready and not self._sending)

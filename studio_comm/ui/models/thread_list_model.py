@@ -1,0 +1,65 @@
+"""The member's conversation threads as a table: subject, status, last activity.
+
+Qt.UserRole of every cell is the thread's local (journal) id; ThreadRole gives the record.
+Records come from core (journal ThreadRecord), newest activity first.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from studio_comm.ui.labels import format_datetime, thread_status_label
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ThreadListModel(QAbstractTableModel):
+    SUBJECT, STATUS, LAST_ACTIVITY = range(3)
+    IdRole = Qt.ItemDataRole.UserRole
+    ThreadRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._threads: list = []
+
+    def set_threads(self, threads: list) -> None:
+        self.beginResetModel()
+        self._threads = list(threads)
+        self.endResetModel()
+
+    def thread(self, row: int):
+        return self._threads[row] if 0 <= row < len(self._threads) else None
+
+    def row_of(self, local_id: int) -> int:
+        return next((i for i, t in enumerate(self._threads) if t.id == local_id), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._threads)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (self.tr("Subject"), self.tr("Status"), self.tr("Last activity"))[section] if 0 <= section < 3 else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._threads):
+            return None
+        thread = self._threads[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(thread, index.column())
+        if role == self.IdRole:
+            return thread.id
+        if role == self.ThreadRole:
+            return thread
+        return None
+
+    @staticmethod
+    def _text(thread, column: int) -> str:
+        if column == ThreadListModel.SUBJECT:
+            return thread.subject or ""
+        if column == ThreadListModel.STATUS:
+            return thread_status_label(thread.status)
+        return format_datetime(thread.last_activity)
