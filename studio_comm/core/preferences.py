@@ -177,6 +177,11 @@ class Conflict:
     mine: bool
     editable: bool = True
 
+    @property
+    def agrees(self) -> bool:
+        """Changed elsewhere to exactly what the user wants."""
+        return self.theirs == self.mine
+
 
 @dataclass(frozen=True)
 class Difference:
@@ -209,18 +214,16 @@ def changes_between(base: Matrix, intent: Intent) -> list[Change]:
 def merge(base: Matrix, fresh: Matrix, intent: Intent) -> tuple[dict[Cell, bool], list[Conflict]]:
     """Rebase an intent made on `base` onto `fresh`.
 
-    Returns the intent still to apply (cells where `fresh` already shows the wanted value
-    drop out) and the conflicts: cells whose value, presence or fixedness changed between
-    `base` and `fresh` while the user wants something else.
+    A cell of the intent whose value, presence or fixedness differs between `base` and
+    `fresh` was changed elsewhere meanwhile: a conflict, even when it now shows what the
+    user wants (the user decided on what they saw; someone else acted too, they should
+    know). The other cells of the intent are returned, to be applied onto `fresh`.
     """
     kept: dict[Cell, bool] = {}
     conflicts: list[Conflict] = []
     for cell, mine in intent.items():
         theirs = fresh.active(cell)
-        if theirs == mine:
-            continue  # already as wanted, whoever did it
-        changed_elsewhere = (theirs, fresh.fixed(cell)) != (base.active(cell), base.fixed(cell))
-        if changed_elsewhere:
+        if (theirs, fresh.fixed(cell)) != (base.active(cell), base.fixed(cell)):
             conflicts.append(
                 Conflict(cell, bool(base.active(cell)), theirs, mine, fresh.editable(cell))
             )

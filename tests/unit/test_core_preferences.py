@@ -135,11 +135,13 @@ def test_merge_reports_a_cell_the_studio_fixed_meanwhile_as_conflict():
     assert kept == {NEWS_MAIL: False}
 
 
-def test_merge_drops_cells_already_as_wanted():
-    # A switch changed on both sides to the same value: nothing left to decide.
+def test_a_switch_flipped_elsewhere_the_same_way_is_still_a_conflict_that_agrees():
     s0 = matrix()
     s1 = matrix(NEWSLETTER__TEXT_MESSAGE=(False, True))
-    assert merge(s0, s1, {NEWS_SMS: False}) == ({}, [])
+    kept, conflicts = merge(s0, s1, {NEWS_SMS: False, GENERAL_PHONE: True})
+    assert conflicts == [Conflict(NEWS_SMS, True, False, False)]
+    assert conflicts[0].agrees
+    assert kept == {GENERAL_PHONE: True}
 
 
 def test_cell_that_became_fixed_or_absent_is_a_conflict_that_cannot_keep_mine():
