@@ -38,6 +38,8 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -97,9 +99,11 @@ def error_response(status: int, message: str | None = None,
 
 def zoned_now() -> str:
     """Now in the vendor's form: `2026-01-05T09:30:00.000+01:00[Europe/Berlin]`."""
-    from zoneinfo import ZoneInfo
-
-    now = dt.datetime.now(ZoneInfo(demo_data.ZONE))
+    try:
+        zone = ZoneInfo(demo_data.ZONE)
+    except ZoneInfoNotFoundError:  # Windows without the tzdata package
+        zone = dt.timezone(dt.timedelta(hours=1))
+    now = dt.datetime.now(zone)
     return now.isoformat(timespec="milliseconds") + f"[{demo_data.ZONE}]"
 
 
@@ -501,8 +505,6 @@ class Gate:
             parsed, raw = (json.loads(body), None) if body else (None, None)
         except (ValueError, UnicodeDecodeError):
             parsed, raw = None, body.decode("utf-8", "replace")
-        from urllib.parse import parse_qsl
-
         record = {
             "method": scope["method"], "path": scope["path"], "endpoint": endpoint,
             "query": dict(parse_qsl(scope["query_string"].decode("latin-1"),
@@ -583,21 +585,24 @@ class Gate:
 
 
 def _inject_unknown_enum(body):
-    if isinstance(body, list) and body and "messageCategory" in body[0]:
-        body[0].setdefault("channels", []).append(
+    """Preferences get a WHATSAPP channel, threads and customers the status PAUSED,
+    employees the gender DIVERSE, the studio an opening day HOLIDAY."""
+    if isinstance(body, dict) and isinstance(body.get("result"), list):
+        items = body["result"]  # a slice: change its first item
+    else:
+        items = body if isinstance(body, list) else [body]
+    first = items[0] if items and isinstance(items[0], dict) else {}
+    if "messageCategory" in first:
+        first.setdefault("channels", []).append(
             {"communicationChannel": "WHATSAPP", "customerOverridable": True, "active": True})
-    elif isinstance(body, dict) and "threadId" in body:
-        body["communicationThreadStatus"] = "PAUSED"
-    elif isinstance(body, dict) and isinstance(body.get("result"), list) and body["result"]:
-        first = body["result"][0]
-        first["status" if "status" in first else "gender"] = "PAUSED" \
-            if "status" in first else "DIVERSE"
-    elif isinstance(body, list) and body and isinstance(body[0], dict):
-        body[0]["status"] = "PAUSED"
-    elif isinstance(body, dict) and "status" in body:
-        body["status"] = "PAUSED"
-    elif isinstance(body, dict) and "openingHours" in body:
-        body["openingHours"][0]["dayOfWeekFrom"] = "HOLIDAY"
+    elif "threadId" in first:
+        first["communicationThreadStatus"] = "PAUSED"
+    elif "status" in first:
+        first["status"] = "PAUSED"
+    elif "employeeInitials" in first:
+        first["gender"] = "DIVERSE"
+    elif first.get("openingHours"):
+        first["openingHours"][0]["dayOfWeekFrom"] = "HOLIDAY"
     return body
 
 

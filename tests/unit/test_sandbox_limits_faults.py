@@ -155,6 +155,7 @@ def test_unknown_enum_values(sandbox, http):
     assert http.post(THREADS, json=MESSAGE).json()["communicationThreadStatus"] == "PAUSED"
     assert http.get("/v1/customers/1000001").json()["status"] == "PAUSED"
     assert http.get("/v1/customers").json()["result"][0]["status"] == "PAUSED"
+    assert http.get("/v1/employees").json()["result"][0]["gender"] == "DIVERSE"
     assert http.get("/v1/customers/3").status_code == 404  # errors stay as they are
 
 
