@@ -8,6 +8,7 @@ under a lock: the server handles requests on one event loop, admin calls include
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import threading
@@ -46,6 +47,10 @@ class Store:
     def __init__(self, customers: int, seed: int) -> None:
         self.seed = seed
         self._lock = threading.Lock()
+        # Ids keep increasing across reset(), like a real server's: a client's journal
+        # that outlives one test never sees an id reused.
+        self._thread_ids = itertools.count(FIRST_THREAD_ID)
+        self._communication_ids = itertools.count(FIRST_COMMUNICATION_ID)
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.executescript(_SCHEMA)
         rows = ((r.id, r.customer_number, r.first_key, r.last_key, r.email_key,
@@ -131,8 +136,7 @@ class Store:
         status = message["communicationThreadStatus"]
         with self._lock, self._db:
             if thread_id is None:
-                (last,) = self._db.execute("SELECT max(id) FROM thread").fetchone()
-                thread_id = max(last or 0, FIRST_THREAD_ID - 1) + 1
+                thread_id = next(self._thread_ids)
                 self._db.execute("INSERT INTO thread VALUES (?, ?, ?)",
                                  (thread_id, customer_id, status))
             else:
@@ -142,8 +146,7 @@ class Store:
                     return None
                 self._db.execute("UPDATE thread SET status = ? WHERE id = ?",
                                  (status, thread_id))
-            (last,) = self._db.execute("SELECT max(id) FROM communication").fetchone()
-            communication_id = max(last or 0, FIRST_COMMUNICATION_ID - 1) + 1
+            communication_id = next(self._communication_ids)
             self._db.execute("INSERT INTO communication VALUES (?, ?, ?)",
                              (communication_id, thread_id, json.dumps(message)))
         return thread_id, communication_id

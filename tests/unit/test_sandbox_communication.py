@@ -149,6 +149,15 @@ def test_thread_post_then_put_appends_and_updates_status(sandbox, http):
     assert messages[0]["communicationDateTime"].endswith("[Europe/Berlin]")
 
 
+def test_thread_ids_never_repeat_across_reset(sandbox, http):
+    first = http.post(f"/v1/communications/{CUSTOMER}/threads", json=MESSAGE).json()
+    sandbox.admin.reset()
+    assert sandbox.admin.threads(CUSTOMER) == []
+    second = http.post(f"/v1/communications/{CUSTOMER}/threads", json=MESSAGE).json()
+    assert second["threadId"] > first["threadId"]
+    assert second["communicationId"] > first["communicationId"]
+
+
 def test_thread_put_to_unknown_or_foreign_thread_is_404(http):
     thread = http.post(f"/v1/communications/{CUSTOMER}/threads", json=MESSAGE).json()
     foreign = http.put(f"/v1/communications/{OTHER}/threads/{thread['threadId']}", json=MESSAGE)
