@@ -58,6 +58,8 @@ class ComposeArea(QWidget):
         self.category.setCurrentIndex(self.category.findData(MessageCategory.GENERAL.value))
 
         self.thread_status = _named(QComboBox(self), "composeThreadStatus", self.tr("Thread status after this message"))
+        # Automatic: core picks "new" for a new thread and "ongoing" for a follow-up.
+        self.thread_status.addItem(self.tr("Status: automatic"), None)
         for status in ThreadStatus:
             self.thread_status.addItem(thread_status_label(status), status.value)
 
@@ -123,13 +125,9 @@ class ComposeArea(QWidget):
     def selected_category(self) -> MessageCategory:
         return MessageCategory(self.category.currentData())
 
-    def selected_thread_status(self) -> ThreadStatus:
-        return ThreadStatus(self.thread_status.currentData())
-
-    def set_thread_status(self, status: ThreadStatus | str) -> None:
-        index = self.thread_status.findData(str(getattr(status, "value", status)))
-        if index >= 0:
-            self.thread_status.setCurrentIndex(index)
+    def selected_thread_status(self) -> ThreadStatus | None:
+        value = self.thread_status.currentData()
+        return ThreadStatus(value) if value else None
 
     def communication_time(self) -> datetime | None:
         """The back-dated moment of an incoming log, timezone-aware, or None for "now"."""

@@ -146,8 +146,13 @@ class ConversationPanel(QWidget):
         self.thread_view.setUniformRowHeights(True)
         self.thread_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.thread_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.thread_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.thread_view.header().setStretchLastSection(False)
+        header = self.thread_view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Fixed widths from the font, not ResizeToContents: no pass over all rows per paint.
+        fm = self.thread_view.fontMetrics()
+        header.resizeSection(1, fm.horizontalAdvance(thread_status_label(ThreadStatus.ONGOING)) + 24)
+        header.resizeSection(2, fm.horizontalAdvance(format_datetime(datetime(2026, 12, 28, 22, 58))) + 24)
         self.thread_view.selectionModel().currentRowChanged.connect(self._thread_changed)
 
         self.timeline = TimelineModel(self)
@@ -187,7 +192,7 @@ class ConversationPanel(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.compose.send_button.click)
         shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)  # also from the search pane
         shortcut.activated.connect(self.compose.new_thread_button.click)
 
         detail = QWidget(self)
@@ -289,11 +294,8 @@ class ConversationPanel(QWidget):
 
     def _thread_selected(self, thread) -> None:
         self._update_enabled()
-        if thread is None:
-            self.compose.set_thread_status(ThreadStatus.CREATED)
-            return
-        self.compose.set_thread_status(ThreadStatus.ONGOING)
-        self._load_timeline(thread.id)
+        if thread is not None:
+            self._load_timeline(thread.id)
 
     def _load_timeline(self, thread_local_id, select_request_id: str | None = None) -> None:
         def loaded(messages):

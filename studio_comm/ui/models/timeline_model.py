@@ -122,12 +122,14 @@ class TimelineModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return icon(message.state) if message.state in STATES else icon("unknown")
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return " · ".join(p for p in (header_text(message), state_label(message.state),
+            return " · ".join(p for p in (header_text(message), state_label(message.state, message.direction),
                                           message.subject or "", one_line(message.content or "")) if p)
         return None
 
 
-def state_label(state: str) -> str:
+def state_label(state: str, direction: object = None) -> str:
+    if state == "sent" and str(getattr(direction, "value", direction)) == "INCOMING":
+        return QCoreApplication.translate("Timeline", "Logged")
     labels = {
         "pending": QCoreApplication.translate("Timeline", "Sending…"),
         "sent": QCoreApplication.translate("Timeline", "Sent"),
@@ -185,7 +187,7 @@ class TimelineDelegate(QStyledItemDelegate):
         icon_rect = QRect(rect.left(), rect.top() + (line - self._ICON) // 2, self._ICON, self._ICON)
         (icon(state) if state in STATES else icon("unknown")).paint(painter, icon_rect)
 
-        label = state_label(state)
+        label = state_label(state, message.direction)
         label_width = fm.horizontalAdvance(label)
         left = rect.left() + self._ICON + self._PAD
         header_rect = QRect(left, rect.top(), rect.right() - left - label_width - self._PAD, line)
