@@ -77,8 +77,7 @@ class ComposeArea(QWidget):
 
         self.notice = _named(QLabel(self), "composeNotice", self.tr("Compose notice"))
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setWordWrap(True)
-        self.notice.hide()
+        self.notice.setWordWrap(True)  # stays in the layout when empty: the buttons keep their size
 
         self.send_button = _named(QPushButton(self.tr("Send"), self), "sendButton", self.tr("Send into the selected thread"))
         self.send_button.setToolTip(self.tr("Send into the selected thread (Ctrl+Enter)"))
@@ -146,7 +145,6 @@ class ComposeArea(QWidget):
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
-        self.notice.setVisible(bool(text))
 
     # ---------------------------------------------------------------- consent
 

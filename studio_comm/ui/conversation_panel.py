@@ -215,6 +215,8 @@ class ConversationPanel(QWidget):
         top.addWidget(self.thread_view)
         top.addWidget(right)
         top.setStretchFactor(1, 2)
+        self.thread_view.setMinimumWidth(fm.horizontalAdvance("M") * 22)
+        top.setSizes([340, 660])
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("conversationSplitter")
         self.splitter.addWidget(top)

@@ -128,8 +128,9 @@ class TimelineModel(QAbstractListModel):
 
 
 def state_label(state: str, direction: object = None) -> str:
-    if state == "sent" and str(getattr(direction, "value", direction)) == "INCOMING":
-        return QCoreApplication.translate("Timeline", "Logged")
+    if str(getattr(direction, "value", direction)) == "INCOMING" and state in ("pending", "sent"):
+        # An incoming message is a log of what the member did, not something sent to them.
+        return QCoreApplication.translate("Timeline", "Logging…" if state == "pending" else "Logged")
     labels = {
         "pending": QCoreApplication.translate("Timeline", "Sending…"),
         "sent": QCoreApplication.translate("Timeline", "Sent"),
