@@ -1,0 +1,161 @@
+"""The journal's tables (SQLAlchemy Core), one schema for SQLite and PostgreSQL.
+
+Ids are 64-bit (customer and thread ids are int64 in the API). Local primary keys are
+INTEGER on SQLite because only an INTEGER PRIMARY KEY is an auto-incrementing rowid there.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
+
+from studio_comm.journal.records import MESSAGE_STATES
+
+metadata = MetaData()
+
+RowId = BigInteger().with_variant(Integer, "sqlite")
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out. SQLite keeps no zone, so everything is stored as UTC
+    (which also keeps its text timestamps ordered); a naive value is refused, not guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("The journal stores timezone-aware datetimes only.")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+)
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("base_url", Text, nullable=False),
+    Column("studio_id", BigInteger),
+    Column("studio_name", Text),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("studio_id", BigInteger, nullable=False),
+    Column("customer_id", BigInteger, nullable=False),
+    Column("remote_thread_id", BigInteger),
+    Column("subject", Text, nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("category", String(40)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_threads_customer", "studio_id", "customer_id", "updated_at"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("request_id", String(64), nullable=False, unique=True),
+    Column("thread_id", RowId, ForeignKey("threads.id"), nullable=False),
+    Column("studio_id", BigInteger, nullable=False),
+    Column("customer_id", BigInteger, nullable=False),
+    Column("direction", String(40), nullable=False),
+    Column("channel", String(40), nullable=False),
+    Column("category", String(40)),
+    Column("subject", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("agent", Text),
+    Column("communication_time", UtcDateTime),
+    Column("thread_status", String(40)),
+    Column("state", String(16), nullable=False),
+    Column("communication_id", BigInteger),
+    Column("error", Text),
+    Column("http_status", Integer),
+    Column("trace_id", String(200)),
+    Column("workstation", String(200)),
+    Column("staff", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("resend_of", String(64)),
+    CheckConstraint(
+        "state IN (" + ", ".join(f"'{s}'" for s in MESSAGE_STATES) + ")", name="ck_messages_state"
+    ),
+    # A thread's timeline, oldest first, without sorting 10,000 rows.
+    Index("ix_messages_thread", "thread_id", "created_at", "id"),
+    # The start-up sweep of this workstation's pending messages.
+    Index("ix_messages_state", "state", "workstation"),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("request_id", String(64)),
+    Column("action", String(64), nullable=False),
+    Column("studio_id", BigInteger),
+    Column("customer_id", BigInteger),
+    Column("staff", Text),
+    Column("workstation", String(200)),
+    Column("before", Json),
+    Column("after", Json),
+    Column("intent", Json),
+    Column("outcome", String(40)),
+    Column("http_status", Integer),
+    Column("trace_id", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_audit_studio_time", "studio_id", "created_at"),
+    Index("ix_audit_customer", "studio_id", "customer_id", "created_at"),
+)
+
+preference_cache = Table(
+    "preference_cache",
+    metadata,
+    Column("studio_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("customer_number", String(100)),
+    Column("name", Text),
+    Column("status", String(40)),
+    Column("preferences", Json),
+    Column("error", String(100)),
+    Column("read_at", UtcDateTime, nullable=False),
+    Index("ix_preference_cache_status", "studio_id", "status"),
+)

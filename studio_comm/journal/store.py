@@ -1,0 +1,413 @@
+"""The journal: studio-comm's own record of threads, messages, consent changes and caches.
+
+The API cannot list threads nor tell who changed a consent, so these rows exist nowhere
+else. Every write commits before its method returns; on SQLite the file runs in WAL mode
+with synchronous=FULL, so a committed row survives `kill -9` and power loss.
+
+Blocking: call it from a worker thread (see `AsyncJournal`), never from the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+
+from studio_comm.journal import schema
+from studio_comm.journal.migrations import migrate
+from studio_comm.journal.records import (
+    MESSAGE_STATES,
+    AuditEntry,
+    CachedPreferences,
+    CacheSummary,
+    CustomerExport,
+    MessageRecord,
+    ProfileRecord,
+    ThreadRecord,
+)
+from studio_comm.journal.schema import utc_now
+
+_BUSY_TIMEOUT_MS = 30_000  # another process holding the write lock: wait, do not fail
+
+
+def _sqlite_engine(url) -> Engine:
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Transactions are begun explicitly below; pysqlite's own handling would defer them.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")  # fsync at every commit, WAL included
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # Writes take the write lock at BEGIN: a read-then-write transaction that had to
+        # upgrade its lock later could fail with "database is locked" despite busy_timeout.
+        read_only = conn.get_execution_options().get("journal_read_only", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _engine(target: str | Path) -> Engine:
+    text = str(target)
+    if "://" not in text:
+        path = Path(target).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _sqlite_engine(f"sqlite:///{path}")
+    url = make_url(text)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    # A shared server may restart overnight; check a pooled connection before using it.
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _record(cls, row) -> Any:
+    return None if row is None else cls(**row._mapping)
+
+
+def _records(cls, rows) -> list:
+    return [cls(**row._mapping) for row in rows]
+
+
+def _upsert(conn: Connection, table, keys: list[str]):
+    """INSERT ... ON CONFLICT (keys) DO UPDATE every other column, for either dialect."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys},
+    )
+
+
+class Journal:
+    """Open with `Journal.open(path_or_url)`; close with `close()`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, target: str | Path) -> Journal:
+        """Open (and create or migrate) the journal at a SQLite path or an SQLAlchemy URL.
+
+        Raises `JournalVersionError` when a newer studio-comm wrote it.
+        """
+        journal = cls(_engine(target))
+        try:
+            with journal._write() as conn:
+                migrate(conn)
+        except BaseException:
+            journal.close()
+            raise
+        return journal
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(journal_read_only=True) as conn:
+            with conn.begin():
+                yield conn
+
+    # ------------------------------------------------------------------ profiles
+
+    def save_profile(self, name: str, base_url: str, studio_id: int | None = None,
+                     studio_name: str | None = None) -> ProfileRecord:
+        """Insert or update a studio profile (never its API key)."""
+        row = dict(name=name, base_url=base_url, studio_id=studio_id, studio_name=studio_name,
+                   updated_at=utc_now())
+        with self._write() as conn:
+            conn.execute(_upsert(conn, schema.profiles, ["name"]), row)
+        return ProfileRecord(**row)
+
+    def profiles(self) -> list[ProfileRecord]:
+        with self._read() as conn:
+            rows = conn.execute(select(schema.profiles).order_by(schema.profiles.c.name))
+            return _records(ProfileRecord, rows)
+
+    def profile(self, name: str) -> ProfileRecord | None:
+        with self._read() as conn:
+            rows = conn.execute(select(schema.profiles).where(schema.profiles.c.name == name))
+            return _record(ProfileRecord, rows.first())
+
+    # ------------------------------------------------------------------ threads
+
+    def add_thread(self, studio_id: int, customer_id: int, subject: str, status: str,
+                   category: str | None = None, remote_thread_id: int | None = None) -> ThreadRecord:
+        """A new local thread; its remote id follows once the first POST answered."""
+        now = utc_now()
+        row = dict(studio_id=studio_id, customer_id=customer_id, remote_thread_id=remote_thread_id,
+                   subject=subject, status=status, category=category, created_at=now,
+                   updated_at=now)
+        with self._write() as conn:
+            result = conn.execute(schema.threads.insert().returning(schema.threads.c.id), row)
+            return ThreadRecord(id=result.scalar_one(), **row)
+
+    create_thread = add_thread
+
+    def thread(self, thread_id: int) -> ThreadRecord | None:
+        with self._read() as conn:
+            return self._thread(conn, thread_id)
+
+    @staticmethod
+    def _thread(conn: Connection, thread_id: int) -> ThreadRecord | None:
+        query = select(schema.threads).where(schema.threads.c.id == thread_id)
+        return _record(ThreadRecord, conn.execute(query).first())
+
+    def update_thread(self, thread_id: int, *, status: str | None = None,
+                      remote_thread_id: int | None = None,
+                      updated_at: datetime | None = None) -> ThreadRecord:
+        """Set the status and/or remote id (None leaves a field alone); marks activity."""
+        values: dict[str, Any] = {"updated_at": updated_at or utc_now()}
+        if status is not None:
+            values["status"] = status
+        if remote_thread_id is not None:
+            values["remote_thread_id"] = remote_thread_id
+        with self._write() as conn:
+            t = schema.threads
+            if conn.execute(t.update().where(t.c.id == thread_id).values(values)).rowcount != 1:
+                raise LookupError(f"There is no thread {thread_id} in the journal.")
+            return self._thread(conn, thread_id)
+
+    def set_remote_thread_id(self, thread_id: int, remote_thread_id: int) -> ThreadRecord:
+        return self.update_thread(thread_id, remote_thread_id=remote_thread_id)
+
+    def threads(self, studio_id: int, customer_id: int) -> list[ThreadRecord]:
+        """The customer's threads in this studio, newest activity first."""
+        t = schema.threads
+        query = (select(t).where(t.c.studio_id == studio_id, t.c.customer_id == customer_id)
+                 .order_by(t.c.updated_at.desc(), t.c.id.desc()))
+        with self._read() as conn:
+            return _records(ThreadRecord, conn.execute(query))
+
+    def open_threads(self, studio_id: int, customer_id: int) -> list[ThreadRecord]:
+        """Threads not CLOSED, newest activity first: offered before a new thread starts."""
+        return [t for t in self.threads(studio_id, customer_id) if t.status != "CLOSED"]
+
+    # ------------------------------------------------------------------ messages
+
+    def add_message(self, request_id: str, thread_id: int, direction: str, channel: str,
+                    subject: str, content: str, *, category: str | None = None,
+                    agent: str | None = None, communication_time: datetime | None = None,
+                    thread_status: str | None = None, workstation: str | None = None,
+                    staff: str | None = None, resend_of: str | None = None,
+                    state: str = "pending") -> MessageRecord:
+        """Write a message (committed on return: only then may its request leave).
+
+        The thread's last activity moves to now in the same transaction.
+        """
+        _check_state(state)
+        now = utc_now()
+        with self._write() as conn:
+            thread = self._thread(conn, thread_id)
+            if thread is None:
+                raise LookupError(f"There is no thread {thread_id} in the journal.")
+            row = dict(
+                request_id=request_id, thread_id=thread_id, studio_id=thread.studio_id,
+                customer_id=thread.customer_id, direction=direction, channel=channel,
+                category=category, subject=subject, content=content, agent=agent,
+                communication_time=communication_time, thread_status=thread_status,
+                state=state, communication_id=None, error=None, http_status=None,
+                trace_id=None, workstation=workstation, staff=staff, created_at=now,
+                updated_at=now, resend_of=resend_of,
+            )
+            result = conn.execute(schema.messages.insert().returning(schema.messages.c.id), row)
+            conn.execute(schema.threads.update().where(schema.threads.c.id == thread_id)
+                         .values(updated_at=now))
+            return MessageRecord(id=result.scalar_one(), **row)
+
+    def mark_message(self, request_id: str, state: str, *, error: str | None = None,
+                     http_status: int | None = None, trace_id: str | None = None,
+                     communication_id: int | None = None) -> MessageRecord:
+        """Record a pending message's outcome. Only `pending` messages change state: an
+        outcome is final (a resend is a new message), so a late second outcome is refused
+        with ValueError rather than overwriting the first."""
+        _check_state(state)
+        if state == "pending":
+            raise ValueError("A message cannot go back to pending.")
+        m = schema.messages
+        values: dict[str, Any] = {"state": state, "updated_at": utc_now()}
+        for name, value in (("error", error), ("http_status", http_status),
+                            ("trace_id", trace_id), ("communication_id", communication_id)):
+            if value is not None:
+                values[name] = value
+        with self._write() as conn:
+            update = m.update().where(m.c.request_id == request_id, m.c.state == "pending")
+            changed = conn.execute(update.values(values)).rowcount
+            message = self._message(conn, request_id)
+            if message is None:
+                raise LookupError(f"There is no message {request_id} in the journal.")
+            if not changed:
+                raise ValueError(f"Message {request_id} is already {message.state}.")
+            return message
+
+    @staticmethod
+    def _message(conn: Connection, request_id: str) -> MessageRecord | None:
+        query = select(schema.messages).where(schema.messages.c.request_id == request_id)
+        return _record(MessageRecord, conn.execute(query).first())
+
+    def message(self, request_id: str) -> MessageRecord | None:
+        with self._read() as conn:
+            return self._message(conn, request_id)
+
+    def messages(self, thread_id: int) -> list[MessageRecord]:
+        """A thread's messages in the order they were written, oldest first."""
+        m = schema.messages
+        query = select(m).where(m.c.thread_id == thread_id).order_by(m.c.created_at, m.c.id)
+        with self._read() as conn:
+            return _records(MessageRecord, conn.execute(query))
+
+    def mark_stale_pending(self, workstation: str) -> int:
+        """At start-up: this workstation's messages still `pending` from an earlier run
+        (it died while they were out) become `unknown`, text intact. Returns how many.
+
+        Only this workstation's: another desk sharing the journal may be sending now.
+        """
+        m = schema.messages
+        update = (m.update().where(m.c.state == "pending", m.c.workstation == workstation)
+                  .values(state="unknown", updated_at=utc_now()))
+        with self._write() as conn:
+            return conn.execute(update).rowcount
+
+    # ------------------------------------------------------------------ audit
+
+    def add_audit(self, action: str, *, request_id: str | None = None,
+                  studio_id: int | None = None, customer_id: int | None = None,
+                  staff: str | None = None, workstation: str | None = None,
+                  before: Any = None, after: Any = None, intent: Any = None,
+                  outcome: str | None = None, http_status: int | None = None,
+                  trace_id: str | None = None) -> AuditEntry:
+        """Append an audit entry; before/after/intent are JSON-serialisable values."""
+        row = dict(request_id=request_id, action=action, studio_id=studio_id,
+                   customer_id=customer_id, staff=staff, workstation=workstation, before=before,
+                   after=after, intent=intent, outcome=outcome, http_status=http_status,
+                   trace_id=trace_id, created_at=utc_now())
+        with self._write() as conn:
+            result = conn.execute(schema.audit.insert().returning(schema.audit.c.id), row)
+            return AuditEntry(id=result.scalar_one(), **row)
+
+    def audit(self, studio_id: int | None = None, *, customer_id: int | None = None,
+              customer_ids: Iterable[int] | None = None, staff: str | None = None,
+              action: str | None = None, since: datetime | None = None,
+              until: datetime | None = None, limit: int | None = None) -> list[AuditEntry]:
+        """Audit entries, newest first. `since` is inclusive, `until` exclusive; every
+        filter left at None matches everything."""
+        a = schema.audit
+        query = select(a).order_by(a.c.created_at.desc(), a.c.id.desc())
+        for column, value in ((a.c.studio_id, studio_id), (a.c.customer_id, customer_id),
+                              (a.c.staff, staff), (a.c.action, action)):
+            if value is not None:
+                query = query.where(column == value)
+        if customer_ids is not None:
+            query = query.where(a.c.customer_id.in_(list(customer_ids)))
+        if since is not None:
+            query = query.where(a.c.created_at >= since)
+        if until is not None:
+            query = query.where(a.c.created_at < until)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as conn:
+            return _records(AuditEntry, conn.execute(query))
+
+    # ------------------------------------------------------------------ preference cache
+
+    def cache_preferences(self, studio_id: int, entries: Iterable[Mapping[str, Any]]) -> int:
+        """Insert or replace cached reads, all in one transaction; returns how many.
+
+        Each entry: customer_id, read_at, and optionally customer_number, name, status,
+        preferences (wire-format list, None when unread) and error.
+        """
+        rows = [
+            dict(studio_id=studio_id, customer_id=e["customer_id"],
+                 customer_number=e.get("customer_number"), name=e.get("name"),
+                 status=e.get("status"), preferences=e.get("preferences"),
+                 error=e.get("error"), read_at=e["read_at"])
+            for e in entries
+        ]
+        if rows:
+            with self._write() as conn:
+                conn.execute(_upsert(conn, schema.preference_cache, ["studio_id", "customer_id"]),
+                             rows)
+        return len(rows)
+
+    def cached_preferences(self, studio_id: int, statuses: Iterable[str] | None = None,
+                           older_than: datetime | None = None) -> list[CachedPreferences]:
+        """Cached reads of a studio, by customer id; only these customer statuses when
+        given, only reads made before `older_than` when given."""
+        query = self._cache_query(studio_id, statuses, older_than)
+        with self._read() as conn:
+            return _records(CachedPreferences, conn.execute(query))
+
+    def cached_customer(self, studio_id: int, customer_id: int) -> CachedPreferences | None:
+        with self._read() as conn:
+            return self._cached(conn, studio_id, customer_id)
+
+    @staticmethod
+    def _cached(conn: Connection, studio_id: int, customer_id: int) -> CachedPreferences | None:
+        p = schema.preference_cache
+        query = select(p).where(p.c.studio_id == studio_id, p.c.customer_id == customer_id)
+        return _record(CachedPreferences, conn.execute(query).first())
+
+    @staticmethod
+    def _cache_query(studio_id, statuses, older_than):
+        p = schema.preference_cache
+        query = select(p).where(p.c.studio_id == studio_id).order_by(p.c.customer_id)
+        if statuses is not None:
+            query = query.where(p.c.status.in_(list(statuses)))
+        if older_than is not None:
+            query = query.where(p.c.read_at < older_than)
+        return query
+
+    def cache_summary(self, studio_id: int) -> CacheSummary:
+        """How many cached reads a studio has (per customer status), the oldest and newest."""
+        p = schema.preference_cache
+        query = (select(p.c.status, func.count(), func.min(p.c.read_at), func.max(p.c.read_at))
+                 .where(p.c.studio_id == studio_id).group_by(p.c.status))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return CacheSummary(
+            count=sum(r[1] for r in rows),
+            oldest=min((r[2] for r in rows), default=None),
+            newest=max((r[3] for r in rows), default=None),
+            by_status={r[0] or "": r[1] for r in rows},
+        )
+
+    # ------------------------------------------------------------------ data protection
+
+    def customer_export(self, studio_id: int, customer_id: int) -> CustomerExport:
+        """Everything held about one member, read in one consistent transaction."""
+        t, m, a = schema.threads, schema.messages, schema.audit
+        with self._read() as conn:
+            threads = _records(ThreadRecord, conn.execute(
+                select(t).where(t.c.studio_id == studio_id, t.c.customer_id == customer_id)
+                .order_by(t.c.created_at, t.c.id)))
+            messages = _records(MessageRecord, conn.execute(
+                select(m).where(m.c.studio_id == studio_id, m.c.customer_id == customer_id)
+                .order_by(m.c.created_at, m.c.id)))
+            audit = _records(AuditEntry, conn.execute(
+                select(a).where(a.c.studio_id == studio_id, a.c.customer_id == customer_id)
+                .order_by(a.c.created_at.desc(), a.c.id.desc())))
+            cached = self._cached(conn, studio_id, customer_id)
+        return CustomerExport(studio_id, customer_id, cached, threads, messages, audit)
+
+
+def _check_state(state: str) -> None:
+    if state not in MESSAGE_STATES:
+        raise ValueError(f"Unknown message state {state!r}.")
