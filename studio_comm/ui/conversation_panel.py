@@ -248,7 +248,7 @@ class ConversationPanel(QWidget):
         self.compose.show_notice("")
         self._update_enabled()
         if customer is not None and self._session is not None:
-            self._reload_threads()
+            self._reload_threads(newest=True)
             self._refresh_consent()
 
     def selected_thread(self):
@@ -274,15 +274,19 @@ class ConversationPanel(QWidget):
 
         return self.tasks.run(guarded(), on_result=on_result, on_error=handlers.get("on_error"))
 
-    def _reload_threads(self, select_id=None) -> None:
+    def _reload_threads(self, select_id=None, *, newest: bool = False) -> None:
+        """Re-read the threads, keeping (or moving to) a selection; `newest` when none."""
         keep = select_id
         if keep is None and (current := self.selected_thread()) is not None:
             keep = current.id
-        self._run(self._messenger.threads(self._customer.id), on_result=lambda t: self._threads_loaded(t, keep))
+        self._run(self._messenger.threads(self._customer.id),
+                  on_result=lambda t: self._threads_loaded(t, keep, newest))
 
-    def _threads_loaded(self, threads: list, select_id) -> None:
+    def _threads_loaded(self, threads: list, select_id, newest: bool = False) -> None:
         self.threads.set_threads(threads)
         row = self.threads.row_of(select_id) if select_id is not None else -1
+        if row < 0 and newest and threads:
+            row = 0  # a member just opened: show the latest conversation
         if row >= 0:
             index = self.threads.index(row, 0)
             self.thread_view.selectionModel().setCurrentIndex(

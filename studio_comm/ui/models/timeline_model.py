@@ -130,7 +130,9 @@ class TimelineModel(QAbstractListModel):
 def state_label(state: str, direction: object = None) -> str:
     if str(getattr(direction, "value", direction)) == "INCOMING" and state in ("pending", "sent"):
         # An incoming message is a log of what the member did, not something sent to them.
-        return QCoreApplication.translate("Timeline", "Logging…" if state == "pending" else "Logged")
+        if state == "pending":
+            return QCoreApplication.translate("Timeline", "Logging…")
+        return QCoreApplication.translate("Timeline", "Logged")
     labels = {
         "pending": QCoreApplication.translate("Timeline", "Sending…"),
         "sent": QCoreApplication.translate("Timeline", "Sent"),
