@@ -92,7 +92,7 @@ class ConnectionDialog(QDialog):
         layout.addWidget(self.keyring_label)
         layout.addWidget(self.session_only)
         layout.addWidget(self.buttons)
-        self.resize(520, self.sizeHint().height())
+        self.setMinimumWidth(480)
 
         if profile_name:
             self.select_profile(profile_name)
