@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.qt",
     "tests.fixtures.keyring",
     "tests.fixtures.sandbox",
+    "tests.fixtures.journal",
 ]
 
 
