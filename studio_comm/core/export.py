@@ -20,6 +20,7 @@ files and flatten the nesting into ad-hoc columns.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -29,7 +30,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from studio_comm.core.review import Cell, CellState, ReviewRow
+from studio_comm.api import errors
+from studio_comm.core.review import Cell, CellState, ReviewRow, utc_now
 
 SEPARATORS = {"comma": ",", "semicolon": ";"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -49,6 +51,7 @@ class Wording:
     status: Callable[[str], str] = _identity
     error: Callable[[str | None], str] = _identity
     action: Callable[[str], str] = _identity
+    outcome: Callable[[str | None], str] = _identity
     category: Callable[[str], str] = _identity
     channel: Callable[[str], str] = _identity
 
@@ -160,7 +163,7 @@ def write_audit_csv(
         for e in entries:
             yield [
                 csv_time(e.at), e.staff or "", wording.action(e.action), e.customer_id,
-                e.outcome or "", describe(e, "before"), describe(e, "after"),
+                wording.outcome(e.outcome), describe(e, "before"), describe(e, "after"),
                 e.request_id or "", getattr(e, "workstation", None) or "",
             ]
 
@@ -185,3 +188,87 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "__dataclass_fields__"):
         return {k: getattr(value, k) for k in value.__dataclass_fields__}
     raise TypeError(f"{type(value).__name__} cannot be exported")
+
+
+# --------------------------------------------------------------------------- one member
+
+MEMBER_EXPORT_FORMAT = "studio-comm member export"
+MEMBER_EXPORT_VERSION = 1
+_CUSTOMER_LEFT_OUT = {"imageUrl"}  # expires after 15 minutes: worthless in an archive
+
+
+def _record(record: Any, leave_out: frozenset[str] = frozenset()) -> dict[str, Any]:
+    return {k: getattr(record, k) for k in record.__dataclass_fields__ if k not in leave_out}
+
+
+async def member_export(client: Any, journal: Any, studio_id: int, customer_id: int) -> dict[str, Any]:
+    """Everything studio-comm holds about one member, plus a fresh read of their consent.
+
+    Current preferences come from the API; when that fails (customer gone, network down),
+    from the review cache, and the export says which and why. Consent changes and
+    messages come from the journal (the API cannot list threads or messages).
+    """
+    exported_at = utc_now()
+    held = await journal.customer_export(studio_id, customer_id)
+    cached = held.preferences
+    customer: dict[str, Any] | None = None
+    try:
+        found = await client.customer(customer_id)
+        prefs = await client.get_preferences(customer_id)
+    except errors.ApiError as exc:
+        preferences = {
+            "source": "cache" if cached is not None else None,
+            "read_at": cached.read_at if cached is not None else None,
+            "preferences": cached.preferences if cached is not None else None,
+            "fresh_read_failed": str(exc),
+        }
+    else:
+        customer = {k: v for k, v in found.to_wire().items() if k not in _CUSTOMER_LEFT_OUT}
+        preferences = {"source": "api", "read_at": exported_at,
+                       "preferences": [p.to_wire() for p in prefs]}
+    if customer is None:
+        customer = {"id": customer_id}
+        if cached is not None:
+            customer.update(customerNumber=cached.customer_number, name=cached.name,
+                            status=cached.status)
+    by_thread: dict[int, list[dict]] = {}
+    for message in held.messages:
+        by_thread.setdefault(message.thread_id, []).append(
+            _record(message, frozenset({"studio_id", "customer_id", "thread_id"})))
+    threads = [
+        {**_record(t, frozenset({"studio_id", "customer_id"})), "messages": by_thread.get(t.id, [])}
+        for t in held.threads
+    ]
+    return {
+        "export": {
+            "format": MEMBER_EXPORT_FORMAT,
+            "version": MEMBER_EXPORT_VERSION,
+            "exported_at": exported_at,
+            "studio_id": studio_id,
+            "customer_id": customer_id,
+        },
+        "customer": customer,
+        "communication_preferences": preferences,
+        "audit": [_record(e, frozenset({"studio_id"})) for e in held.audit],
+        "threads": threads,
+    }
+
+
+def write_member_export(target: Path | str, data: dict[str, Any]) -> None:
+    """The export as one UTF-8 JSON file (written beside the target, then renamed)."""
+    path = Path(target)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+                           + "\n", encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+async def export_member(client: Any, journal: Any, studio_id: int, customer_id: int,
+                        target: Path | str) -> dict[str, Any]:
+    """`member_export` written to `target` (the file write runs on a worker thread)."""
+    data = await member_export(client, journal, studio_id, customer_id)
+    await asyncio.to_thread(write_member_export, target, data)
+    return data

@@ -11,10 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from studio_comm.api import errors
+from studio_comm.api.client import MagiclineClient
 from studio_comm.api.models import CommunicationPreference
+from studio_comm.api.ratelimit import RateLimiter
 from studio_comm.core.export import write_review_csv
 from studio_comm.core.review import (
+    NOT_FOUND,
     CellState,
+    ConsentReview,
     ReviewFilter,
     ReviewRow,
     build_table,
@@ -22,8 +27,12 @@ from studio_comm.core.review import (
     filter_rows,
     sort_rows,
     summarize,
+    utc_now,
     wire_cell_states,
 )
+from studio_comm.journal import AsyncJournal, Journal
+from studio_comm.sandbox import demo_data
+from studio_comm.sandbox.server import SandboxConfig, SandboxThread
 
 A, I, X, FA, FI = (CellState.ACTIVE, CellState.INACTIVE, CellState.ABSENT,
                    CellState.FIXED_ACTIVE, CellState.FIXED_INACTIVE)
@@ -45,6 +54,164 @@ ROWS = [
     row(4, "=HYPERLINK(\"x\")", {NL_SMS: A, CO_MAIL: FA}, status="FORMER_MEMBER"),
     row(5, "Gone Member", {}, error="not_found"),
 ]
+
+
+STUDIO = demo_data.STUDIO_ID
+CUSTOMERS = 150
+ALL = ["MEMBER", "PROSPECT", "FORMER_MEMBER"]
+PREFS_ENDPOINT = "GET /v1/communications/{customerId}/communication-preferences"
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+@pytest.fixture(scope="module")
+def small_sandbox():
+    with SandboxThread(SandboxConfig(customers=CUSTOMERS, rate_limit=(100_000, 60.0))) as sb:
+        yield sb
+
+
+@pytest.fixture
+def sb(small_sandbox):
+    small_sandbox.admin.reset()
+    return small_sandbox
+
+
+@pytest.fixture
+def aj(tmp_path):
+    journal = Journal.open(tmp_path / "journal.sqlite")
+    yield AsyncJournal(journal)
+    journal.close()
+
+
+def expected_states(customer_id: int) -> dict:
+    """What the sandbox serves for an unchanged customer, worded independently of the code."""
+    states = {}
+    for pref in demo_data.default_preferences(customer_id, 1):
+        for ch in pref["channels"]:
+            word = "active" if ch["active"] else "inactive"
+            states[(pref["messageCategory"], ch["communicationChannel"])] = (
+                word if ch["customerOverridable"] else f"fixed_{word}")
+    return states
+
+
+def seeded_customers() -> dict[int, str]:
+    return {c.id: c.status for c in demo_data.customers(CUSTOMERS, 1)}
+
+
+def preference_reads(sb) -> Counter:
+    return Counter(int(r["path"].split("/")[3]) for r in sb.admin.received()
+                   if r["endpoint"] == PREFS_ENDPOINT)
+
+
+def run_review(sb, aj, body, limiter=None):
+    async def main():
+        async with MagiclineClient(sb.base_url, sb.api_key, limiter=limiter) as client:
+            return await body(ConsentReview(client, aj, STUDIO))
+
+    return asyncio.run(main())
+
+
+def test_review_reads_each_customer_once_and_caches_what_the_sandbox_serves(sb, aj):
+    progress = []
+
+    async def body(review):
+        outcome = await review.run(ALL, on_progress=progress.append)
+        return outcome, await review.cached_rows()
+
+    outcome, rows = run_review(sb, aj, body)
+    customers = seeded_customers()
+    assert outcome.complete and outcome.failures == []
+    assert (outcome.progress.read, outcome.progress.total) == (CUSTOMERS, CUSTOMERS)
+    assert progress[-1].finished and progress[-1].done == CUSTOMERS
+    assert preference_reads(sb) == Counter(customers.keys())  # every customer exactly once
+    assert {r.customer_id: r.status for r in rows} == customers
+    for row in rows:
+        assert {c: s.value for c, s in row.states.items()} == expected_states(row.customer_id)
+        assert row.error is None and row.read_at <= utc_now()
+    # Customers are listed 500 at a time, the most the API allows, to save requests.
+    listing = [r["query"] for r in sb.admin.received() if r["endpoint"] == "GET /v1/customers"]
+    assert {q["sliceSize"] for q in listing} == {"500"} and len(listing) == 3
+
+
+def test_cancel_then_resume_reads_nobody_twice_and_never_exceeds_the_limit(sb, aj):
+    # A low limit makes the run long enough to cancel in the middle.
+    sb.admin.set_rate_limit(40, 1.0)
+    limiter = RateLimiter(40, 1.0, margin=0.25)
+
+    async def body(review):
+        seen = []
+        task = asyncio.create_task(review.run(ALL, on_rows=seen.extend))
+        while len(seen) < 50:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        kept = len(await review.cached_rows())
+        resumed = await review.run(ALL, fresh_after=started)
+        return kept, resumed
+
+    started = utc_now()
+    kept, resumed = run_review(sb, aj, body, limiter)
+    assert 50 <= kept < CUSTOMERS
+    assert resumed.complete
+    assert (resumed.progress.skipped, resumed.progress.read) == (kept, CUSTOMERS - kept)
+    assert preference_reads(sb) == Counter(seeded_customers().keys())
+    refused = [r for r in sb.admin.received() if r["status"] == 429]
+    assert refused == []
+
+
+def test_gone_customer_is_recorded_and_skipped(sb, aj):
+    gone = demo_data.FIRST_CUSTOMER_ID + 7
+    sb.admin.set_faults(f"status=404@/v1/communications/{gone}/")
+
+    async def body(review):
+        return await review.run(ALL), await review.cached_rows()
+
+    outcome, rows = run_review(sb, aj, body)
+    assert outcome.complete
+    assert [(f.customer_id, f.code) for f in outcome.failures] == [(gone, NOT_FOUND)]
+    assert outcome.progress.read == CUSTOMERS - 1
+    by_id = {r.customer_id: r for r in rows}
+    assert len(by_id) == CUSTOMERS and by_id[gone].error == NOT_FOUND
+    assert by_id[gone].state(("CONTRACT", "EMAIL")) is None
+
+
+def test_refused_scope_stops_the_run(sb, aj):
+    sb.admin.set_faults("status=403@/v1/communications")
+
+    async def body(review):
+        return await review.run(["PROSPECT"])
+
+    with pytest.raises(errors.ForbiddenError):
+        run_review(sb, aj, body)
+
+
+def test_refresh_reads_only_rows_older_than_the_age_and_single_members(sb, aj):
+    old_ids = [demo_data.FIRST_CUSTOMER_ID + i for i in (3, 40, 99)]
+    member = demo_data.FIRST_CUSTOMER_ID + 5
+
+    async def body(review):
+        await review.run(ALL)
+        # Three rows read two days ago: rewrite their read time as the journal would hold it.
+        rows = {r.customer_id: r for r in await aj.cached_preferences(STUDIO)}
+        await aj.cache_preferences(STUDIO, [
+            {**{f: getattr(rows[i], f) for f in ("customer_id", "customer_number", "name",
+                                                   "status", "preferences", "error")},
+             "read_at": utc_now() - timedelta(days=2)} for i in old_ids])
+        sb.admin.reset_received()
+        outcome = await review.run(ALL, fresh_after=utc_now() - timedelta(days=1))
+        refreshed_ids = set(preference_reads(sb))
+        sb.admin.set_preferences(member, [{"messageCategory": "NEWSLETTER", "channels": [
+            {"communicationChannel": "EMAIL", "active": True}]}])
+        row = await review.refresh(member)
+        return outcome, refreshed_ids, row, await aj.cached_customer(STUDIO, member)
+
+    outcome, refreshed_ids, row, cached = run_review(sb, aj, body)
+    assert refreshed_ids == set(old_ids)
+    assert (outcome.progress.read, outcome.progress.skipped) == (3, CUSTOMERS - 3)
+    assert row.state(NL_MAIL) is A
+    assert wire_cell_states(cached.preferences)[NL_MAIL] is A and cached.read_at == row.read_at
 
 
 # --------------------------------------------------------------------------- table logic

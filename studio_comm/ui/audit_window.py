@@ -1,0 +1,299 @@
+"""The audit history window: every consent change and message made through studio-comm.
+
+Filters (member, staff member, action, date range) go to the journal's audit query, which
+runs on the journal's worker thread; the member filter takes a customer number, id or
+part of a name and is resolved through the review cache (the audit keeps only ids). The
+selected entry's full before/after is shown below the table. The filtered list exports to
+CSV like the review table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio_comm.core import export
+from studio_comm.ui.error_banner import ErrorBanner
+from studio_comm.ui.models.audit_model import AuditModel, action_label, describe_side, outcome_label
+from studio_comm.ui.tasks import TaskRunner
+
+FILTER_DELAY_MS = 250
+ACTIONS = ("preferences", "message")
+
+
+class AuditWindow(QMainWindow):
+    entriesChanged = Signal()
+
+    def __init__(self, journal, studio_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("auditWindow")
+        self.setWindowTitle(self.tr("Audit history – studio-comm"))
+        self.setAccessibleName(self.tr("Audit history"))
+        self.journal = journal
+        self.studio_id = studio_id
+        self.tasks = TaskRunner(self)
+        self.tasks.failed.connect(self.show_error)
+        self._generation = 0
+        self._members: dict[int, tuple[str, str]] = {}  # id -> (number, name), from the cache
+        self.error_banner = ErrorBanner(self)
+
+        self.member_filter = QLineEdit(self)
+        self.member_filter.setObjectName("auditMemberFilter")
+        self.member_filter.setAccessibleName(self.tr("Member"))
+        self.member_filter.setPlaceholderText(self.tr("Member: number, id or name"))
+        self.member_filter.setClearButtonEnabled(True)
+        self.staff_filter = QComboBox(self)
+        self.staff_filter.setObjectName("auditStaffFilter")
+        self.staff_filter.setAccessibleName(self.tr("Staff member"))
+        self.staff_filter.setEditable(True)
+        self.staff_filter.lineEdit().setPlaceholderText(self.tr("Any staff member"))
+        self.action_filter = QComboBox(self)
+        self.action_filter.setObjectName("auditActionFilter")
+        self.action_filter.setAccessibleName(self.tr("Action"))
+        self.action_filter.addItem(self.tr("All actions"), None)
+        for action in ACTIONS:
+            self.action_filter.addItem(action_label(action), action)
+        self.from_check = QCheckBox(self.tr("From"), self)
+        self.from_check.setObjectName("auditFromCheck")
+        self.from_date = self._date_edit("auditFromDate", self.tr("From date"),
+                                         QDate.currentDate().addDays(-30))
+        self.to_check = QCheckBox(self.tr("to"), self)
+        self.to_check.setObjectName("auditToCheck")
+        self.to_date = self._date_edit("auditToDate", self.tr("To date"), QDate.currentDate())
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.reload)
+        self.member_filter.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.staff_filter.currentTextChanged.connect(lambda _t: self._filter_timer.start())
+        self.action_filter.currentIndexChanged.connect(self.reload)
+        for widget in (self.from_check, self.to_check):
+            widget.toggled.connect(self.reload)
+        for widget in (self.from_date, self.to_date):
+            widget.dateChanged.connect(lambda _d: self._filter_timer.start())
+
+        self.model = AuditModel(self)
+        self.table_view = QTableView(self)
+        self.table_view.setObjectName("auditTable")
+        self.table_view.setAccessibleName(self.tr("Audit entries"))
+        self.table_view.setModel(self.model)
+        self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table_view.setWordWrap(False)
+        self.table_view.verticalHeader().hide()
+        self.table_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table_view.horizontalHeader().setStretchLastSection(True)
+        self.table_view.selectionModel().selectionChanged.connect(self._show_details)
+
+        self.details = QPlainTextEdit(self)
+        self.details.setObjectName("auditDetails")
+        self.details.setAccessibleName(self.tr("Selected entry"))
+        self.details.setReadOnly(True)
+
+        self.separator_combo = QComboBox(self)
+        self.separator_combo.setObjectName("auditSeparator")
+        self.separator_combo.setAccessibleName(self.tr("CSV separator"))
+        self.separator_combo.addItem(self.tr("Comma"), ",")
+        self.separator_combo.addItem(self.tr("Semicolon (German Excel)"), ";")
+        if QLocale().decimalPoint() == ",":
+            self.separator_combo.setCurrentIndex(1)
+        self.export_button = QPushButton(self.tr("Export…"), self)
+        self.export_button.setObjectName("auditExportButton")
+        self.export_button.setAccessibleName(self.tr("Export audit history"))
+        self.export_button.clicked.connect(self._choose_file)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("auditCountLabel")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.member_filter, 2)
+        filters.addWidget(self.staff_filter, 1)
+        filters.addWidget(self.action_filter)
+        filters.addWidget(self.from_check)
+        filters.addWidget(self.from_date)
+        filters.addWidget(self.to_check)
+        filters.addWidget(self.to_date)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(QLabel(self.tr("Separator:"), self))
+        bottom.addWidget(self.separator_combo)
+        bottom.addWidget(self.export_button)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table_view)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.error_banner)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        self.setCentralWidget(central)
+        self.resize(1000, 640)
+
+    def _date_edit(self, name: str, accessible: str, value: QDate) -> QDateEdit:
+        edit = QDateEdit(value, self)
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        edit.setCalendarPopup(True)
+        return edit
+
+    def show_error(self, exc: BaseException | str) -> None:
+        self.error_banner.show_error(exc)
+
+    # -- loading ------------------------------------------------------------------------------
+    def load(self) -> asyncio.Task:
+        """Load member names from the review cache and staff names, then the entries."""
+
+        async def names():
+            records = await self.journal.cached_preferences(self.studio_id)
+            return {r.customer_id: (r.customer_number or "", r.name or "") for r in records}
+
+        def loaded(members) -> None:
+            self._members = members
+            self.reload()
+
+        return self.tasks.run(names(), on_result=loaded)
+
+    def _member_ids(self) -> list[int] | None:
+        """Customer ids the member filter means; None when it is empty."""
+        text = self.member_filter.text().strip()
+        if not text:
+            return None
+        needle = text.casefold()
+        ids = {cid for cid, (number, name) in self._members.items()
+               if number == text or needle in name.casefold()}
+        if text.isdigit():
+            ids.add(int(text))
+        return sorted(ids)
+
+    def _range(self) -> tuple[datetime | None, datetime | None]:
+        def start_of(qdate: QDate) -> datetime:
+            local = datetime.combine(qdate.toPython(), time.min).astimezone()
+            return local.astimezone(UTC)
+
+        since = start_of(self.from_date.date()) if self.from_check.isChecked() else None
+        until = (start_of(self.to_date.date()) + timedelta(days=1)
+                 if self.to_check.isChecked() else None)  # the whole "to" day
+        return since, until
+
+    def reload(self) -> asyncio.Task:
+        self._generation += 1
+        generation = self._generation
+        members = self._member_ids()
+        staff = self.staff_filter.currentText().strip() or None
+        action = self.action_filter.currentData()
+        since, until = self._range()
+
+        async def query():
+            if members == []:
+                return []
+            entries = await self.journal.audit(
+                self.studio_id, customer_ids=members, staff=staff, action=action,
+                since=since, until=until)
+            return entries if generation == self._generation else None
+
+        return self.tasks.run(query(), on_result=self._show_entries)
+
+    def _show_entries(self, entries) -> None:
+        if entries is None:
+            return
+        names = {cid: f"{number} · {name}" if number else name
+                 for cid, (number, name) in self._members.items()}
+        self.model.set_entries(entries, names)
+        self._update_staff_choices(entries)
+        self.count_label.setText(self.tr("%n entries", "", len(entries)))
+        self.export_button.setEnabled(bool(entries))
+        self.details.clear()
+        self.entriesChanged.emit()
+
+    def _update_staff_choices(self, entries) -> None:
+        known = {self.staff_filter.itemText(i) for i in range(self.staff_filter.count())}
+        new = sorted({e.staff for e in entries if e.staff and e.staff not in known}, key=str.casefold)
+        if new:
+            self.staff_filter.blockSignals(True)
+            current = self.staff_filter.currentText()
+            if self.staff_filter.count() == 0:
+                self.staff_filter.addItem("")
+            self.staff_filter.addItems(new)
+            self.staff_filter.setCurrentText(current)
+            self.staff_filter.blockSignals(False)
+
+    def _show_details(self, *_args) -> None:
+        rows = self.table_view.selectionModel().selectedRows()
+        if not rows:
+            self.details.clear()
+            return
+        entry = self.model.entry(rows[0].row())
+        lines = [
+            f"{self.tr('Action')}: {action_label(entry.action)}",
+            f"{self.tr('Member')}: {self.model.member_text(entry.customer_id)}",
+            f"{self.tr('Outcome')}: {outcome_label(entry.outcome)}",
+            f"{self.tr('Request ID')}: {entry.request_id}",
+        ]
+        if getattr(entry, "trace_id", None):
+            lines.append(f"{self.tr('Trace id')}: {entry.trace_id}")
+        for side, title in (("before", self.tr("Before")), ("after", self.tr("After"))):
+            text = describe_side(entry, side)
+            if text:
+                lines += ["", f"{title}:", text]
+        self.details.setPlainText("\n".join(lines))
+
+    # -- export -------------------------------------------------------------------------------
+    def export_csv(self, path: Path | str, delimiter: str | None = None) -> asyncio.Task:
+        entries = [self.model.entry(i) for i in range(self.model.rowCount())]
+        delimiter = delimiter or self.separator_combo.currentData()
+        wording = export.Wording(
+            headers={
+                "at": self.tr("Time (UTC)"), "staff": self.tr("Staff"), "action": self.tr("Action"),
+                "customer_id": self.tr("Customer ID"), "outcome": self.tr("Outcome"),
+                "before": self.tr("Before"), "after": self.tr("After"),
+                "request_id": self.tr("Request ID"), "workstation": self.tr("Workstation"),
+            },
+            action=action_label,
+            outcome=outcome_label,
+        )
+        # Worded here, on the UI thread: the labels go through Qt's translation.
+        worded = {(id(e), side): describe_side(e, side) for e in entries for side in ("before", "after")}
+
+        async def write() -> int:
+            return await asyncio.to_thread(
+                export.write_audit_csv, Path(path), entries, delimiter=delimiter, wording=wording,
+                describe=lambda e, side: worded[(id(e), side)])
+
+        def written(count: int) -> None:
+            self.statusBar().showMessage(self.tr("Exported {count} entries to {path}").format(
+                count=count, path=str(path)), 10_000)
+
+        return self.tasks.run(write(), on_result=written, on_error=self.show_error)
+
+    def _choose_file(self) -> None:
+        dialog = QFileDialog(self, self.tr("Export audit history"),
+                             f"audit-{datetime.now(UTC):%Y-%m-%d}.csv", self.tr("CSV files (*.csv)"))
+        dialog.setObjectName("auditExportDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self.export_csv)
+        dialog.open()

@@ -1,0 +1,168 @@
+"""Table model of the consent review: one row per customer, one column per (category, channel).
+
+The model only shows a `core.review.ReviewTable` that was filtered and sorted elsewhere
+(off the UI thread, over plain lists): a QSortFilterProxyModel over a Python model takes
+seconds at 10,000+ rows, resetting this model with a ready list takes milliseconds.
+Keys under Qt.UserRole: a row's cells give the customer id in the fixed columns and the
+cell state's value ("active", "inactive", "absent", "fixed_active", "fixed_inactive", or
+None when unreadable) in the cell columns; the horizontal header gives the column key
+("customer_number", "name", "status", "read_at") or the `(category, channel)` pair.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from studio_comm.core.review import CellState, ReviewRow, ReviewTable
+from studio_comm.ui.labels import category_label, channel_label, customer_status_label, format_datetime
+
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ReviewRow itself
+
+FIXED_COLUMNS = ("customer_number", "name", "status", "read_at")
+_STATE_COLOURS = {
+    # Light tints that keep dark text readable; active and inactive differ in lightness
+    # too, not only in hue, for colour-blind readers.
+    CellState.ACTIVE: QColor("#cfe8d6"),
+    CellState.FIXED_ACTIVE: QColor("#cfe8d6"),
+    CellState.INACTIVE: QColor("#f6d5d1"),
+    CellState.FIXED_INACTIVE: QColor("#f6d5d1"),
+}
+
+
+def state_text(state: CellState | None) -> str:
+    tr = QCoreApplication.translate
+    return {
+        CellState.ACTIVE: tr("Review", "on"),
+        CellState.INACTIVE: tr("Review", "off"),
+        CellState.ABSENT: "—",
+        CellState.FIXED_ACTIVE: tr("Review", "on (studio)"),
+        CellState.FIXED_INACTIVE: tr("Review", "off (studio)"),
+        None: tr("Review", "not read"),
+    }[state]
+
+
+def state_description(state: CellState | None) -> str:
+    tr = QCoreApplication.translate
+    return {
+        CellState.ACTIVE: tr("Review", "Active"),
+        CellState.INACTIVE: tr("Review", "Inactive"),
+        CellState.ABSENT: tr("Review", "Not offered for this member"),
+        CellState.FIXED_ACTIVE: tr("Review", "Active, fixed by the studio"),
+        CellState.FIXED_INACTIVE: tr("Review", "Inactive, fixed by the studio"),
+        None: tr("Review", "The preferences could not be read"),
+    }[state]
+
+
+def error_text(code: str | None) -> str:
+    if code is None:
+        return ""
+    if code == "not_found":
+        return QCoreApplication.translate(
+            "Review", "Not found: the customer is gone or access is disabled")
+    return QCoreApplication.translate("Review", "Could not be read ({code})").format(code=code)
+
+
+def cell_title(cell: tuple[str, str]) -> str:
+    return f"{category_label(cell[0])} / {channel_label(cell[1])}"
+
+
+class ReviewModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[ReviewRow] = []
+        self._cells: list[tuple[str, str]] = []
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._brushes = {state: QBrush(colour) for state, colour in _STATE_COLOURS.items()}
+
+    # -- filling --------------------------------------------------------------------------
+    def set_table(self, table: ReviewTable) -> None:
+        self.beginResetModel()
+        self._rows = table.rows
+        self._cells = list(table.cells)
+        self.endResetModel()
+
+    @property
+    def cells(self) -> list[tuple[str, str]]:
+        return list(self._cells)
+
+    def row(self, row: int) -> ReviewRow:
+        return self._rows[row]
+
+    def column_key(self, column: int) -> str | tuple[str, str]:
+        if column < len(FIXED_COLUMNS):
+            return FIXED_COLUMNS[column]
+        return self._cells[column - len(FIXED_COLUMNS)]
+
+    def column_of(self, key: str | tuple[str, str]) -> int:
+        if key in FIXED_COLUMNS:
+            return FIXED_COLUMNS.index(key)
+        return len(FIXED_COLUMNS) + self._cells.index(tuple(key))
+
+    # -- Qt ---------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self._cells)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            return None
+        key = self.column_key(section)
+        if role == Qt.ItemDataRole.UserRole:
+            return key
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if isinstance(key, tuple):
+                if role == Qt.ItemDataRole.DisplayRole:
+                    # Two lines keep sixteen cell columns narrow enough to see at once.
+                    return f"{category_label(key[0])}\n{channel_label(key[1])}"
+                return cell_title(key)
+            return {
+                "customer_number": self.tr("Number"),
+                "name": self.tr("Name"),
+                "status": self.tr("Status"),
+                "read_at": self.tr("Read at"),
+            }[key]
+        return None
+
+    def data(self, index: Index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == ROW_ROLE:
+            return row
+        if column < len(FIXED_COLUMNS):
+            return self._fixed_data(row, FIXED_COLUMNS[column], role)
+        state = row.state(self._cells[column - len(FIXED_COLUMNS)])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return state_text(state)
+        if role == Qt.ItemDataRole.UserRole:
+            return None if state is None else state.value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return error_text(row.error) if state is None else state_description(state)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._brushes.get(state)
+        if role == Qt.ItemDataRole.FontRole and state is not None and state.fixed:
+            return self._italic
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _fixed_data(self, row: ReviewRow, key: str, role):
+        if role == Qt.ItemDataRole.UserRole:
+            return row.customer_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "customer_number":
+                return row.customer_number
+            if key == "name":
+                return row.name
+            if key == "status":
+                return customer_status_label(row.status)
+            return format_datetime(row.read_at)
+        if role == Qt.ItemDataRole.ToolTipRole and row.error is not None:
+            return error_text(row.error)
+        return None

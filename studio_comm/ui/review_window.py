@@ -1,0 +1,658 @@
+"""The consent review window: read every member's preferences, then filter, summarise, export.
+
+The review runs as a task on the qasync loop (`core.review.ConsentReview`): the progress
+bar shows count, rate and time left, Cancel stops it after the rows read so far are
+cached, Resume continues without reading them again. The table and the heat map come
+from the cache; every filter or sort change recomputes a `ReviewTable` on a worker thread
+(plain lists, no proxy model) and resets the model with it, so 10,000 rows never hold up
+the UI thread. Rows arriving during a run are merged and shown at most once a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio_comm.api.models import CustomerStatus
+from studio_comm.core import export
+from studio_comm.core.review import (
+    CellState,
+    ConsentReview,
+    ReviewFilter,
+    ReviewOutcome,
+    ReviewProgress,
+    ReviewRow,
+    ReviewTable,
+    build_table,
+    utc_now,
+)
+from studio_comm.ui.consent_summary import ConsentSummary
+from studio_comm.ui.error_banner import ErrorBanner
+from studio_comm.ui.labels import category_label, channel_label, customer_status_label, format_datetime
+from studio_comm.ui.models.review_model import ReviewModel, cell_title, error_text, state_description
+from studio_comm.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+LIVE_UPDATE_MS = 1000  # rows arriving during a run are shown at most this often
+TEXT_FILTER_DELAY_MS = 200  # typing pauses this long before the table is filtered
+
+# State filter choices: a label key and the states it keeps.
+STATE_CHOICES = {
+    "any": frozenset(),
+    "active": frozenset({CellState.ACTIVE, CellState.FIXED_ACTIVE}),
+    "inactive": frozenset({CellState.INACTIVE, CellState.FIXED_INACTIVE}),
+    "absent": frozenset({CellState.ABSENT}),
+    "fixed": frozenset({CellState.FIXED_ACTIVE, CellState.FIXED_INACTIVE}),
+}
+
+MemberExporter = Callable[[int, Path], "asyncio.Future | object"]
+
+
+def describe_age(seconds: float) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    tr = QCoreApplication.translate
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return tr("Review", "less than a minute")
+    if minutes < 120:
+        return tr("Review", "%n minute(s)", "", minutes)
+    hours = minutes // 60
+    if hours < 48:
+        return tr("Review", "%n hour(s)", "", hours)
+    return tr("Review", "%n day(s)", "", hours // 24)
+
+
+def describe_duration(seconds: float) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return QCoreApplication.translate("Review", "%n second(s)", "", seconds)
+    return describe_age(seconds)
+
+
+class ReviewWindow(QMainWindow):
+    tableChanged = Signal()  # the model was reset with a new table
+    reviewFinished = Signal(object)  # ReviewOutcome, also after a cancel
+
+    def __init__(self, review: ConsentReview, parent: QWidget | None = None,
+                 *, member_exporter: MemberExporter | None = None):
+        super().__init__(parent)
+        self.setObjectName("reviewWindow")
+        self.setWindowTitle(self.tr("Consent review – studio-comm"))
+        self.setAccessibleName(self.tr("Consent review"))
+        self.review = review
+        self.member_exporter = member_exporter
+        self.tasks = TaskRunner(self)
+        self.tasks.failed.connect(self.show_error)
+        self._rows: dict[int, ReviewRow] = {}
+        self._table: ReviewTable | None = None
+        self._generation = 0
+        self._sort: tuple[object, bool] = ("name", False)
+        self._run_task: asyncio.Task | None = None
+        self._resume_from: datetime | None = None  # start of the last cancelled run
+        self._resume_statuses: list[str] = []
+        self.last_outcome: ReviewOutcome | None = None
+        self.last_progress: ReviewProgress | None = None
+
+        self.error_banner = ErrorBanner(self)
+        self._build_run_controls()
+        self._build_filters()
+        self.summary = ConsentSummary(self)
+        self.summary.cellClicked.connect(self._summary_clicked)
+        self.model = ReviewModel(self)
+        self.table_view = QTableView(self)
+        self.table_view.setObjectName("reviewTable")
+        self.table_view.setAccessibleName(self.tr("Members by category and channel"))
+        self.table_view.setModel(self.model)
+        self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table_view.setWordWrap(False)
+        self.table_view.verticalHeader().hide()
+        # Fixed sizes: ResizeToContents would measure every row on each paint.
+        self.table_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._header_clicked)
+        self.table_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._build_export_controls()
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.error_banner)
+        layout.addLayout(self._run_row)
+        layout.addLayout(self._progress_row)
+        layout.addWidget(self.age_label)
+        layout.addLayout(self._filter_row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table_view, 1)
+        layout.addLayout(self._export_row)
+        self.setCentralWidget(central)
+        self.resize(1100, 760)
+
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_UPDATE_MS)
+        self._live_timer.timeout.connect(self.rebuild)
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_FILTER_DELAY_MS)
+        self._text_timer.timeout.connect(self.rebuild)
+        self._update_buttons()
+
+    # -- construction -------------------------------------------------------------------------
+    def _button(self, name: str, text: str, slot, accessible: str | None = None) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible or text.replace("…", ""))
+        button.clicked.connect(slot)
+        return button
+
+    def _build_run_controls(self) -> None:
+        self.status_boxes: dict[str, QCheckBox] = {}
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Read:"), self))
+        for status in CustomerStatus:
+            box = QCheckBox(customer_status_label(status), self)
+            box.setObjectName(f"reviewStatus_{status.value}")
+            box.setChecked(status == CustomerStatus.MEMBER)
+            box.toggled.connect(self._update_buttons)
+            self.status_boxes[status.value] = box
+            row.addWidget(box)
+        row.addSpacing(12)
+        self.start_button = self._button("reviewStartButton", self.tr("Read all"), self.start)
+        self.start_button.setToolTip(self.tr("Read the preferences of every customer of the chosen kinds"))
+        self.resume_button = self._button("reviewResumeButton", self.tr("Resume"), self.resume)
+        self.resume_button.setToolTip(self.tr("Continue the cancelled review without reading again what it has"))
+        self.cancel_button = self._button("reviewCancelButton", self.tr("Cancel"), self.cancel)
+        row.addWidget(self.start_button)
+        row.addWidget(self.resume_button)
+        row.addWidget(self.cancel_button)
+        row.addSpacing(12)
+        self.max_age_spin = QSpinBox(self)
+        self.max_age_spin.setObjectName("reviewMaxAge")
+        self.max_age_spin.setAccessibleName(self.tr("Maximum age"))
+        self.max_age_spin.setRange(1, 999)
+        self.max_age_spin.setValue(7)
+        self.max_age_unit = QComboBox(self)
+        self.max_age_unit.setObjectName("reviewMaxAgeUnit")
+        self.max_age_unit.setAccessibleName(self.tr("Unit of the maximum age"))
+        self.max_age_unit.addItem(self.tr("hours"), 3600)
+        self.max_age_unit.addItem(self.tr("days"), 86400)
+        self.max_age_unit.setCurrentIndex(1)
+        self.refresh_old_button = self._button(
+            "reviewRefreshOldButton", self.tr("Refresh older than"), self.refresh_old)
+        row.addWidget(self.refresh_old_button)
+        row.addWidget(self.max_age_spin)
+        row.addWidget(self.max_age_unit)
+        row.addStretch(1)
+        self.refresh_member_button = self._button(
+            "reviewRefreshMemberButton", self.tr("Refresh selected member"), self.refresh_selected)
+        row.addWidget(self.refresh_member_button)
+        self._run_row = row
+
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setObjectName("reviewProgress")
+        self.progress_bar.setAccessibleName(self.tr("Review progress"))
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("reviewProgressLabel")
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress_bar, 1)
+        progress_row.addWidget(self.progress_label, 2)
+        self._progress_row = progress_row
+
+        self.age_label = QLabel(self)
+        self.age_label.setObjectName("reviewAgeLabel")
+        self.age_label.setTextFormat(Qt.TextFormat.PlainText)
+
+    def _combo(self, name: str, accessible: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        return combo
+
+    def _build_filters(self) -> None:
+        row = QHBoxLayout()
+        self.category_filter = self._combo("reviewCategoryFilter", self.tr("Category"))
+        self.category_filter.addItem(self.tr("All categories"), None)
+        self.channel_filter = self._combo("reviewChannelFilter", self.tr("Channel"))
+        self.channel_filter.addItem(self.tr("All channels"), None)
+        self.state_filter = self._combo("reviewStateFilter", self.tr("State"))
+        for key, text in (
+            ("any", self.tr("Any state")),
+            ("active", self.tr("Active")),
+            ("inactive", self.tr("Inactive")),
+            ("absent", self.tr("Not offered")),
+            ("fixed", self.tr("Fixed by the studio")),
+        ):
+            self.state_filter.addItem(text, key)
+        self.status_filter = self._combo("reviewStatusFilter", self.tr("Status"))
+        self.status_filter.addItem(self.tr("All statuses"), None)
+        for status in CustomerStatus:
+            self.status_filter.addItem(customer_status_label(status), status.value)
+        self.text_filter = QLineEdit(self)
+        self.text_filter.setObjectName("reviewTextFilter")
+        self.text_filter.setAccessibleName(self.tr("Name or number"))
+        self.text_filter.setPlaceholderText(self.tr("Name or number"))
+        self.text_filter.setClearButtonEnabled(True)
+        self.text_filter.textChanged.connect(lambda _text: self._text_timer.start())
+        for combo in (self.category_filter, self.channel_filter, self.state_filter,
+                      self.status_filter):
+            row.addWidget(combo)
+            combo.currentIndexChanged.connect(self.rebuild)
+        row.addWidget(self.text_filter, 1)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("reviewCountLabel")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        row.addWidget(self.count_label)
+        self._filter_row = row
+
+    def _build_export_controls(self) -> None:
+        row = QHBoxLayout()
+        self.separator_combo = QComboBox(self)
+        self.separator_combo.setObjectName("reviewSeparator")
+        self.separator_combo.setAccessibleName(self.tr("CSV separator"))
+        self.separator_combo.addItem(self.tr("Comma"), ",")
+        self.separator_combo.addItem(self.tr("Semicolon (German Excel)"), ";")
+        if QLocale().decimalPoint() == ",":
+            self.separator_combo.setCurrentIndex(1)
+        self.export_button = self._button(
+            "reviewExportButton", self.tr("Export table…"), self._choose_csv_file)
+        self.member_export_button = self._button(
+            "reviewMemberExportButton", self.tr("Export member data…"), self._choose_member_file)
+        self.member_export_button.setToolTip(self.tr(
+            "Everything studio-comm holds about the selected member, in one file "
+            "(for a data-protection request)"))
+        row.addWidget(QLabel(self.tr("Separator:"), self))
+        row.addWidget(self.separator_combo)
+        row.addWidget(self.export_button)
+        row.addStretch(1)
+        row.addWidget(self.member_export_button)
+        self._export_row = row
+
+    # -- state --------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._run_task is not None and not self._run_task.done()
+
+    @property
+    def table(self) -> ReviewTable | None:
+        return self._table
+
+    def chosen_statuses(self) -> list[str]:
+        return [value for value, box in self.status_boxes.items() if box.isChecked()]
+
+    def selected_row(self) -> ReviewRow | None:
+        rows = self.table_view.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        running = self.running
+        has_statuses = bool(self.chosen_statuses())
+        self.start_button.setEnabled(not running and has_statuses)
+        self.refresh_old_button.setEnabled(not running and has_statuses)
+        self.resume_button.setEnabled(not running and self._resume_from is not None)
+        self.cancel_button.setEnabled(running)
+        for box in self.status_boxes.values():
+            box.setEnabled(not running)
+        selected = self.selected_row() is not None
+        self.refresh_member_button.setEnabled(selected)
+        self.member_export_button.setEnabled(selected and self.member_exporter is not None)
+        self.export_button.setEnabled(bool(self._table and self._table.rows))
+
+    def _selection_changed(self, *_args) -> None:
+        self._update_buttons()
+
+    def show_error(self, exc: BaseException | str) -> None:
+        self.error_banner.show_error(exc)
+
+    # -- loading and showing ------------------------------------------------------------------
+    def load(self) -> asyncio.Task:
+        """Load the cached rows (call once after showing the window)."""
+        return self.tasks.run(self.review.cached_rows(), on_result=self._loaded)
+
+    def _loaded(self, rows: list[ReviewRow]) -> None:
+        self._rows = {r.customer_id: r for r in rows}
+        self.rebuild()
+
+    def current_filter(self) -> ReviewFilter:
+        def chosen(combo: QComboBox) -> frozenset:
+            value = combo.currentData()
+            return frozenset() if value is None else frozenset({value})
+
+        return ReviewFilter(
+            categories=chosen(self.category_filter),
+            channels=chosen(self.channel_filter),
+            states=STATE_CHOICES[self.state_filter.currentData() or "any"],
+            statuses=chosen(self.status_filter),
+            text=self.text_filter.text(),
+        )
+
+    def rebuild(self) -> asyncio.Task:
+        """Recompute the table for the current rows, filter and sort (off the UI thread)."""
+        self._generation += 1
+        generation = self._generation
+        rows = list(self._rows.values())
+        flt = self.current_filter()
+        sort = self._sort
+
+        async def compute() -> ReviewTable | None:
+            table = await asyncio.to_thread(build_table, rows, flt, sort)
+            return table if generation == self._generation else None
+
+        return self.tasks.run(compute(), on_result=self._show_table)
+
+    def _show_table(self, table: ReviewTable | None) -> None:
+        if table is None:
+            return  # a newer filter is already being computed
+        selected = self.selected_row()
+        self._table = table
+        self._update_cell_filters(table.universe)
+        columns_changed = table.cells != self.model.cells
+        self.model.set_table(table)
+        if columns_changed:
+            self._size_columns()
+        self.summary.set_summary(table.summary, shown=set(table.cells))
+        header = self.table_view.horizontalHeader()
+        key, descending = self._sort
+        try:
+            column = self.model.column_of(key)
+        except ValueError:
+            column = -1
+        header.setSortIndicator(column, Qt.SortOrder.DescendingOrder if descending
+                                else Qt.SortOrder.AscendingOrder)
+        if selected is not None:
+            self.select_customer(selected.customer_id)
+        self._show_counts(table)
+        self._update_buttons()
+        self.tableChanged.emit()
+
+    def _size_columns(self) -> None:
+        # Set once per column layout, never measured from contents (too slow at 10k rows).
+        header = self.table_view.horizontalHeader()
+        char = self.fontMetrics().averageCharWidth()
+        widths = {"customer_number": 9, "name": 24, "status": 13, "read_at": 16}
+        for column in range(self.model.columnCount()):
+            key = self.model.column_key(column)
+            header.resizeSection(column, char * widths.get(key, 12) if isinstance(key, str)
+                                 else char * 12)
+
+    def _update_cell_filters(self, universe) -> None:
+        for combo, values, label in (
+            (self.category_filter, dict.fromkeys(c[0] for c in universe), category_label),
+            (self.channel_filter, dict.fromkeys(c[1] for c in universe), channel_label),
+        ):
+            present = [combo.itemData(i) for i in range(1, combo.count())]
+            if present == list(values):
+                continue
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value in values:
+                combo.addItem(label(value), value)
+            index = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+    def _show_counts(self, table: ReviewTable) -> None:
+        locale = QLocale()
+        text = self.tr("{shown} of {total} customers").format(
+            shown=locale.toString(len(table.rows)), total=locale.toString(table.all_count))
+        if table.unreadable:
+            text += " · " + self.tr("{count} could not be read").format(
+                count=locale.toString(table.unreadable))
+        self.count_label.setText(text)
+        if table.oldest_read is None:
+            self.age_label.setText(self.tr(
+                "No preferences read yet. Choose the kinds of customers and press “Read all”."))
+            return
+        now = utc_now()
+        self.age_label.setText(self.tr(
+            "Read between {oldest} and {newest}: the oldest row is {age} old."
+        ).format(oldest=format_datetime(table.oldest_read), newest=format_datetime(table.newest_read),
+                 age=describe_age((now - table.oldest_read).total_seconds())))
+
+    def select_customer(self, customer_id: int) -> bool:
+        for i, row in enumerate(self._table.rows if self._table else ()):
+            if row.customer_id == customer_id:
+                self.table_view.selectRow(i)
+                return True
+        return False
+
+    # -- filters and sorting ------------------------------------------------------------------
+    def _header_clicked(self, section: int) -> None:
+        key = self.model.column_key(section)
+        current, descending = self._sort
+        self._sort = (key, not descending if key == current else False)
+        self.rebuild()
+
+    def sort_by(self, key, descending: bool = False) -> asyncio.Task:
+        self._sort = (key, descending)
+        return self.rebuild()
+
+    def _summary_clicked(self, category: str, channel: str) -> None:
+        for combo, value in ((self.category_filter, category), (self.channel_filter, channel)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.blockSignals(False)
+        self.rebuild()
+
+    # -- running ------------------------------------------------------------------------------
+    def start(self) -> asyncio.Task | None:
+        """Read every customer of the chosen statuses."""
+        return self._run(self.chosen_statuses(), None)
+
+    def resume(self) -> asyncio.Task | None:
+        """Continue the cancelled run: skip whatever it (or anything after it) has read."""
+        if self._resume_from is None:
+            return None
+        return self._run(self._resume_statuses, self._resume_from)
+
+    def refresh_old(self) -> asyncio.Task | None:
+        """Read only the customers whose cached row is older than the chosen age."""
+        age = timedelta(seconds=self.max_age_spin.value() * self.max_age_unit.currentData())
+        return self._run(self.chosen_statuses(), utc_now() - age)
+
+    def cancel(self) -> None:
+        if self.running:
+            self._run_task.cancel()
+
+    def _run(self, statuses: list[str], fresh_after: datetime | None) -> asyncio.Task | None:
+        if self.running or not statuses:
+            return None
+        self.error_banner.dismiss()
+        self.progress_bar.setRange(0, 0)  # busy until the total is known
+        self.progress_label.setText(self.tr("Listing customers…"))
+        started_at = utc_now()
+        resume_from = fresh_after if fresh_after is not None else started_at
+
+        async def run() -> ReviewOutcome:
+            return await self.review.run(statuses, fresh_after=fresh_after,
+                                         on_progress=self._progress, on_rows=self._rows_arrived)
+
+        def finished(task: asyncio.Task) -> None:
+            self._run_task = None
+            outcome = None
+            if task.cancelled():
+                # Resume from the earliest point any unfinished run began.
+                self._resume_from = min(resume_from, self._resume_from or resume_from)
+                self._resume_statuses = statuses
+                self.progress_label.setText(self._progress_text(self.last_progress, cancelled=True))
+            elif task.exception() is None:
+                outcome = task.result()
+                self.last_outcome = outcome
+                self._resume_from = None
+                self.progress_label.setText(self._progress_text(outcome.progress))
+            else:
+                self._resume_from = min(resume_from, self._resume_from or resume_from)
+                self._resume_statuses = statuses
+                self.progress_label.setText(self.tr("The review stopped: {error}").format(
+                    error=str(task.exception())))
+            if self.progress_bar.maximum() == 0:
+                self.progress_bar.setRange(0, 1)
+            self._live_timer.stop()
+            self.rebuild()
+            self._update_buttons()
+            self.reviewFinished.emit(outcome)
+
+        self._run_task = self.tasks.run(run(), on_error=self.show_error)
+        self._run_task.add_done_callback(finished)
+        self._update_buttons()
+        return self._run_task
+
+    def _rows_arrived(self, rows: list[ReviewRow]) -> None:
+        for row in rows:
+            self._rows[row.customer_id] = row
+        if not self._live_timer.isActive():
+            self._live_timer.start()
+
+    def _progress(self, progress: ReviewProgress) -> None:
+        self.last_progress = progress
+        if progress.total is None:
+            self.progress_bar.setRange(0, 0)
+        else:
+            self.progress_bar.setRange(0, max(progress.total, 1))
+            self.progress_bar.setValue(min(progress.done, max(progress.total, 1)))
+        self.progress_label.setText(self._progress_text(progress))
+
+    def _progress_text(self, p: ReviewProgress | None, cancelled: bool = False) -> str:
+        if p is None:
+            return self.tr("Cancelled.") if cancelled else ""
+        locale = QLocale()
+        if p.total is None:
+            text = self.tr("{done} of {listed}+ customers").format(
+                done=locale.toString(p.done), listed=locale.toString(p.listed))
+        else:
+            text = self.tr("{done} of {total} customers").format(
+                done=locale.toString(p.done), total=locale.toString(p.total))
+        parts = [text, self.tr("{read} read, {skipped} already up to date, {failed} failed").format(
+            read=locale.toString(p.read), skipped=locale.toString(p.skipped),
+            failed=locale.toString(p.failed))]
+        if cancelled:
+            parts.append(self.tr("cancelled: “Resume” continues where it stopped"))
+        elif p.finished:
+            parts.append(self.tr("finished"))
+        else:
+            parts.append(self.tr("{rate} per minute").format(
+                rate=locale.toString(round(p.rate_per_minute))))
+            if p.seconds_left is not None:
+                parts.append(self.tr("about {time} left").format(time=describe_duration(p.seconds_left)))
+        return " · ".join(parts)
+
+    def refresh_selected(self) -> asyncio.Task | None:
+        row = self.selected_row()
+        if row is None:
+            return None
+
+        def refreshed(new_row: ReviewRow) -> None:
+            self._rows[new_row.customer_id] = new_row
+            self.rebuild()
+
+        return self.tasks.run(self.review.refresh(row.customer_id, known=row),
+                              on_result=refreshed, on_error=self.show_error)
+
+    # -- exports ------------------------------------------------------------------------------
+    def _wording(self) -> export.Wording:
+        return export.Wording(
+            headers={
+                "customer_id": self.tr("Customer ID"),
+                "customer_number": self.tr("Customer number"),
+                "name": self.tr("Name"),
+                "status": self.tr("Status"),
+                "read_at": self.tr("Read at (UTC)"),
+                "error": self.tr("Read error"),
+            },
+            cell_header=cell_title,
+            state=state_description,
+            status=customer_status_label,
+            error=error_text,
+        )
+
+    def export_csv(self, path: Path | str, delimiter: str | None = None) -> asyncio.Task:
+        """Write the table as shown (filtered rows, shown cell columns) to `path`."""
+        table = self._table
+        delimiter = delimiter or self.separator_combo.currentData()
+        wording = self._wording()
+
+        async def write() -> int:
+            if table is None:
+                return 0
+            return await asyncio.to_thread(export.write_review_csv, Path(path), table.rows,
+                                           table.cells, delimiter=delimiter, wording=wording)
+
+        def written(count: int) -> None:
+            self.statusBar().showMessage(self.tr("Exported {count} rows to {path}").format(
+                count=QLocale().toString(count), path=str(path)), 10_000)
+
+        return self.tasks.run(write(), on_result=written, on_error=self.show_error)
+
+    def export_member(self, customer_id: int, path: Path | str) -> asyncio.Task:
+        async def write():
+            return await self.member_exporter(customer_id, Path(path))
+
+        def written(_result) -> None:
+            self.statusBar().showMessage(
+                self.tr("Member data exported to {path}").format(path=str(path)), 10_000)
+
+        return self.tasks.run(write(), on_result=written, on_error=self.show_error)
+
+    def _save_dialog(self, name: str, title: str, suggested: str, pattern: str, accept) -> QFileDialog:
+        dialog = QFileDialog(self, title, suggested, pattern)
+        dialog.setObjectName(name)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(accept)
+        dialog.open()  # window-modal, never a nested event loop
+        return dialog
+
+    def _choose_csv_file(self) -> None:
+        stamp = utc_now().strftime("%Y-%m-%d")
+        self._save_dialog("reviewExportDialog", self.tr("Export consent review"),
+                          f"consent-review-{stamp}.csv", self.tr("CSV files (*.csv)"),
+                          lambda path: self.export_csv(path))
+
+    def _choose_member_file(self) -> None:
+        row = self.selected_row()
+        if row is None or self.member_exporter is None:
+            return
+        self._save_dialog("memberExportDialog", self.tr("Export member data"),
+                          f"member-{row.customer_number or row.customer_id}.json",
+                          self.tr("JSON files (*.json)"),
+                          lambda path: self.export_member(row.customer_id, path))
+
+    def closeEvent(self, event) -> None:
+        # Closing stops a run; what it read so far is already cached or written on cancel.
+        self.cancel()
+        super().closeEvent(event)
