@@ -204,9 +204,10 @@ class Messenger:
             except errors.ApiError as exc:
                 state = state_after(exc)
                 log.info("message %s to %s: %s", request_id, draft.customer_id, state)
+                # Only the server's own words are kept as the error; the UI words the state.
                 message = await journal.mark_message(
-                    request_id, state, error=exc.error_message or str(exc),
-                    http_status=exc.status, trace_id=exc.trace_id,
+                    request_id, state, error=exc.error_message, http_status=exc.status,
+                    trace_id=exc.trace_id,
                 )
                 result = SendResult(state, message, thread, error=exc)
                 if not isinstance(exc, errors.NotSentError):

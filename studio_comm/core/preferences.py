@@ -334,7 +334,7 @@ class PreferenceEditor:
             kept, conflicts = merge(base, fresh, attempt.intent)
             if conflicts:
                 # Nothing is sent; the editor now shows S1 with the rest of the intent.
-                self.matrix, self._intent, self.conflicts = fresh, kept, conflicts
+                self.matrix, self._intent, self.conflicts = fresh, kept, list(conflicts)
                 return SaveReport("conflict", fresh, attempt.request_id, conflicts=conflicts,
                                   http_status=attempt.http_status)
             attempt.before = fresh

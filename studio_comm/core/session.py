@@ -62,7 +62,7 @@ class StudioSession:
         await self.client.check_key()
         self.studio = await self.client.studio_information()
         await self.journal.save_profile(
-            name=self.profile_name, base_url=self.client.base_url,
+            self.profile_name, self.client.base_url,
             studio_id=self.studio.studio_id, studio_name=self.studio.name,
         )
         stale = await self.journal.mark_stale_pending(self.workstation)
