@@ -32,7 +32,8 @@ PREFIX = "/__sandbox__"
 
 
 def admin_routes(sb: Sandbox) -> list[Route]:
-    from studio_comm.sandbox.app import ApiError, apply_preferences, error_response, json_response
+    from studio_comm.sandbox.app import (ApiError, apply_preferences, error_response, int_param,
+                                         json_response)
 
     def guarded(handler):
         async def endpoint(request: Request):
@@ -49,7 +50,7 @@ def admin_routes(sb: Sandbox) -> list[Route]:
             raise ApiError(400, "Malformed JSON request body", "body") from None
 
     async def received(request: Request):
-        since = int(request.query_params.get("since") or 0)
+        since = int_param(request.query_params.get("since"), "since", 0, 0)
         with sb.lock:
             records = sb.received[since:]
             return json_response({"requests": records, "next": since + len(records)})

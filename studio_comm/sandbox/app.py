@@ -145,8 +145,10 @@ def int_param(value: str | None, name: str, default: int | None = None,
         number = int(value)
     except ValueError:
         raise ApiError(400, f"{name} must be an integer", name) from None
-    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise ApiError(400, f"{name} must be between {minimum} and {maximum}", name)
+    if minimum is not None and number < minimum:
+        raise ApiError(400, f"{name} must be at least {minimum}", name)
+    if maximum is not None and number > maximum:
+        raise ApiError(400, f"{name} must be at most {maximum}", name)
     return number
 
 
