@@ -81,10 +81,14 @@ UNSAFE_WRITE = _Policy(server_errors=False, after_sending=False)
 
 @dataclass
 class RetrySettings:
-    """Backoff of retried requests; tests shorten it (or use `stamina.set_testing`)."""
+    """Backoff of retried requests; tests shorten it (or use `stamina.set_testing`).
+
+    Bounded by attempts and the longest wait, not by a total time: a request may first
+    wait a minute in the rate limiter, and that must not use up its retries.
+    """
 
     attempts: int = 4
-    timeout: float = 30.0
+    timeout: float | None = None
     wait_initial: float = 0.5
     wait_max: float = 5.0
     wait_jitter: float = 0.5
@@ -272,6 +276,7 @@ class MagiclineClient:
         date_of_birth: date | str | None = None,
     ) -> list[Customer]:
         """Customers matching all given fields (names match as prefixes); unpaged."""
+        date_of_birth = date_of_birth or None
         if isinstance(date_of_birth, str):
             try:
                 date_of_birth = date.fromisoformat(date_of_birth)
