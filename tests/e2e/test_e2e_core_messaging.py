@@ -1,0 +1,206 @@
+"""Sending and logging messages through the real path: core + client + sandbox + journal.
+
+What the sandbox received (and stored) is compared with what the journal says, so a
+message that left twice, or a row written after its request, cannot pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from studio_comm.api import errors
+from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadStatus
+from studio_comm.core.messaging import Draft
+from studio_comm.core.preferences import Matrix
+from tests.fixtures.core import STAFF, WORKSTATION, cell, member_with, studio_session
+
+NEWS_SMS = cell("NEWSLETTER", "TEXT_MESSAGE")
+GENERAL_MAIL = cell("GENERAL", "EMAIL")
+
+
+def thread_requests(sandbox, customer_id: int) -> list[dict]:
+    prefix = f"/v1/communications/{customer_id}/threads"
+    return [r for r in sandbox.admin.received() if r["path"].startswith(prefix)]
+
+
+def general_email_allowed(m: Matrix) -> bool:
+    return m.active(GENERAL_MAIL) is True
+
+
+def outgoing(customer_id, thread=None, **fields) -> Draft:
+    values = dict(direction=Direction.OUTGOING, channel=Channel.EMAIL,
+                  category=MessageCategory.GENERAL, subject="Your membership",
+                  content="Hello, your new card is ready at the front desk.")
+    values.update(fields)
+    return Draft(customer_id, thread, **values)
+
+
+def test_new_thread_then_two_follow_ups_post_then_put_into_the_returned_thread(sandbox, journal):
+    async def scenario():
+        async with studio_session(sandbox, journal) as session:
+            customer_id, _ = await member_with(session, general_email_allowed)
+            m = session.messaging
+            first = await m.send(outgoing(customer_id))
+            second = await m.send(outgoing(customer_id, first.thread, subject="",
+                                           content="We also extended your locker."))
+            call_time = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+            third = await m.send(Draft(
+                customer_id, second.thread, Direction.INCOMING, Channel.PHONE,
+                MessageCategory.GENERAL, "", "Member called: will pick it up Friday.",
+                ThreadStatus.CLOSED, communication_time=call_time))
+            return (customer_id, [first, second, third], await m.threads(customer_id),
+                    await m.open_threads(customer_id), await m.timeline(first.thread.id))
+
+    customer_id, results, threads, open_threads, timeline = asyncio.run(scenario())
+    assert [r.state for r in results] == ["sent", "sent", "sent"]
+    requests = thread_requests(sandbox, customer_id)
+    remote_id = results[0].thread.remote_thread_id
+    assert remote_id is not None
+    assert [(r["method"], r["path"]) for r in requests] == [
+        ("POST", f"/v1/communications/{customer_id}/threads"),
+        ("PUT", f"/v1/communications/{customer_id}/threads/{remote_id}"),
+        ("PUT", f"/v1/communications/{customer_id}/threads/{remote_id}"),
+    ]
+    # Each request carried the id of the journal row written before it.
+    assert [r["request_id"] for r in requests] == [m.request_id for m in timeline]
+    assert [r["json"]["communicationThreadStatus"] for r in requests] == ["CREATED", "ONGOING", "CLOSED"]
+    assert all(r["json"]["agent"] == STAFF for r in requests)
+    assert requests[1]["json"]["subject"] == "Your membership"  # a follow-up keeps the subject
+    assert datetime.fromisoformat(requests[2]["json"]["communicationDateTime"]) == datetime(
+        2026, 3, 2, 9, 30, tzinfo=UTC)
+
+    [stored] = sandbox.admin.threads(customer_id)
+    assert stored["threadId"] == remote_id and stored["status"] == "CLOSED"
+    assert [c["communicationId"] for c in stored["communications"]] == [
+        m.communication_id for m in timeline]
+    assert [m.content for m in timeline] == [c["content"] for c in stored["communications"]]
+    assert all((m.state, m.staff, m.workstation) == ("sent", STAFF, WORKSTATION) for m in timeline)
+
+    [thread] = threads
+    assert (thread.remote_thread_id, thread.status) == (remote_id, "CLOSED")
+    assert open_threads == []
+    audit = journal.audit(customer_id=customer_id, action="message")
+    assert sorted((e.request_id, e.outcome, e.http_status) for e in audit) == sorted(
+        (m.request_id, "sent", 200) for m in timeline)
+
+
+def test_threads_come_newest_activity_first_and_open_ones_are_offered(sandbox, journal):
+    async def scenario():
+        async with studio_session(sandbox, journal) as session:
+            customer_id, _ = await member_with(session, general_email_allowed)
+            m = session.messaging
+            older = await m.send(outgoing(customer_id, subject="Older topic"))
+            newer = await m.send(outgoing(customer_id, subject="Newer topic"))
+            closed = await m.send(outgoing(customer_id, subject="Done", thread_status=ThreadStatus.CLOSED))
+            await m.send(outgoing(customer_id, older.thread, content="Back to this one."))
+            return (older, newer, closed, await m.threads(customer_id),
+                    await m.open_threads(customer_id))
+
+    older, newer, closed, threads, open_threads = asyncio.run(scenario())
+    assert [t.id for t in threads] == [older.thread.id, closed.thread.id, newer.thread.id]
+    assert [t.id for t in open_threads] == [older.thread.id, newer.thread.id]
+
+
+def test_outgoing_message_on_an_inactive_channel_is_blocked_before_anything_is_written_or_sent(
+        sandbox, journal):
+    async def scenario():
+        async with studio_session(sandbox, journal) as session:
+            customer_id, _ = await member_with(
+                session, lambda mx: mx.active(NEWS_SMS) is False)
+            m = session.messaging
+            consent = await m.consent(customer_id, MessageCategory.NEWSLETTER)
+            inactive = await m.send(outgoing(customer_id, channel=Channel.TEXT_MESSAGE,
+                                             category=MessageCategory.NEWSLETTER))
+            absent = await m.send(outgoing(customer_id, channel=Channel.FAX))
+            # What the member tells us is always logged, whatever the consent.
+            logged = await m.send(Draft(customer_id, None, Direction.INCOMING, Channel.TEXT_MESSAGE,
+                                        MessageCategory.NEWSLETTER, "Texts", "Asked us to stop texts."))
+            return customer_id, consent, inactive, absent, logged, await m.threads(customer_id)
+
+    customer_id, consent, inactive, absent, logged, threads = asyncio.run(scenario())
+    assert consent[Channel.TEXT_MESSAGE].allowed is False
+    assert consent[Channel.TEXT_MESSAGE].reason == "inactive"
+    assert consent[Channel.FAX].reason == "absent"
+    assert (inactive.state, inactive.reason, inactive.message) == ("blocked", "inactive", None)
+    assert (absent.state, absent.reason, absent.message) == ("blocked", "absent", None)
+    assert logged.state == "sent"
+    requests = thread_requests(sandbox, customer_id)
+    assert [r["json"]["communicationDirection"] for r in requests] == ["INCOMING"]
+    assert [t.id for t in threads] == [logged.thread.id]  # blocked ones left no thread
+    assert [m.content for m in journal.messages(logged.thread.id)] == ["Asked us to stop texts."]
+
+
+def test_timeout_after_sending_leaves_the_message_unknown_and_sends_it_exactly_once(sandbox, journal):
+    sandbox.admin.set_faults("hang=30:count=1:method=POST@/v1/communications")
+
+    async def scenario():
+        async with studio_session(sandbox, journal, timeout=1.0) as session:
+            customer_id, _ = await member_with(session, general_email_allowed)
+            sandbox.admin.reset_received()
+            result = await session.messaging.send(outgoing(customer_id))
+            return customer_id, result
+
+    customer_id, result = asyncio.run(scenario())
+    assert result.state == "unknown"
+    assert isinstance(result.error, errors.OutcomeUnknownError)
+    assert result.message.state == "unknown"
+    assert result.message.content == "Hello, your new card is ready at the front desk."
+    assert journal.message(result.message.request_id).state == "unknown"
+    assert [r["method"] for r in thread_requests(sandbox, customer_id)] == ["POST"]
+    [entry] = journal.audit(customer_id=customer_id, action="message")
+    assert (entry.outcome, entry.request_id) == ("unknown", result.message.request_id)
+
+
+@pytest.mark.parametrize(("status", "state"), [(503, "failed"), (400, "rejected")])
+def test_failed_send_keeps_the_text_and_an_explicit_resend_posts_again(sandbox, journal, status, state):
+    sandbox.admin.set_faults(f"status={status}:count=1:method=POST@/v1/communications")
+
+    async def scenario():
+        async with studio_session(sandbox, journal) as session:
+            customer_id, _ = await member_with(session, general_email_allowed)
+            sandbox.admin.reset_received()
+            failed = await session.messaging.send(outgoing(customer_id))
+            resent = await session.messaging.resend(failed.message.request_id)
+            return customer_id, failed, resent, await session.messaging.timeline(failed.thread.id)
+
+    customer_id, failed, resent, timeline = asyncio.run(scenario())
+    assert failed.state == state and failed.error.status == status
+    assert failed.thread.remote_thread_id is None
+    assert resent.state == "sent"
+    assert resent.message.resend_of == failed.message.request_id
+    assert [(m.request_id, m.state) for m in timeline] == [
+        (failed.message.request_id, state), (resent.message.request_id, "sent")]
+    assert timeline[0].content == timeline[1].content
+    # The thread never got a remote id, so the resend starts it again with a POST.
+    requests = thread_requests(sandbox, customer_id)
+    assert [(r["method"], r["status"], r["request_id"]) for r in requests] == [
+        ("POST", status, failed.message.request_id), ("POST", 200, resent.message.request_id)]
+    assert resent.thread.remote_thread_id == sandbox.admin.threads(customer_id)[0]["threadId"]
+    assert {e.outcome for e in journal.audit(customer_id=customer_id, action="message")} == {
+        state, "sent"}
+
+
+def test_a_sent_message_is_not_sent_again(sandbox, journal):
+    async def scenario():
+        async with studio_session(sandbox, journal) as session:
+            customer_id, _ = await member_with(session, general_email_allowed)
+            sent = await session.messaging.send(outgoing(customer_id))
+            with pytest.raises(ValueError):
+                await session.messaging.resend(sent.message.request_id)
+            return customer_id
+
+    customer_id = asyncio.run(scenario())
+    assert len(thread_requests(sandbox, customer_id)) == 1
+
+
+def test_employees_are_listed_by_name_for_the_staff_picker(sandbox, journal):
+    async def scenario():
+        async with studio_session(sandbox, journal) as session:
+            return await session.employees()
+
+    employees = asyncio.run(scenario())
+    names = [e.display_name for e in employees]
+    assert len(names) > 1 and names == sorted(names, key=str.casefold)
