@@ -156,7 +156,7 @@ class MagiclineClient:
         api_key: str,
         *,
         language: str = "en",
-        timeout: float = 10.0,
+        timeout: float | httpx.Timeout = 10.0,
         limiter: RateLimiter | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         on_wait: OnWait | None = None,

@@ -50,7 +50,8 @@ class LoopbackServer:
                 self.received.append((method, path, headers))
                 answer = self.respond(method, path, body)
                 if answer is None:
-                    await asyncio.sleep(3600)  # never answer; cancelled when the server closes
+                    await reader.read()  # never answer; end once the client gives up
+                    return
                 status, payload = answer
                 data = json.dumps(payload).encode()
                 writer.write(
@@ -64,6 +65,10 @@ class LoopbackServer:
             writer.close()
 
 
+# Generous to connect on a loaded machine, short to wait for an answer that never comes.
+ANSWER_TIMEOUT = httpx.Timeout(30.0, read=0.25)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -73,7 +78,7 @@ def free_port() -> int:
 def test_a_thread_post_whose_answer_never_comes_was_sent_once_and_is_unknown():
     async def body():
         async with LoopbackServer(lambda m, p, b: None) as server:
-            async with MagiclineClient(server.url, KEY, timeout=0.3, retry=FAST_RETRY) as client:
+            async with MagiclineClient(server.url, KEY, timeout=ANSWER_TIMEOUT, retry=FAST_RETRY) as client:
                 with pytest.raises(errors.OutcomeUnknownError) as caught:
                     await client.create_thread(7, thread_request(), request_id="rid-1")
             return server.received, caught.value
@@ -87,7 +92,7 @@ def test_a_thread_post_whose_answer_never_comes_was_sent_once_and_is_unknown():
 def test_a_read_whose_answer_never_comes_is_retried_then_reported():
     async def body():
         async with LoopbackServer(lambda m, p, b: None) as server:
-            async with MagiclineClient(server.url, KEY, timeout=0.2, retry=FAST_RETRY) as client:
+            async with MagiclineClient(server.url, KEY, timeout=ANSWER_TIMEOUT, retry=FAST_RETRY) as client:
                 with pytest.raises(errors.OutcomeUnknownError):
                     await client.get_preferences(7)
             return server.received
