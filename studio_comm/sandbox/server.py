@@ -206,9 +206,11 @@ class SandboxProcess:
         env = dict(os.environ, **{KEY_ENV: self.config.api_key})
         if self.config.webhook_key:
             env["STUDIO_COMM_SANDBOX_WEBHOOK_KEY"] = self.config.webhook_key
+        # stdin stays an open pipe: the child stops when it closes (when we go away).
         self.process = subprocess.Popen(
-            sandbox_command() + config_args(self.config), stdout=subprocess.PIPE,
-            stdin=subprocess.DEVNULL, env=env, text=True, encoding="utf-8")
+            sandbox_command() + config_args(self.config) + ["--exit-with-parent"],
+            stdout=subprocess.PIPE, stdin=subprocess.PIPE, env=env, text=True,
+            encoding="utf-8")
         line = self._first_line(timeout)
         match = READY_LINE.match(line.strip())
         if match is None:
@@ -240,8 +242,9 @@ class SandboxProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
         self.process = None
 
     def __enter__(self) -> SandboxProcess:
@@ -262,7 +265,22 @@ def _rate_limit(text: str) -> tuple[int, float]:
     return result
 
 
-def parse_args(argv: list[str]) -> SandboxConfig:
+def _stop_on_stdin_eof(server: _Server) -> None:
+    """A parent that dies (even killed) closes our stdin pipe: then stop too, so no
+    orphaned sandbox outlives a crashed test run or app."""
+    def watch() -> None:
+        # os.read on the descriptor: a daemon thread blocked in the buffered sys.stdin
+        # would hold its lock and abort the interpreter's shutdown.
+        with contextlib.suppress(OSError, ValueError):
+            while os.read(sys.stdin.fileno(), 65536):
+                pass
+        server.should_exit = True
+
+    threading.Thread(target=watch, name="sandbox-parent-watch", daemon=True).start()
+
+
+def parse_args(argv: list[str]) -> tuple[SandboxConfig, bool]:
+    """The configuration, and whether to stop when standard input closes."""
     parser = argparse.ArgumentParser(
         prog="studio-comm sandbox",
         description="A local Magicline-compatible server with demo data.")
@@ -282,6 +300,8 @@ def parse_args(argv: list[str]) -> SandboxConfig:
                         default=os.environ.get("STUDIO_COMM_SANDBOX_WEBHOOK_KEY"))
     parser.add_argument("--admin", action="store_true",
                         help="enable the admin endpoints under /__sandbox__/")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when standard input closes (the parent went away)")
     args = parser.parse_args(argv)
     if not 0 <= args.customers <= MAX_CUSTOMERS:
         parser.error(f"--customers must be between 0 and {MAX_CUSTOMERS}")
@@ -292,11 +312,12 @@ def parse_args(argv: list[str]) -> SandboxConfig:
     return SandboxConfig(
         customers=args.customers, seed=args.seed, api_key=args.api_key,
         rate_limit=args.rate_limit, faults=args.faults, webhook_url=args.webhook_url,
-        webhook_key=args.webhook_key, admin=args.admin, host=args.host, port=args.port)
+        webhook_key=args.webhook_key, admin=args.admin, host=args.host,
+        port=args.port), args.exit_with_parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    config = parse_args(sys.argv[1:] if argv is None else argv)
+    config, exit_with_parent = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     sandbox = create_sandbox(config)
     sock = _bind(config.host, config.port)
@@ -305,8 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     def ready() -> None:
         print(f"studio-comm sandbox: {url} key={config.api_key}", flush=True)
 
+    server = _Server(_uvicorn_config(sandbox), on_ready=ready)
+    if exit_with_parent:
+        _stop_on_stdin_eof(server)
     try:
-        _Server(_uvicorn_config(sandbox), on_ready=ready).run(sockets=[sock])
+        server.run(sockets=[sock])
     finally:
         sandbox.webhooks.close()
     return 0

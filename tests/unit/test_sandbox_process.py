@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -67,3 +68,34 @@ def test_frozen_bundle_starts_itself(monkeypatch):
 
 def test_config_repr_hides_the_key():
     assert "secret-key" not in repr(SandboxConfig(api_key="secret-key"))
+
+
+PARENT = """
+import sys, time
+from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
+sb = SandboxProcess(SandboxConfig(customers=20)).start()
+print(sb.base_url, flush=True)
+time.sleep(600)
+"""
+
+
+def test_sandbox_process_stops_when_its_parent_is_killed():
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True)
+    try:
+        base_url = parent.stdout.readline().strip()
+        assert httpx.head(base_url, headers={"X-API-KEY": "sandbox-key"}).status_code == 200
+        parent.kill()  # no cleanup code runs in the parent
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.head(base_url, headers={"X-API-KEY": "sandbox-key"}, timeout=5)
+            except httpx.TransportError:
+                break  # the orphaned child stopped serving
+            assert time.monotonic() < deadline, "the sandbox outlived its parent"
+            time.sleep(0.05)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        parent.stdout.close()
