@@ -150,7 +150,8 @@ class Journal:
     # ------------------------------------------------------------------ threads
 
     def add_thread(self, studio_id: int, customer_id: int, subject: str, status: str,
-                   category: str | None = None, remote_thread_id: int | None = None) -> ThreadRecord:
+                   category: str | None = None,
+                   remote_thread_id: int | None = None) -> ThreadRecord:
         """A new local thread; its remote id follows once the first POST answered."""
         now = utc_now()
         row = dict(studio_id=studio_id, customer_id=customer_id, remote_thread_id=remote_thread_id,

@@ -30,8 +30,8 @@ def test_two_journals_on_one_store_write_at_the_same_time(journal_target):
         try:
             barrier.wait(timeout=30)
             for i in range(60):
-                journal.add_message(f"{desk}-{i}", thread.id, "OUTGOING", "EMAIL", "s", f"{desk} {i}",
-                                    workstation=desk)
+                journal.add_message(f"{desk}-{i}", thread.id, "OUTGOING", "EMAIL", "s",
+                                    f"{desk} {i}", workstation=desk)
                 journal.mark_message(f"{desk}-{i}", "sent")
                 journal.add_audit("message", request_id=f"{desk}-{i}", studio_id=STUDIO)
         except BaseException as exc:  # reported below

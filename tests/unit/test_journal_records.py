@@ -130,7 +130,8 @@ def test_a_customer_export_holds_everything_about_that_member_only(journal):
     journal.add_audit("preferences", studio_id=STUDIO, customer_id=7, before=PREFS, after=PREFS)
     journal.add_audit("message", request_id="m-2", studio_id=STUDIO, customer_id=7)
     journal.add_audit("preferences", studio_id=STUDIO, customer_id=8)
-    journal.cache_preferences(STUDIO, [reading(7, datetime.now(UTC)), reading(8, datetime.now(UTC))])
+    now = datetime.now(UTC)
+    journal.cache_preferences(STUDIO, [reading(7, now), reading(8, now)])
 
     export = journal.customer_export(STUDIO, 7)
     assert (export.studio_id, export.customer_id) == (STUDIO, 7)
