@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 from studio_comm.api import errors
 from studio_comm.api.models import Channel, CommunicationPreference, Customer, CustomerStatus, MessageCategory
+from studio_comm.api.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,13 @@ _FATAL = (errors.BadKeyError, errors.ForbiddenError)
 # This many transient failures in a row mean the service is down, not one customer.
 MAX_FAILURES_IN_A_ROW = 25
 RATE_WINDOW = 30.0  # seconds of reads the rate is measured over
-PROGRESS_INTERVAL = 0.1  # at most this many progress reports per second, times ten
+PROGRESS_INTERVAL = 0.1  # seconds between progress reports, at least
+IN_FLIGHT_GRACE = 20.0  # a cancelled run waits this long at most for reads already sent
+_GATE = "GET preferences"
+# The run's own gate is a little stricter than the client's limiter, so a read that
+# passed the gate does not wait again inside the client (where it could not be told
+# apart from a request on the wire).
+GATE_EXTRA_MARGIN = 0.02
 
 
 def utc_now() -> datetime:
@@ -267,6 +274,9 @@ class ConsentReview:
         self.flush_rows = flush_rows
         self.flush_seconds = flush_seconds
         self._clock = clock
+        limiter = getattr(client, "limiter", None)
+        self.gate = None if limiter is None else RateLimiter(
+            limiter.budget, limiter.window, limiter.margin + GATE_EXTRA_MARGIN, clock=clock)
 
     # -- the cache --------------------------------------------------------------------
 
@@ -348,6 +358,7 @@ class _Run:
         self.write_lock = asyncio.Lock()
         self.failures: list[ReviewFailure] = []
         self.failures_in_a_row = 0
+        self.in_flight: set[asyncio.Future] = set()
         self.read = self.skipped = self.failed = self.listed = 0
         self.total: int | None = None
         self.last_report = float("-inf")
@@ -377,9 +388,20 @@ class _Run:
         finally:
             # Keep every read: a resume must not pay for it again. Shielded, so a second
             # cancel while writing does not lose the batch.
-            await asyncio.shield(self._flush())
+            await asyncio.shield(self._settle())
             self._report(force=True, finished=True)
         return ReviewOutcome(self.started_at, self._progress(complete), self.failures, complete)
+
+    async def _settle(self) -> None:
+        """Wait for the reads already sent (bounded), then write everything read."""
+        if self.in_flight:
+            done, late = await asyncio.wait(set(self.in_flight), timeout=IN_FLIGHT_GRACE)
+            for task in late:
+                task.cancel()
+            for task in done:
+                if not task.cancelled():
+                    task.exception()  # retrieved: the run already reports its own error
+        await self._flush()
 
     async def _list(self, fresh: set[int]) -> None:
         try:
@@ -400,27 +422,39 @@ class _Run:
                 self.queue.put_nowait(None)
 
     async def _work(self) -> None:
+        gate = self.review.gate
         while (customer := await self.queue.get()) is not None:
-            read_at = utc_now()
-            try:
-                prefs = await self.client.get_preferences(customer.id)
-            except errors.NotFoundError as exc:
-                # Gone, or access disabled: nothing more can be read; cache that fact.
-                self._fail(customer, NOT_FOUND, exc)
-                self._keep(Reading.of(customer, None, read_at, NOT_FOUND))
-            except _FATAL:
-                raise
-            except errors.ApiError as exc:
-                self._fail(customer, type(exc).__name__, exc)
-                self.failures_in_a_row += 1
-                if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
-                    raise
-            else:
-                self.failures_in_a_row = 0
-                self.read += 1
-                self.meter.tick()
-                self._keep(Reading.of(customer, prefs, read_at))
+            if gate is not None:
+                # Waiting here sends nothing, so a cancel here costs nothing.
+                await gate.acquire(_GATE)
+            # Past the gate the request goes out at once: let it finish even when the run
+            # is cancelled, so its answer is kept and a resume does not pay for it again.
+            read = asyncio.ensure_future(self._read(customer))
+            self.in_flight.add(read)
+            read.add_done_callback(self.in_flight.discard)
+            await asyncio.shield(read)
             self._report()
+
+    async def _read(self, customer: Customer) -> None:
+        read_at = utc_now()
+        try:
+            prefs = await self.client.get_preferences(customer.id)
+        except errors.NotFoundError as exc:
+            # Gone, or access disabled: nothing more can be read; cache that fact.
+            self._fail(customer, NOT_FOUND, exc)
+            self._keep(Reading.of(customer, None, read_at, NOT_FOUND))
+        except _FATAL:
+            raise
+        except errors.ApiError as exc:
+            self._fail(customer, type(exc).__name__, exc)
+            self.failures_in_a_row += 1
+            if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
+                raise
+        else:
+            self.failures_in_a_row = 0
+            self.read += 1
+            self.meter.tick()
+            self._keep(Reading.of(customer, prefs, read_at))
 
     def _fail(self, customer: Customer, code: str, exc: errors.ApiError) -> None:
         log.info("preferences of customer %s not read: %s", customer.id, code)
