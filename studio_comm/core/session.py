@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# (journal URL, workstation) pairs whose leftovers this process has already settled.
+_SETTLED: set[tuple[str, str]] = set()
+
 
 class StudioSession:
     def __init__(
@@ -65,9 +68,14 @@ class StudioSession:
             self.profile_name, self.client.base_url,
             studio_id=self.studio.studio_id, studio_name=self.studio.name,
         )
-        stale = await self.journal.mark_stale_pending(self.workstation)
-        if stale:
-            log.warning("%d message(s) left pending by an earlier run are now unknown", stale)
+        # Once per process and journal: a later connect (another profile, a reconnect) must
+        # not turn this run's own messages, still out, into `unknown`.
+        key = (str(self.journal.journal.engine.url), self.workstation)
+        if key not in _SETTLED:
+            _SETTLED.add(key)
+            stale = await self.journal.mark_stale_pending(self.workstation)
+            if stale:
+                log.warning("%d message(s) left pending by an earlier run are now unknown", stale)
         return self.studio
 
     def preferences(self, customer_id: int) -> PreferenceEditor:

@@ -204,3 +204,22 @@ def test_employees_are_listed_by_name_for_the_staff_picker(sandbox, journal):
     employees = asyncio.run(scenario())
     names = [e.display_name for e in employees]
     assert len(names) > 1 and names == sorted(names, key=str.casefold)
+
+
+def test_a_second_connect_in_the_same_run_leaves_a_message_in_flight_alone(sandbox, journal):
+    sandbox.admin.set_faults("hang=2:count=1:method=POST@/v1/communications")
+
+    async def scenario():
+        async with studio_session(sandbox, journal) as first:
+            customer_id, _ = await member_with(first, general_email_allowed)
+            sending = asyncio.create_task(first.messaging.send(outgoing(customer_id)))
+            while not any(r["method"] == "POST" for r in await asyncio.to_thread(
+                    thread_requests, sandbox, customer_id)):
+                await asyncio.sleep(0.02)
+            async with studio_session(sandbox, journal):  # e.g. a reconnect, same desk
+                pass
+            return await sending
+
+    result = asyncio.run(scenario())
+    assert result.state == "sent"
+    assert journal.message(result.message.request_id).state == "sent"
