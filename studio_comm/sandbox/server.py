@@ -109,7 +109,9 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _uvicorn_config(sandbox: Sandbox) -> uvicorn.Config:
-    return uvicorn.Config(build(sandbox), lifespan="off", log_level="warning",
+    # log_config None: leave the host process's logging alone (tests, the app); uvicorn's
+    # loggers propagate to the root logger.
+    return uvicorn.Config(build(sandbox), lifespan="off", log_level="warning", log_config=None,
                           access_log=False, timeout_graceful_shutdown=2)
 
 
