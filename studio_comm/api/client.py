@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
@@ -61,6 +62,7 @@ _THREAD = TypeAdapter(ThreadResponse)
 
 CUSTOMER_SLICE_SIZES = range(50, 501)
 EMPLOYEE_SLICE_SIZES = range(10, 101)
+_HOSTNAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?")
 _RETRYABLE_STATUS = frozenset({502, 503, 504})
 # Raised before a single byte of the request went out: always safe to send again.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
@@ -102,9 +104,12 @@ class _Secret(str):
 
 
 def _check_base_url(base_url: str) -> str:
-    url = httpx.URL(base_url.strip())
+    try:
+        url = httpx.URL(base_url.strip())
+    except httpx.InvalidURL:
+        url = httpx.URL()
     host = url.host
-    if url.scheme not in ("http", "https") or not host:
+    if url.scheme not in ("http", "https") or not _is_host(url.raw_host.decode("ascii")):
         raise ValueError(f"“{base_url}” is not a web address (expected https://<tenant>...).")
     if url.scheme == "http" and not _is_loopback(host):
         raise ValueError(
@@ -115,6 +120,18 @@ def _check_base_url(base_url: str) -> str:
     path = url.path.rstrip("/")
     path = path.removesuffix("/v1")  # a copied "…/v1" base would otherwise double it
     return str(url.copy_with(path=path or "/", query=None, fragment=None)).rstrip("/")
+
+
+def _is_host(host: str) -> bool:
+    # httpx percent-encodes what it cannot use ("exa mple.com"); refuse it here instead of
+    # failing later as a connection error. Unicode names arrive as punycode.
+    if _HOSTNAME.fullmatch(host):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_loopback(host: str) -> bool:

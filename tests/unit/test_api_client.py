@@ -509,7 +509,8 @@ def test_many_concurrent_reads_never_exceed_the_budget_in_any_window():
 # ------------------------------------------------------------------ addresses and keys
 
 @pytest.mark.parametrize("url", ["http://tenant.open-api.magicline.com", "http://10.0.0.5:8080",
-                                 "http://localhost.evil.com", "ftp://127.0.0.1", "tenant.open-api.magicline.com"])
+                                 "http://localhost.evil.com", "ftp://127.0.0.1", "tenant.open-api.magicline.com",
+                                 "https://exa mple.com", "https://", ""])
 def test_plain_http_or_other_schemes_are_refused_except_for_loopback(url):
     with pytest.raises(ValueError) as caught:
         MagiclineClient(url, KEY)
@@ -522,8 +523,9 @@ def test_plain_http_or_other_schemes_are_refused_except_for_loopback(url):
     ("http://[::1]:9000/", "http://[::1]:9000"),
     ("http://localhost:8000/v1/", "http://localhost:8000"),
     ("https://tenant.open-api.magicline.com/", "https://tenant.open-api.magicline.com"),
+    ("https://münchen-fit.example.com", "https://xn--mnchen-fit-9db.example.com"),
 ])
-def test_loopback_may_use_plain_http(url, base):
+def test_loopback_may_use_plain_http_and_https_goes_anywhere(url, base):
     async def body():
         async with MagiclineClient(url, KEY) as client:
             return client.base_url
