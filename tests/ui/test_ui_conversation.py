@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from studio_comm.api.client import MagiclineClient
@@ -177,6 +177,23 @@ def test_cancelling_the_resend_sends_nothing(qtbot, panel, sandbox_process):
         box.button(QMessageBox.StandardButton.Cancel).click()
     qtbot.waitUntil(lambda: panel.findChild(QMessageBox, "resendConfirmation") is None, timeout=WAIT)
     assert states(panel) == ["failed"] and len(thread_requests(sandbox_process)) == 1
+
+
+def test_an_incoming_call_is_logged_back_dated_without_a_consent_check(qtbot, panel, sandbox_process):
+    compose = panel.compose
+    compose.direction.setCurrentIndex(compose.direction.findData("INCOMING"))
+    write(panel, "Anruf", "Fragt nach den Sauna-Zeiten.", channel="TEXT_MESSAGE")
+    compose.backdate.setChecked(True)
+    when = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=3)
+    compose.time.setDateTime(QDateTime.fromSecsSinceEpoch(int(when.timestamp())))
+    qtbot.mouseClick(compose.send_button, LEFT)
+    qtbot.waitUntil(lambda: states(panel) == ["sent"] and panel.threads.rowCount() == 1, timeout=WAIT)
+
+    body = thread_requests(sandbox_process)[0]["json"]
+    assert (body["communicationDirection"], body["communicationChannel"]) == ("INCOMING", "TEXT_MESSAGE")
+    assert abs(datetime.fromisoformat(body["communicationDateTime"]) - when) < timedelta(minutes=1)
+    assert "Logged" in panel.timeline.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert compose.text() == ("", "")
 
 
 def test_member_text_is_plain_text_everywhere(qtbot, panel):
