@@ -75,6 +75,15 @@ def states(panel) -> list[str]:
     return [model.index(row, 0).data(TimelineModel.StateRole) for row in range(model.rowCount())]
 
 
+def shown_dialog(qtbot, panel, kind):
+    """The dialog of that kind the panel is showing now (an earlier one may await deletion)."""
+    def visible():
+        return next((d for d in panel.findChildren(kind) if d.isVisible()), None)
+
+    qtbot.waitUntil(lambda: visible() is not None, timeout=WAIT)
+    return visible()
+
+
 def thread_requests(sandbox) -> list[dict]:
     return [r for r in sandbox.admin.received() if "/threads" in r["path"]]
 
@@ -113,8 +122,7 @@ def test_new_thread_then_follow_up_goes_into_the_same_remote_thread(qtbot, qtmod
     # "New thread" first offers the open thread; following up there sends a PUT too.
     write(panel, "Vertragspause", "Die Pause endet am 1. März.")
     qtbot.mouseClick(panel.compose.new_thread_button, LEFT)
-    qtbot.waitUntil(lambda: panel.findChild(OpenThreadsDialog) is not None, timeout=WAIT)
-    dialog = panel.findChild(OpenThreadsDialog)
+    dialog = shown_dialog(qtbot, panel, OpenThreadsDialog)
     assert dialog.list.count() == 1 and dialog.list.item(0).text().startswith("Vertragspause")
     qtbot.mouseClick(dialog.follow_up, LEFT)
     qtbot.waitUntil(lambda: states(panel) == ["sent", "sent", "sent"], timeout=WAIT)
@@ -137,6 +145,14 @@ def test_new_thread_then_follow_up_goes_into_the_same_remote_thread(qtbot, qtmod
     qtbot.waitUntil(lambda: states(panel) == ["sent", "sent", "sent"], timeout=WAIT)
     assert panel.selected_thread().id == thread.id
 
+    # A different topic: "Start a new thread" in the same offer POSTs a second thread.
+    write(panel, "Personal Training", "Ihr Probetraining ist am Dienstag.")
+    qtbot.mouseClick(panel.compose.new_thread_button, LEFT)
+    qtbot.mouseClick(shown_dialog(qtbot, panel, OpenThreadsDialog).new_thread, LEFT)
+    qtbot.waitUntil(lambda: panel.threads.rowCount() == 2 and states(panel) == ["sent"], timeout=WAIT)
+    assert panel.selected_thread().subject == "Personal Training"
+    assert [r["method"] for r in thread_requests(sandbox_process)] == ["POST", "PUT", "PUT", "POST"]
+
 
 @pytest.mark.parametrize(("fault", "state", "words"), [
     ("status=503:count=1:method=POST@/v1/communications", "failed", "safe to send it again"),
@@ -153,8 +169,7 @@ def test_a_failed_send_keeps_its_text_and_is_resent_on_confirmation(qtbot, panel
     assert panel.detail_text.toPlainText() == "Ab April kostet der Tarif 2 € mehr."
 
     qtbot.mouseClick(panel.resend_button, LEFT)
-    qtbot.waitUntil(lambda: panel.findChild(QMessageBox, "resendConfirmation") is not None, timeout=WAIT)
-    box = panel.findChild(QMessageBox, "resendConfirmation")
+    box = shown_dialog(qtbot, panel, QMessageBox)
     confirm = next(b for b in box.buttons() if b.objectName() == "confirmResendButton")
     qtbot.mouseClick(confirm, LEFT)
     qtbot.waitUntil(lambda: states(panel) == [state, "sent"], timeout=WAIT)
@@ -171,12 +186,12 @@ def test_cancelling_the_resend_sends_nothing(qtbot, panel, sandbox_process):
     qtbot.mouseClick(panel.compose.new_thread_button, LEFT)
     qtbot.waitUntil(lambda: states(panel) == ["failed"], timeout=WAIT)
     qtbot.mouseClick(panel.resend_button, LEFT)
-    qtbot.waitUntil(lambda: panel.findChild(QMessageBox, "resendConfirmation") is not None, timeout=WAIT)
-    box = panel.findChild(QMessageBox, "resendConfirmation")
+    box = shown_dialog(qtbot, panel, QMessageBox)
     with qtbot.waitSignal(box.finished, timeout=WAIT):
         box.button(QMessageBox.StandardButton.Cancel).click()
     qtbot.waitUntil(lambda: panel.findChild(QMessageBox, "resendConfirmation") is None, timeout=WAIT)
     assert states(panel) == ["failed"] and len(thread_requests(sandbox_process)) == 1
+    assert panel.resend_button.isVisible() and panel.compose.text() == ("Termin", "Ihr Termin am Freitag.")
 
 
 def test_an_incoming_call_is_logged_back_dated_without_a_consent_check(qtbot, panel, sandbox_process):
