@@ -165,9 +165,6 @@ class ComposeArea(QWidget):
         if announce:
             self._show_channel_reason()
 
-    def channel_reason(self, channel: Channel | str) -> str | None:
-        return self._reasons.get(str(getattr(channel, "value", channel)))
-
     def block_channel(self, channel: Channel | str, reason: str) -> None:
         """Mark one channel as not allowed (a send was just refused for it)."""
         self.set_consent({**self._reasons, str(getattr(channel, "value", channel)): reason}, announce=False)

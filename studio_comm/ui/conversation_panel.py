@@ -186,7 +186,7 @@ class ConversationPanel(QWidget):
         self.compose = ComposeArea(self)
         self.compose.sendRequested.connect(self._send_clicked)
         self.compose.newThreadRequested.connect(self._new_thread_clicked)
-        self.compose.consentContextChanged.connect(self._refresh_consent)
+        self.compose.consentContextChanged.connect(self.refresh_consent)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -249,7 +249,7 @@ class ConversationPanel(QWidget):
         self._update_enabled()
         if customer is not None and self._session is not None:
             self._reload_threads(newest=True)
-            self._refresh_consent()
+            self.refresh_consent()
 
     def selected_thread(self):
         index = self.thread_view.selectionModel().currentIndex()
@@ -324,7 +324,8 @@ class ConversationPanel(QWidget):
 
     # ---------------------------------------------------------------- consent
 
-    def _refresh_consent(self) -> None:
+    def refresh_consent(self) -> None:
+        """Re-read the member's consent for the chosen category (e.g. after preferences changed)."""
         if self._customer is None or self._session is None:
             return
         if self.compose.selected_direction() != Direction.OUTGOING:
