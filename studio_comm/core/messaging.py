@@ -239,8 +239,11 @@ def _checked(draft: Draft) -> Draft:
     status = draft.thread_status or (
         ThreadStatus.CREATED if draft.thread is None else ThreadStatus.ONGOING
     )
+    when = draft.communication_time
+    if when is not None and when.tzinfo is None:
+        when = when.astimezone()  # a time typed at the desk is this computer's local time
     return replace(
-        draft, subject=subject, thread_status=ThreadStatus(status),
+        draft, subject=subject, thread_status=ThreadStatus(status), communication_time=when,
         channel=Channel(draft.channel), direction=Direction(draft.direction),
         category=MessageCategory(draft.category),
     )

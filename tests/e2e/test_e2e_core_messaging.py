@@ -7,7 +7,7 @@ message that left twice, or a row written after its request, cannot pass.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
