@@ -7,6 +7,8 @@ keyring the dialog says so and offers to keep the key for this session only, in 
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -96,8 +98,9 @@ class ConnectionDialog(QDialog):
 
         if profile_name:
             self.select_profile(profile_name)
-        if not keyring_available():
-            self._offer_session_only()
+        # Finding the keyring backend may talk to D-Bus: ask on a worker thread.
+        self.tasks.run(asyncio.to_thread(keyring_available),
+                       on_result=lambda available: available or self._offer_session_only())
 
     def select_profile(self, name: str) -> None:
         """Fill in a saved profile to edit it (the stored key is kept unless one is typed)."""

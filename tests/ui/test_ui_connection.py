@@ -49,6 +49,7 @@ def make_dialog(qtbot, profiles, credentials, **kwargs) -> ConnectionDialog:
     dialog = ConnectionDialog(profiles=profiles, credentials=credentials, **kwargs)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: dialog.tasks.pending == 0, timeout=10_000)  # the keyring check
     return dialog
 
 
