@@ -74,16 +74,16 @@ MemberExporter = Callable[[int, Path], "asyncio.Future | object"]
 def describe_age(seconds: float) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     minutes = int(seconds // 60)
     if minutes < 1:
-        return tr("Review", "less than a minute")
+        return translate("Review", "less than a minute")
     if minutes < 120:
-        return tr("Review", "%n minute(s)", "", minutes)
+        return translate("Review", "%n minute(s)", "", minutes)
     hours = minutes // 60
     if hours < 48:
-        return tr("Review", "%n hour(s)", "", hours)
-    return tr("Review", "%n day(s)", "", hours // 24)
+        return translate("Review", "%n hour(s)", "", hours)
+    return translate("Review", "%n day(s)", "", hours // 24)
 
 
 def describe_duration(seconds: float) -> str:

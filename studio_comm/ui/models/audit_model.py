@@ -22,25 +22,25 @@ COLUMNS = ("at", "staff", "action", "member", "outcome", "before", "after")
 
 
 def action_label(action: str) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        "preferences": tr("Audit", "Consent change"),
-        "message": tr("Audit", "Message"),
+        "preferences": translate("Audit", "Consent change"),
+        "message": translate("Audit", "Message"),
     }.get(action, action)
 
 
 def outcome_label(outcome: str | None) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        "saved": tr("Audit", "Saved"),
-        "differs": tr("Audit", "Saved, but the server differs"),
-        "conflict": tr("Audit", "Conflict, not saved"),
-        "failed": tr("Audit", "Failed"),
-        "sent": tr("Audit", "Sent"),
-        "rejected": tr("Audit", "Rejected"),
-        "unknown": tr("Audit", "Outcome unknown"),
-        "blocked": tr("Audit", "Blocked by consent"),
-        "pending": tr("Audit", "Pending"),
+        "saved": translate("Audit", "Saved"),
+        "differs": translate("Audit", "Saved, but the server differs"),
+        "conflict": translate("Audit", "Conflict, not saved"),
+        "failed": translate("Audit", "Failed"),
+        "sent": translate("Audit", "Sent"),
+        "rejected": translate("Audit", "Rejected"),
+        "unknown": translate("Audit", "Outcome unknown"),
+        "blocked": translate("Audit", "Blocked by consent"),
+        "pending": translate("Audit", "Pending"),
     }.get(outcome or "", outcome or "")
 
 

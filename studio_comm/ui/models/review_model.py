@@ -32,26 +32,26 @@ _STATE_COLOURS = {
 
 
 def state_text(state: CellState | None) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        CellState.ACTIVE: tr("Review", "on"),
-        CellState.INACTIVE: tr("Review", "off"),
+        CellState.ACTIVE: translate("Review", "on"),
+        CellState.INACTIVE: translate("Review", "off"),
         CellState.ABSENT: "—",
-        CellState.FIXED_ACTIVE: tr("Review", "on (studio)"),
-        CellState.FIXED_INACTIVE: tr("Review", "off (studio)"),
-        None: tr("Review", "not read"),
+        CellState.FIXED_ACTIVE: translate("Review", "on (studio)"),
+        CellState.FIXED_INACTIVE: translate("Review", "off (studio)"),
+        None: translate("Review", "not read"),
     }[state]
 
 
 def state_description(state: CellState | None) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        CellState.ACTIVE: tr("Review", "Active"),
-        CellState.INACTIVE: tr("Review", "Inactive"),
-        CellState.ABSENT: tr("Review", "Not offered for this member"),
-        CellState.FIXED_ACTIVE: tr("Review", "Active, fixed by the studio"),
-        CellState.FIXED_INACTIVE: tr("Review", "Inactive, fixed by the studio"),
-        None: tr("Review", "The preferences could not be read"),
+        CellState.ACTIVE: translate("Review", "Active"),
+        CellState.INACTIVE: translate("Review", "Inactive"),
+        CellState.ABSENT: translate("Review", "Not offered for this member"),
+        CellState.FIXED_ACTIVE: translate("Review", "Active, fixed by the studio"),
+        CellState.FIXED_INACTIVE: translate("Review", "Inactive, fixed by the studio"),
+        None: translate("Review", "The preferences could not be read"),
     }[state]
 
 
