@@ -5,7 +5,7 @@ are an intent, only the cells they changed; on save, read again (S1); a cell the
 changed that also changed on the server since S0 is a conflict the user resolves; every
 other cell takes S1's value, the intent is applied, and the whole array is PUT (once more
 from a new read on 409); then read again (S2) and report whether S2 shows the intent.
-Every save that reached the server with a PUT leaves an audit entry.
+Every save that reached the server leaves an audit entry, conflicts and failures too.
 
 `Matrix` is one read, as categories x channels. The API's matrix is sparse: a cell a
 category does not offer is *absent* (`setting() is None`), a cell the studio fixed
@@ -77,11 +77,11 @@ class Matrix:
         return cls(CommunicationPreference.model_validate(item) for item in data)
 
     def __repr__(self) -> str:
-        cells = ", ".join(
-            f"{cat}/{ch}={'on' if self.active((cat, ch)) else 'off'}{'*' if self.fixed((cat, ch)) else ''}"
-            for cat, ch in self.cells()
-        )
-        return f"Matrix({cells})"
+        def shown(cell: Cell) -> str:
+            return f"{cell[0]}/{cell[1]}={'on' if self.active(cell) else 'off'}" + (
+                "*" if self.fixed(cell) else "")
+
+        return f"Matrix({', '.join(shown(c) for c in self.cells())})"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Matrix):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from studio_comm.journal import Journal
+from studio_comm.sandbox.demo_data import studio_information
 from tests.fixtures.core import WORKSTATION, studio_session
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -96,8 +97,10 @@ def test_kill_9_mid_send_leaves_the_message_unknown_with_its_text(sandbox, journ
                 return await session.messaging.timeline(pending.thread_id)
 
         [message] = asyncio.run(next_start())
+        profile = reopened.profile("kraftwerk")
     finally:
         reopened.close()
+    assert (profile.base_url, profile.studio_name) == (sandbox.base_url, studio_information()["name"])
     assert (message.request_id, message.state) == (pending.request_id, "unknown")
     assert message.content == TEXT and message.subject == "Pause"
     posts = [r for r in sandbox.admin.received() if r["method"] == "POST"]
