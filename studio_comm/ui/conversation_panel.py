@@ -79,6 +79,8 @@ class OpenThreadsDialog(QDialog):
 
     def __init__(self, threads: list, parent: QWidget | None = None):
         super().__init__(parent)
+        self._threads = list(threads)
+        self.chosen = None  # the thread to follow up in, once the dialog is done
         self.setObjectName("openThreadsDialog")
         self.setAccessibleName(self.tr("Open threads of the member"))
         self.setWindowTitle(self.tr("Open threads"))
@@ -92,8 +94,7 @@ class OpenThreadsDialog(QDialog):
         for thread in threads:
             text = " — ".join(p for p in (thread.subject or "", thread_status_label(thread.status),
                                           format_datetime(thread.last_activity)) if p)
-            item = QListWidgetItem(text, self.list)
-            item.setData(Qt.ItemDataRole.UserRole, thread.id)
+            QListWidgetItem(text, self.list).setData(Qt.ItemDataRole.UserRole, thread.id)
         self.list.setCurrentRow(0)
         buttons = QDialogButtonBox(self)
         self.follow_up = buttons.addButton(self.tr("Follow up in selected thread"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -110,9 +111,10 @@ class OpenThreadsDialog(QDialog):
         layout.addWidget(self.list)
         layout.addWidget(buttons)
 
-    def selected_thread_id(self):
-        item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+    def done(self, code: int) -> None:
+        row = self.list.currentRow()
+        self.chosen = self._threads[row] if code == self.FOLLOW_UP and 0 <= row < len(self._threads) else None
+        super().done(code)
 
 
 async def _dialog_result(dialog: QDialog) -> int:
@@ -135,6 +137,7 @@ class ConversationPanel(QWidget):
         self._session = None
         self._customer = None
         self._sending = False  # one send at a time: a double click must not send twice
+        self._asking = False  # the open-threads offer is being prepared or shown
         self._generation = 0  # bumped on member change: late answers for the old one are dropped
 
         self.threads = ThreadListModel(self)
@@ -355,6 +358,8 @@ class ConversationPanel(QWidget):
     # ---------------------------------------------------------------- sending
 
     def _send_clicked(self) -> None:
+        if self._sending or self._asking:
+            return
         thread = self.selected_thread()
         if thread is None:
             self._new_thread_clicked()  # nothing to follow up in: a send starts the first thread
@@ -362,28 +367,34 @@ class ConversationPanel(QWidget):
         self._start_send(thread)
 
     def _new_thread_clicked(self) -> None:
-        if self._customer is None or self._session is None or not self._check_input():
+        if self._customer is None or self._session is None or self._sending or self._asking:
             return
-        self._run(self._new_thread_flow())
+        if self._check_input():
+            self._run(self._new_thread_flow(self._customer))
 
-    async def _new_thread_flow(self) -> None:
-        open_threads = await self._messenger.open_threads(self._customer.id)
-        if open_threads:
-            dialog = OpenThreadsDialog(open_threads, self)
-            code = await _dialog_result(dialog)
-            if code == OpenThreadsDialog.FOLLOW_UP:
-                thread_id = dialog.selected_thread_id()
-                thread = next((t for t in open_threads if t.id == thread_id), None)
-                if thread is not None:
-                    self._reload_threads(select_id=thread.id)
-                    self._start_send(thread)
-                return
-            if code != OpenThreadsDialog.NEW_THREAD:
-                return
-        self.thread_view.selectionModel().clearCurrentIndex()
-        self.thread_view.clearSelection()
-        self.timeline.set_messages([])
-        self._start_send(None)
+    async def _new_thread_flow(self, customer) -> None:
+        self._asking = True
+        self._update_enabled()
+        try:
+            open_threads = await self._messenger.open_threads(customer.id)
+            code, chosen = OpenThreadsDialog.NEW_THREAD, None
+            if open_threads and self._customer is customer:
+                dialog = OpenThreadsDialog(open_threads, self)
+                code = await _dialog_result(dialog)
+                chosen = dialog.chosen
+        finally:
+            self._asking = False
+            self._update_enabled()
+        if self._customer is not customer:
+            return  # another member was opened meanwhile: never send to the wrong one
+        if code == OpenThreadsDialog.FOLLOW_UP and chosen is not None:
+            self._reload_threads(select_id=chosen.id)
+            self._start_send(chosen)
+        elif code == OpenThreadsDialog.NEW_THREAD:
+            self.thread_view.selectionModel().clearCurrentIndex()
+            self.thread_view.clearSelection()
+            self.timeline.set_messages([])
+            self._start_send(None)
 
     def _check_input(self, new_thread: bool = True) -> bool:
         subject, body = self.compose.text()
@@ -420,18 +431,18 @@ class ConversationPanel(QWidget):
         self._sending = True
         self._update_enabled()
 
-        def done(result):
-            self._sending = False
-            self._update_enabled()
-            self._sent(pending, draft, result)
+        async def send():
+            try:
+                return await self._messenger.send(draft)
+            finally:  # also when the answer is dropped because another member was opened
+                self._sending = False
+                self._update_enabled()
 
         def failed(exc):
-            self._sending = False
-            self._update_enabled()
             self.timeline.remove(pending.request_id)
             self.compose.show_notice(self.tr("Not sent: {error}").format(error=exc))
 
-        self._run(self._messenger.send(draft), on_result=done, on_error=failed)
+        self._run(send(), on_result=lambda result: self._sent(pending, draft, result), on_error=failed)
 
     def _sent(self, pending: PendingMessage, draft, result) -> None:
         if result.state == "blocked" or result.message is None:
@@ -546,5 +557,6 @@ class ConversationPanel(QWidget):
     def _update_enabled(self) -> None:
         ready = self._customer is not None and self._session is not None
         self.compose.setEnabled(ready)
-        self.compose.send_button.setEnabled(ready and not self._sending)
-        self.compose.new_thread_button.setEnabled(ready and not self._sending)
+        idle = ready and not (self._sending or self._asking)
+        self.compose.send_button.setEnabled(idle)
+        self.compose.new_thread_button.setEnabled(idle)

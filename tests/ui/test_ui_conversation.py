@@ -279,3 +279,18 @@ def test_a_thread_of_10000_messages_paints_only_the_visible_rows(qtbot, qtmodelt
     small = TimelineModel()
     small.set_messages(messages[:50])
     qtmodeltester.check(small)
+
+
+def test_opening_another_member_mid_send_keeps_the_answer_out_of_their_view(qtbot, panel, sandbox_process, session):
+    sandbox_process.admin.set_faults("latency=1500:count=1:method=POST@/v1/communications")
+    write(panel, "Schlüssel", "Ihr Spindschlüssel liegt am Empfang.")
+    qtbot.mouseClick(panel.compose.new_thread_button, LEFT)
+    qtbot.waitUntil(lambda: states(panel) == ["pending"], timeout=WAIT)
+    assert not panel.compose.send_button.isEnabled()  # one send at a time
+
+    other = run_async(qtbot, session.client.customer(CUSTOMER_ID + 1))
+    panel.set_customer(other)
+    qtbot.waitUntil(lambda: [r["status"] for r in thread_requests(sandbox_process)] == [200], timeout=WAIT)
+    qtbot.waitUntil(panel.compose.send_button.isEnabled, timeout=WAIT)
+    assert panel.timeline.rowCount() == 0 and panel.threads.rowCount() == 0
+    assert thread_requests(sandbox_process)[0]["path"] == f"/v1/communications/{CUSTOMER_ID}/threads"
