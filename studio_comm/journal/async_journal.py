@@ -32,8 +32,9 @@ class AsyncJournal:
         self.journal = journal
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
 
-    async def _call(self, name: str, *args, **kwargs):
-        method = getattr(self.journal, name)
+    async def _call(self, method_name: str, /, *args, **kwargs):
+        # Positional-only: `save_profile(name=...)` must reach the journal's `name`.
+        method = getattr(self.journal, method_name)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._worker, functools.partial(method, *args, **kwargs))
 
