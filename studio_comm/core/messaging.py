@@ -8,6 +8,7 @@ has no idempotency key. So:
   `failed` (not sent or refused without acting: safe to send again), `rejected` (the
   server answered no: its message and trace id are kept), `unknown` (the request may have
   arrived: only the user can decide, after checking in Magicline);
+- a send abandoned while its request is out (the task cancelled) leaves `unknown` too;
 - nothing is re-sent automatically; `resend` is the user's explicit act and writes a new
   message row that points to the old one, which keeps its state;
 - outgoing messages pass the consent guard on preferences read just before sending;
@@ -201,6 +202,11 @@ class Messenger:
                     response = await client.add_to_thread(
                         draft.customer_id, thread.remote_thread_id, request, request_id=request_id
                     )
+            except asyncio.CancelledError:
+                # Abandoned while out (e.g. the app is closing): whether it arrived, nobody
+                # can tell. The journal call runs to the end even though we are cancelled.
+                await journal.mark_message(request_id, "unknown")
+                raise
             except errors.ApiError as exc:
                 state = state_after(exc)
                 log.info("message %s to %s: %s", request_id, draft.customer_id, state)

@@ -223,3 +223,25 @@ def test_a_second_connect_in_the_same_run_leaves_a_message_in_flight_alone(sandb
     result = asyncio.run(scenario())
     assert result.state == "sent"
     assert journal.message(result.message.request_id).state == "sent"
+
+
+def test_a_send_abandoned_while_out_is_unknown_not_pending(sandbox, journal):
+    sandbox.admin.set_faults("hang=30:count=1:method=POST@/v1/communications")
+
+    async def scenario():
+        async with studio_session(sandbox, journal) as session:
+            customer_id, _ = await member_with(session, general_email_allowed)
+            sending = asyncio.create_task(session.messaging.send(outgoing(customer_id)))
+            while not any(r["method"] == "POST" for r in await asyncio.to_thread(
+                    thread_requests, sandbox, customer_id)):
+                await asyncio.sleep(0.02)
+            sending.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await sending
+            [thread] = await session.messaging.threads(customer_id)
+            return customer_id, await session.messaging.timeline(thread.id)
+
+    customer_id, [message] = asyncio.run(scenario())
+    assert (message.state, message.content) == (
+        "unknown", "Hello, your new card is ready at the front desk.")
+    assert len(thread_requests(sandbox, customer_id)) == 1
