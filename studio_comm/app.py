@@ -23,11 +23,12 @@ import socket
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QSettings, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio_comm import __version__
 from studio_comm.core.credentials import CredentialStore, default_store
+from studio_comm.ui import i18n
 from studio_comm.ui.icons import icon, stylesheet
 from studio_comm.ui.main_window import MainWindow
 from studio_comm.ui.profiles import ProfileStore
@@ -70,7 +71,7 @@ def default_data_dir() -> Path:
 
 def ui_language() -> str:
     """Accept-Language of API requests: the server's messages in the UI's language."""
-    return "de" if QLocale().language() == QLocale.Language.German else "en"
+    return i18n.current_language()
 
 
 class _LogFile:
@@ -242,6 +243,7 @@ def launch(argv: list[str]) -> MainWindow:
     _LogFile.open(data_dir)
     log.info("studio-comm %s starting (data dir %s)", __version__, data_dir)
     settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+    i18n.install(settings)  # before any widget exists: widgets translate when built
 
     services = AppServices(options, data_dir, settings)
     window = MainWindow(services, settings)
@@ -275,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         closed = asyncio.Event()
         app.lastWindowClosed.connect(closed.set)
         window = launch(argv)
+        from studio_comm.ui import smoke  # STUDIO_COMM_SMOKE=1: packaging's end-to-end check
+
+        smoke.watch_if_requested(window)
         await closed.wait()
         await shutdown(window)
 

@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
         from studio_comm.sandbox.server import main as sandbox_main
 
         return sandbox_main(argv[1:])
+    if argv and argv[0] == "keyring-selftest":  # for IT and the packaging tests; not in --help
+        from studio_comm.selftest import main as selftest_main
+
+        return selftest_main(argv[1:])
     from studio_comm.app import main as gui_main
 
     return gui_main(argv)
