@@ -72,8 +72,8 @@ class StudioSession:
         # not turn this run's own messages, still out, into `unknown`.
         key = (str(self.journal.journal.engine.url), self.workstation)
         if key not in _SETTLED:
-            _SETTLED.add(key)
             stale = await self.journal.mark_stale_pending(self.workstation)
+            _SETTLED.add(key)
             if stale:
                 log.warning("%d message(s) left pending by an earlier run are now unknown", stale)
         return self.studio
@@ -93,7 +93,7 @@ class StudioSession:
     ) -> None:
         after = report.matrix if report.outcome in ("saved", "differs") else None
         await self.journal.add_audit(
-            request_id=attempt.request_id, action="preferences", studio_id=self.studio_id,
+            "preferences", request_id=attempt.request_id, studio_id=self.studio_id,
             customer_id=customer_id, staff=self.staff, workstation=self.workstation,
             before=attempt.before.to_wire(), after=after.to_wire() if after else None,
             intent=intent_to_wire(attempt.intent), outcome=report.outcome,
@@ -103,9 +103,12 @@ class StudioSession:
     async def audit_message(self, result: SendResult, http_status: int | None,
                             trace_id: str | None) -> None:
         message, thread = result.message, result.thread
+        # What went out, so the audit reads on its own; the text stays in the message row.
+        sent = {"direction": message.direction, "channel": message.channel,
+                "category": message.category, "threadId": thread.remote_thread_id,
+                "resendOf": message.resend_of}
         await self.journal.add_audit(
-            request_id=message.request_id, action="message", studio_id=self.studio_id,
+            "message", request_id=message.request_id, studio_id=self.studio_id,
             customer_id=thread.customer_id, staff=self.staff, workstation=self.workstation,
-            before=None, after=None, intent=None, outcome=result.state,
-            http_status=http_status, trace_id=trace_id,
+            intent=sent, outcome=result.state, http_status=http_status, trace_id=trace_id,
         )

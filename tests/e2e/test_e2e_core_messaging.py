@@ -85,6 +85,8 @@ def test_new_thread_then_two_follow_ups_post_then_put_into_the_returned_thread(s
     audit = journal.audit(customer_id=customer_id, action="message")
     assert sorted((e.request_id, e.outcome, e.http_status) for e in audit) == sorted(
         (m.request_id, "sent", 200) for m in timeline)
+    assert sorted(e.intent["channel"] for e in audit) == ["EMAIL", "EMAIL", "PHONE"]
+    assert all(e.intent["threadId"] == remote_id and e.staff == STAFF for e in audit)
 
 
 def test_threads_come_newest_activity_first_and_open_ones_are_offered(sandbox, journal):
