@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.fixtures.keyring",
     "tests.fixtures.sandbox",
     "tests.fixtures.journal",
+    "tests.fixtures.app",
 ]
 
 

@@ -166,15 +166,19 @@ class ConflictDialog(QDialog):
         grid = QGridLayout()
         self.choices: dict = {}
         for row, conflict in enumerate(conflicts):
-            text = QLabel(
-                self.tr("{cell}: was {before} when you opened it; you chose {mine}; it is now {theirs}.").format(
-                    cell=cell_name(conflict.cell),
-                    before=on_off(conflict.before),
-                    mine=on_off(conflict.mine),
-                    theirs=on_off(conflict.theirs),
-                ),
-                self,
+            sentence = self.tr("{cell}: was {before} when you opened it; you chose {mine}; it is now {theirs}.").format(
+                cell=cell_name(conflict.cell),
+                before=on_off(conflict.before),
+                mine=on_off(conflict.mine),
+                theirs=on_off(conflict.theirs),
             )
+            if conflict.theirs == conflict.mine:
+                sentence += " " + self.tr("Someone else made the same change.")
+            elif conflict.theirs is None:
+                sentence += " " + self.tr("The category no longer offers this channel.")
+            elif not conflict.editable:
+                sentence += " " + self.tr("The studio has fixed this channel meanwhile, so it cannot be changed here.")
+            text = QLabel(sentence, self)
             text.setTextFormat(Qt.TextFormat.PlainText)
             text.setWordWrap(True)
             mine = QRadioButton(self.tr("Keep mine ({value})").format(value=on_off(conflict.mine)), self)
@@ -184,7 +188,9 @@ class ConflictDialog(QDialog):
             group = QButtonGroup(self)
             group.addButton(mine)
             group.addButton(theirs)
-            mine.setChecked(True)
+            # A cell that is now absent or fixed cannot take the user's value any more.
+            mine.setEnabled(conflict.editable)
+            (mine if conflict.editable else theirs).setChecked(True)
             grid.addWidget(text, row, 0)
             grid.addWidget(mine, row, 1)
             grid.addWidget(theirs, row, 2)

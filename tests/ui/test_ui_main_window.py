@@ -1,0 +1,122 @@
+"""The main window as a whole: UI contract, status bar, persistence, demo mode, shutdown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from studio_comm.app import launch, shutdown
+from studio_comm.core.credentials import SERVICE
+from tests.fixtures.app import CONNECT_TIMEOUT_MS, PROFILE, WAIT_MS, search
+from tests.fixtures.qt import run_async
+
+CONTRACT = [
+    "mainWindow", "customerSearchEdit", "customerResultsView", "customerHeader", "preferencesMatrix",
+    "savePreferencesButton", "revertPreferencesButton", "refreshPreferencesButton", "threadList",
+    "timelineView", "composeSubject", "composeBody", "composeChannel", "composeCategory",
+    "composeDirection", "composeThreadStatus", "sendButton", "newThreadButton", "errorBanner",
+]
+
+
+def test_ui_contract_names(app_window):
+    for name in CONTRACT:
+        widget = app_window if name == "mainWindow" else app_window.findChild(QWidget, name)
+        assert widget is not None, f"no widget named {name}"
+        assert widget.accessibleName(), f"{name} has no accessible name"
+
+
+def test_status_bar_names_studio_and_staff(qtbot, app_window):
+    status = app_window.status
+    studio = app_window.studio
+    assert studio.name and studio.name in status.studio_label.text()
+    assert status.staff == "Desk Test" and app_window.session.staff == "Desk Test"
+    # The studio's employees fill the combo; choosing one makes them the session's staff.
+    qtbot.waitUntil(lambda: status.staff_combo.count() > 0, timeout=WAIT_MS)
+    name = status.staff_combo.itemText(0)
+    status.staff_combo.setCurrentIndex(0)
+    status.staff_combo.activated.emit(0)
+    assert app_window.session.staff == name
+    # Typing another name works too (a temp, a trainee).
+    status.staff_combo.setFocus()
+    status.staff_combo.lineEdit().clear()
+    qtbot.keyClicks(status.staff_combo.lineEdit(), "Aushilfe Kim")
+    qtbot.keyClick(status.staff_combo.lineEdit(), Qt.Key.Key_Return)
+    assert app_window.session.staff == "Aushilfe Kim"
+
+
+def test_pending_requests_and_rate_limit_wait_are_visible(qtbot, app_window):
+    status = app_window.status
+    qtbot.waitUntil(lambda: status.pending_label.text() == "Ready", timeout=WAIT_MS)  # start-up reads
+    # The client holds name searches back as if the studio's request limit were reached.
+    app_window.services.client.limiter.hold("POST /v1/customers/search", 3)
+    panel = app_window.search_panel
+    qtbot.keyClicks(panel.search_edit, "Schmidt")
+    qtbot.waitUntil(status.rate_label.isVisible, timeout=WAIT_MS)
+    assert status.rate_label.text().startswith("Waiting ") and "request limit reached" in status.rate_label.text()
+    assert "request" in status.pending_label.text()
+    qtbot.waitUntil(lambda: not status.rate_label.isVisible() and panel.model.rowCount() > 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: status.pending_label.text() == "Ready", timeout=WAIT_MS)
+
+
+def test_error_banner_shows_server_message_and_trace_id(qtbot, app_window):
+    sandbox, banner = app_window.sandbox, app_window.error_banner
+    sandbox.admin.set_faults("status=503:count=20@/v1/customers")
+    search(qtbot, app_window, "Weber")
+    qtbot.waitUntil(banner.isVisible, timeout=WAIT_MS)
+    assert banner.trace_id
+    assert banner.trace_id in banner.findChild(QWidget, "errorBannerTrace").text()
+    assert QApplication.activeModalWidget() is None
+    assert "failed" in app_window.search_panel.status_label.text()
+    banner.dismiss()
+    assert not banner.isVisible()
+
+
+def test_window_layout_and_profile_persist_across_restarts(qtbot, qloop, sandbox_process, memory_keyring, tmp_path):
+    memory_keyring.set_password(SERVICE, PROFILE, sandbox_process.api_key)
+    data_dir = tmp_path / "data"
+    first = launch(["--profile", PROFILE, "--base-url", sandbox_process.base_url, "--data-dir", str(data_dir)])
+    qtbot.waitUntil(lambda: first.session is not None, timeout=CONNECT_TIMEOUT_MS)
+    first.resize(first.width(), 700)
+    first.right_splitter.setSizes([220, 400])
+    size, sizes = first.size(), first.right_splitter.sizes()
+    first.close()
+    run_async(qtbot, shutdown(first), timeout=30)
+    first.deleteLater()
+
+    settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+    assert isinstance(settings.value("window/geometry"), QByteArray)
+    settings_text = (data_dir / "settings.ini").read_text(encoding="utf-8", errors="replace")
+    assert sandbox_process.api_key not in settings_text
+
+    # No --profile this time: the last profile is used, with its key from the keyring.
+    second = launch(["--data-dir", str(data_dir)])
+    try:
+        qtbot.waitUntil(lambda: second.session is not None, timeout=CONNECT_TIMEOUT_MS)
+        assert second.profile_name == PROFILE
+        # Heights only: the offscreen screen is 800 px wide, narrower than the window's
+        # minimum, so restoring clamps the width (and the left/right split with it).
+        assert second.height() == size.height() == 700
+        assert second.right_splitter.sizes() == sizes
+    finally:
+        second.close()
+        run_async(qtbot, shutdown(second), timeout=30)
+        second.deleteLater()
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            assert sandbox_process.api_key.encode() not in path.read_bytes(), f"key found in {path}"
+
+
+def test_demo_mode_runs_its_own_studio_and_stops_it(qtbot, qloop, tmp_path):
+    window = launch(["--demo", "--data-dir", str(tmp_path / "demo")])
+    try:
+        qtbot.waitUntil(lambda: window.session is not None, timeout=CONNECT_TIMEOUT_MS)
+        sandbox = window.services.sandbox
+        assert sandbox is not None and sandbox.process.poll() is None
+        assert window.studio.name in window.status.studio_label.text()
+        assert search(qtbot, window, "Müller"), "the demo studio has members"
+    finally:
+        window.close()
+        run_async(qtbot, shutdown(window), timeout=30)
+        window.deleteLater()
+    assert sandbox.process is None, "the demo sandbox stopped with the app"
+    assert window.services.client.closed
