@@ -1,0 +1,41 @@
+"""The import rules of DESIGN.md, checked on the source: one-way layers, Qt only in the UI,
+and a sandbox that cannot share a misunderstanding of the vendor's schema with the client."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "studio_comm"
+
+FORBIDDEN = {
+    "api": ("studio_comm.core", "studio_comm.journal", "studio_comm.ui", "studio_comm.sandbox",
+            "studio_comm.app", "PySide6"),
+    "journal": ("studio_comm.api", "studio_comm.core", "studio_comm.ui", "studio_comm.sandbox",
+                "studio_comm.app", "PySide6"),
+    "core": ("studio_comm.ui", "studio_comm.sandbox", "studio_comm.app", "PySide6"),
+    "sandbox": ("studio_comm.api", "studio_comm.core", "studio_comm.journal", "studio_comm.ui",
+                "studio_comm.app", "PySide6"),
+    "ui": ("httpx", "sqlalchemy", "studio_comm.sandbox", "studio_comm.journal.store",
+           "studio_comm.journal.schema"),
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports_follow_the_design(layer):
+    offences = []
+    for source in sorted((PACKAGE / layer).rglob("*.py")):
+        for name in imported_modules(source):
+            if any(name == f or name.startswith(f + ".") for f in FORBIDDEN[layer]):
+                offences.append(f"{source.relative_to(PACKAGE)} imports {name}")
+    assert offences == []
