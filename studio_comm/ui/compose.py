@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -90,14 +91,18 @@ class ComposeArea(QWidget):
         self.category.currentIndexChanged.connect(lambda _: self.consentContextChanged.emit())
         self.channel.currentIndexChanged.connect(lambda _: self._show_channel_reason())
 
-        options = QHBoxLayout()
-        options.addWidget(self.direction)
-        options.addWidget(self.channel)
-        options.addWidget(self.category)
-        options.addWidget(self.thread_status)
-        options.addWidget(self.backdate)
-        options.addWidget(self.time)
-        options.addStretch(1)
+        # Two short rows, and combos that do not grow to their longest label: the panel
+        # shares a window that may be narrow.
+        self.direction.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.direction.setMinimumContentsLength(16)
+        options = QGridLayout()
+        options.addWidget(self.direction, 0, 0)
+        options.addWidget(self.channel, 0, 1)
+        options.addWidget(self.category, 0, 2)
+        options.addWidget(self.thread_status, 1, 0)
+        options.addWidget(self.backdate, 1, 1)
+        options.addWidget(self.time, 1, 2)
+        options.setColumnStretch(3, 1)
         form = QFormLayout()
         form.addRow(self.tr("Subject"), self.subject)
         buttons = QHBoxLayout()
