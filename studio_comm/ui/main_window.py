@@ -18,6 +18,7 @@ from studio_comm import __version__
 from studio_comm.api import errors
 from studio_comm.api.models import Customer
 from studio_comm.ui.error_banner import ErrorBanner
+from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
 from studio_comm.ui.preferences_panel import PreferencesPanel
 from studio_comm.ui.search_panel import SearchPanel
@@ -127,6 +128,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.banner_action = view_menu.addAction(self.tr("&Dismiss error message"))
         self.banner_action.triggered.connect(self.error_banner.dismiss)
+        view_menu.addSeparator()
+        self.language_menu = LanguageMenu(self.settings, view_menu)
+        view_menu.addMenu(self.language_menu)
         # Actions with shortcuts must live in the window too, or a hidden menu bar disables them.
         self.addActions([quit_action, find, refresh])
 

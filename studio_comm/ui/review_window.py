@@ -11,6 +11,7 @@ the UI thread. Rows arriving during a run are merged and shown at most once a se
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -78,20 +79,19 @@ def describe_age(seconds: float) -> str:
     minutes = int(seconds // 60)
     if minutes < 1:
         return translate("Review", "less than a minute")
+    # Plurals through tr(): pyside6-lupdate misses the count of translate(context, text, "", n).
     if minutes < 120:
-        return translate("Review", "%n minute(s)", "", minutes)
+        return ReviewWindow.tr("%n minute(s)", "", minutes)
     hours = minutes // 60
     if hours < 48:
-        return translate("Review", "%n hour(s)", "", hours)
-    return translate("Review", "%n day(s)", "", hours // 24)
+        return ReviewWindow.tr("%n hour(s)", "", hours)
+    return ReviewWindow.tr("%n day(s)", "", hours // 24)
 
 
 def describe_duration(seconds: float) -> str:
-    from PySide6.QtCore import QCoreApplication
-
     seconds = int(round(seconds))
     if seconds < 60:
-        return QCoreApplication.translate("Review", "%n second(s)", "", seconds)
+        return ReviewWindow.tr("%n second(s)", "", seconds)
     return describe_age(seconds)
 
 
@@ -653,6 +653,59 @@ class ReviewWindow(QMainWindow):
                           lambda path: self.export_member(row.customer_id, path))
 
     def closeEvent(self, event) -> None:
-        # Closing stops a run; what it read so far is already cached or written on cancel.
+        # Closing (hiding) stops a run; what it read is cached, so "Resume" continues.
         self.cancel()
         super().closeEvent(event)
+
+
+_retiring: set[asyncio.Task] = set()
+
+
+def retire_when_idle(window) -> None:
+    """Close `window` for good: cancel its work, hide it, delete it once its tasks ended.
+
+    Deleting at once would leave callbacks of running tasks with a deleted widget.
+    """
+    if hasattr(window, "cancel"):
+        window.cancel()
+    window.hide()
+
+    async def delete() -> None:
+        await window.tasks.wait_idle()
+        window.deleteLater()
+
+    task = asyncio.ensure_future(delete())
+    _retiring.add(task)
+    task.add_done_callback(_retiring.discard)
+
+
+def attach_to_main_window(main_window, attribute: str, window) -> None:
+    """One window of this kind per main window, retired when the studio changes."""
+    setattr(main_window, attribute, window)
+    window.setWindowFlag(Qt.WindowType.Window)  # its own window, owned by the main one
+
+    def session_changed(_session) -> None:
+        if getattr(main_window, attribute, None) is window:
+            setattr(main_window, attribute, None)
+            retire_when_idle(window)
+
+    main_window.sessionChanged.connect(session_changed)
+
+
+def open_review_window(main_window) -> ReviewWindow | None:
+    """Show the consent review of the main window's connected studio (menu entry)."""
+    session = main_window.session
+    if session is None or session.studio is None:
+        main_window.show_error(main_window.tr("Connect to a studio first."))
+        return None
+    window = getattr(main_window, "review_window", None)
+    if window is None:
+        review = ConsentReview(session.client, session.journal, session.studio_id)
+        window = ReviewWindow(review, main_window, member_exporter=functools.partial(
+            export.export_member, session.client, session.journal, session.studio_id))
+        attach_to_main_window(main_window, "review_window", window)
+        window.load()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window
