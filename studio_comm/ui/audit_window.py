@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from studio_comm.core import export
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.models.audit_model import AuditModel, action_label, describe_side, outcome_label
+from studio_comm.ui.review_window import attach_to_main_window
 from studio_comm.ui.tasks import TaskRunner
 
 FILTER_DELAY_MS = 250
@@ -297,3 +298,22 @@ class AuditWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(self.export_csv)
         dialog.open()
+
+
+def open_audit_window(main_window) -> AuditWindow | None:
+    """Show the audit history of the main window's connected studio (menu entry)."""
+    session = main_window.session
+    if session is None or session.studio is None:
+        main_window.show_error(main_window.tr("Connect to a studio first."))
+        return None
+    window = getattr(main_window, "audit_window", None)
+    if window is None:
+        window = AuditWindow(session.journal, session.studio_id, main_window)
+        attach_to_main_window(main_window, "audit_window", window)
+        window.load()
+    else:
+        window.reload()  # entries made since it was last shown
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window

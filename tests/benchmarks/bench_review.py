@@ -2,20 +2,24 @@
 
 1. Members reviewed per minute. The sandbox (a child process, so it shares no interpreter
    with the client) allows 100 preference reads per 6 s window; the client's limiter has
-   the same budget plus a small margin. The baseline is the best the sandbox's rule
-   permits for the same number of reads in the same run: all reads in ceil(n / 100)
-   windows, the first at time 0, so (ceil(n / 100) - 1) * 6 s from the first read to the
-   last. Times are the sandbox's arrival times. Target: at least 95%, zero 429.
+   the same budget plus a small margin. Under that rule read number k * 100 (counting
+   from 0) cannot arrive earlier than k * 6 s after read 0, so the measured rate is
+   k * 100 reads over the sandbox's arrival times of read 0 and read k * 100, with k
+   the last full window, and the baseline is the permitted 100 per 6 s. (The last
+   window's reads are left out: how fast 100 requests are served once allowed is the
+   sandbox's speed, not the review's pacing.) Target: at least 95%, zero 429.
 2. Longest UI gap: a 5 ms heartbeat QTimer runs while the review window loads 10,000
    cached rows from a real SQLite journal, builds the table and heat map, then sorts
-   and filters once; the baseline is the same heartbeat with the window idle.
+   and filters once; the baseline is the same heartbeat with the window idle. The cyclic
+   GC is off during the measurement, as in the app (which collects on a timer).
    Target: under 50 ms.
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
+import gc
+import os
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -51,19 +55,18 @@ def _throughput(quick: bool) -> list[Figure]:
         received = [r for r in sb.admin.received() if r["endpoint"] == PREFS_ENDPOINT]
         stats = sb.admin.stats()["endpoints"]
         refused = sum(counts.get("429", 0) for counts in stats.values())
-        aj.close() if hasattr(aj, "close") else journal.close()
+        asyncio.run(aj.aclose())
     times = sorted(datetime.fromisoformat(r["time"]) for r in received)
     reads = len(times)
-    measured = (times[-1] - times[0]).total_seconds()
-    ideal = (math.ceil(reads / BUDGET) - 1) * WINDOW
-    rate = reads / measured * 60.0
-    permitted = reads / ideal * 60.0
+    paced = (reads - 1) // BUDGET * BUDGET  # the first read of the last window
+    rate = paced / (times[paced] - times[0]).total_seconds() * 60.0
+    permitted = BUDGET / WINDOW * 60.0
     met = outcome.complete and reads == customers and refused == 0 and rate >= 0.95 * permitted
     return [
         Figure(
             name=f"members reviewed per minute ({reads} reads, {refused} refused with 429)",
             value=rate, baseline=permitted, unit="/min",
-            baseline_name=f"permitted by {BUDGET} per {WINDOW:g} s for the same reads",
+            baseline_name=f"permitted: {BUDGET} per {WINDOW:g} s",
             target=">= 95% of permitted, zero 429", met=met,
         )
     ]
@@ -89,6 +92,7 @@ def _cache_entries(count: int) -> list[dict]:
 
 
 def _ui_gap(quick: bool) -> list[Figure]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -153,10 +157,19 @@ def _ui_gap(quick: bool) -> list[Figure]:
         return idle, busy
 
     runs = 1 if quick else 3
-    results = [loop.run_until_complete(measure()) for _ in range(runs)]
+    # As in the app: no cyclic GC in whatever thread allocates (see app._install_gc_timer).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        results = [loop.run_until_complete(measure()) for _ in range(runs)]
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     idle = sorted(r[0] for r in results)[runs // 2]
     busy = sorted(r[1] for r in results)[runs // 2]
-    journal.close()
+    loop.run_until_complete(aj.aclose())
+    loop.close()  # also stops qasync's executor threads
+    asyncio.set_event_loop(None)
     tmp.cleanup()
     return [
         Figure(
