@@ -1,0 +1,421 @@
+"""Shared pieces of the benchmarks: the app in this process, child processes, a UI heartbeat.
+
+- `BenchKeyring`: a keyring backend that holds keys in memory, seeded from the environment
+  variable STUDIO_COMM_BENCH_KEY (any profile of studio-comm gets that key). Its priority
+  is below zero, so it is never anyone's default; a child app gets it through
+  `PYTHON_KEYRING_BACKEND=tests.benchmarks.support.BenchKeyring`.
+- `qt_loop()` and `LaunchedApp`: `studio_comm.app.launch` on a qasync loop in this
+  process, connected to a sandbox through a profile (the way the UI tests do it).
+- `Heartbeat`: a 5 ms timer on the UI thread; the longest gap between two of its ticks is
+  the longest time the UI could not react.
+- `ChildRun`: a child process whose output lines are time-stamped as they arrive, so
+  "spawned to line X" is measured in the parent; `peak_rss_mb()` is read in the child.
+- `write_threads`: a member's threads written straight into a journal file (one
+  transaction), e.g. one of 10,000 messages.
+- `python -m tests.benchmarks.support memory --data-dir D --customer C --big-thread T
+  --messages N`: the demo with member C open, then thread T; prints its peak RSS after each.
+
+Imports stay light at module level: child processes import this module for the keyring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring.backend
+import keyring.errors
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY_ENV = "STUDIO_COMM_BENCH_KEY"
+PROFILE = "Benchmark studio"
+SMALL_THREAD = 3  # messages in the member's newest (small) thread
+
+# A bare PySide6 window, the baseline of start-up and memory: same size as the app's
+# first window, "window shown" on the first turn of the event loop after show(), then
+# its peak RSS once it has painted.
+BARE_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.resize(1280, 800)
+window.show()
+def shown():
+    print("window shown", flush=True)
+    QTimer.singleShot(300, done)
+def done():
+    with open("/proc/self/status") as status:
+        hwm = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    print(f"peak-rss window {hwm / 1024:.1f}", flush=True)
+    app.quit()
+QTimer.singleShot(0, shown)
+app.exec()
+"""
+
+
+class BenchKeyring(keyring.backend.KeyringBackend):
+    priority = -1  # never chosen on its own: only when named explicitly
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        if (service, username) in self.passwords:
+            return self.passwords[(service, username)]
+        return os.environ.get(KEY_ENV) if service == "studio-comm" else None
+
+    def set_password(self, service, username, password):
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service, username):
+        if self.passwords.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size so far, in MiB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **extra)
+    # An installed app has its bytecode compiled; let the first (warm-up) run write it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
+class ChildRun:
+    """Start `cmd`; every stdout line is stored with the time it arrived (perf_counter,
+    relative to just before the spawn). stderr goes to a temp file for error messages."""
+
+    def __init__(self, cmd: list[str], env: dict[str, str] | None = None) -> None:
+        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        self._lines: queue.Queue[tuple[float, str] | None] = queue.Queue()
+        self.lines: list[tuple[float, str]] = []
+        self.start = time.perf_counter()
+        self.process = subprocess.Popen(
+            cmd, cwd=ROOT, env=env or child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=self._stderr, text=True, encoding="utf-8", errors="replace",
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self._lines.put((time.perf_counter() - self.start, line.rstrip("\n")))
+        self._lines.put(None)
+
+    def wait_line(self, prefix: str, timeout: float = 120.0, suffix: str = "") -> tuple[float, str]:
+        """(seconds from spawn, line) of the first line with this prefix and suffix."""
+        def wanted(line: str) -> bool:
+            return line.startswith(prefix) and line.endswith(suffix)
+
+        for seconds, line in self.lines:
+            if wanted(line):
+                return seconds, line
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                item = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                self.stop()
+                raise TimeoutError(f"no line {prefix!r} within {timeout:g} s{self._errors()}") from None
+            if item is None:
+                self.process.wait()
+                raise RuntimeError(
+                    f"the child ended (status {self.process.returncode}) before {prefix!r}{self._errors()}")
+            self.lines.append(item)
+            if wanted(item[1]):
+                return item
+
+    def _errors(self) -> str:
+        self._stderr.seek(0)
+        tail = self._stderr.read()[-2000:]
+        return f"; its stderr ends:\n{tail}" if tail else ""
+
+    def finish(self, timeout: float = 60.0) -> int:
+        """Wait for the child to exit on its own (killed after `timeout`)."""
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return self.process.returncode
+        finally:
+            self._stderr.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+def bare_window() -> ChildRun:
+    return ChildRun([sys.executable, "-c", BARE_WINDOW])
+
+
+def rss_of(run: ChildRun, label: str, timeout: float = 120.0) -> float:
+    """The MiB of the child's `peak-rss LABEL N` line."""
+    return float(run.wait_line(f"peak-rss {label} ", timeout)[1].split()[-1])
+
+
+# -- the app in this process ---------------------------------------------------------------
+
+@contextlib.contextmanager
+def qt_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """A QApplication (reused when one exists) and a qasync loop for this process.
+
+    launch() disables the cyclic GC (Qt objects must be freed on the UI thread); afterwards
+    the garbage is collected here, on the main thread, and the GC set back as it was.
+    """
+    import gc
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["studio-comm-bench"])
+    app.setQuitOnLastWindowClosed(False)  # closing the app's window must not end the loop
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    asyncio._set_running_loop(loop)  # httpx/anyio look for a running loop (as in tests/fixtures/qt.py)
+    gc_was_enabled = gc.isenabled()
+    try:
+        yield loop
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        for _ in range(200):
+            if all(t.done() for t in pending):
+                break
+            app.processEvents()
+        app.processEvents()
+        gc.collect()
+        asyncio._set_running_loop(None)
+        loop.close()
+        asyncio.set_event_loop(None)
+        if gc_was_enabled:
+            gc.enable()
+
+
+async def until(condition: Callable[[], object], timeout: float = 60.0, what: str = "the condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.005)
+
+
+class LaunchedApp:
+    """`async with LaunchedApp(sandbox, data_dir) as window`: the real app, connected
+    to the sandbox through a profile whose key sits in a BenchKeyring; shut down the way
+    `main()` does on exit."""
+
+    def __init__(self, sandbox, data_dir: Path) -> None:
+        self.sandbox = sandbox
+        self.data_dir = data_dir
+        self.window = None
+        self._previous_keyring = None
+
+    async def __aenter__(self):
+        import keyring
+
+        from studio_comm.app import launch
+        from studio_comm.core.credentials import SERVICE
+
+        backend = BenchKeyring()
+        backend.set_password(SERVICE, PROFILE, self.sandbox.api_key)
+        self._previous_keyring = keyring.get_keyring()
+        keyring.set_keyring(backend)
+        self.window = launch(["--profile", PROFILE, "--base-url", self.sandbox.base_url,
+                              "--data-dir", str(self.data_dir), "--staff", "Benchmark"])
+        await until(lambda: self.window.session is not None, 60, "the app to connect")
+        return self.window
+
+    async def __aexit__(self, *exc) -> None:
+        import keyring
+
+        from studio_comm.app import shutdown
+
+        window = self.window
+        window._close_confirmed = True  # a run may leave an edit behind
+        window.close()
+        await shutdown(window)
+        window.deleteLater()
+        keyring.set_keyring(self._previous_keyring)
+
+
+async def open_member(window, customer_id: int, threads: int | None = None) -> None:
+    """Open a member the way a click on a result does; wait until the preferences show
+    and (with `threads`) the conversation lists that many threads with the newest open."""
+    customer = await window.session.client.customer(customer_id)
+    window.open_customer(customer)
+    panel = window.preferences_panel
+    await until(lambda: panel.customer is not None and panel.customer.id == customer_id
+                and panel.model.matrix is not None and not panel.busy, 60, "the member's preferences")
+    if threads is not None:
+        conversation = window.conversation_panel
+        await until(lambda: conversation.threads.rowCount() == threads
+                    and conversation.timeline.rowCount() > 0, 60, "the member's threads")
+
+
+async def select_thread(window, thread_id: int, messages: int) -> None:
+    """Select the thread in the thread list and wait until its timeline shows."""
+    conversation = window.conversation_panel
+    index = conversation.threads.index(conversation.threads.row_of(thread_id), 0)
+    conversation.thread_view.setCurrentIndex(index)
+    await until(lambda: conversation.timeline.rowCount() == messages, 60, f"{messages} messages in the timeline")
+
+
+class Heartbeat:
+    """A 5 ms timer on the UI thread; `stop()` returns the longest gap between ticks in ms."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self.last = self.longest = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def start(self) -> None:
+        self.last, self.longest = time.perf_counter(), 0.0
+        self.timer.start()
+
+    def stop(self) -> float:
+        self._tick()  # a stall at the very end counts too
+        self.timer.stop()
+        return self.longest * 1000.0
+
+
+async def settle(seconds: float = 0.2) -> None:
+    """Let the loop run (paints, late callbacks) for a moment."""
+    await asyncio.sleep(seconds)
+
+
+# -- journal content ---------------------------------------------------------------------
+
+_WORDS = ("Hallo", "Termin", "Vertrag", "Kündigung", "Beitrag", "Probetraining", "Sauna", "Kurs",
+          "morgen", "Rückruf", "Größe", "Öffnungszeiten", "bitte", "danke", "Mitgliedschaft",
+          "Zahlung", "Lastschrift", "Änderung", "Adresse", "Ruhezeit", "Kursplan", "ab", "um",
+          "Uhr", "neue", "Nachricht", "wegen", "Ihres", "Anrufs", "Grüße")
+
+
+def write_threads(journal_path: Path, studio_id: int, customer_id: int, messages: int) -> tuple[int, int]:
+    """Two threads of the member in the journal: a big one of `messages` messages, and a
+    newer small one (so opening the member shows the small one). -> (big_id, small_id)"""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from studio_comm.journal import Journal, schema
+
+    rng = random.Random(7)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    journal = Journal.open(journal_path)
+    try:
+        with journal.engine.begin() as conn:
+            ids = []
+            for subject, count, last in (("Mitgliedschaft und Termine", messages, start + timedelta(days=300)),
+                                         ("Rückruf wegen Kursplan", SMALL_THREAD, start + timedelta(days=400))):
+                thread_id = conn.execute(schema.threads.insert().returning(schema.threads.c.id), dict(
+                    studio_id=studio_id, customer_id=customer_id, remote_thread_id=None, subject=subject,
+                    status="ONGOING", category="GENERAL", created_at=start, updated_at=last)).scalar_one()
+                rows = []
+                for i in range(count):
+                    words = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(5, 200)))
+                    if i % 50 == 0:
+                        words += " مرحبا 😀"
+                    at = start + (last - start) * (i + 1) / count
+                    rows.append(dict(
+                        request_id=f"bench-{thread_id}-{i}", thread_id=thread_id, studio_id=studio_id,
+                        customer_id=customer_id, direction="OUTGOING" if i % 3 else "INCOMING",
+                        channel=("EMAIL", "PHONE", "TEXT_MESSAGE")[i % 3], category="GENERAL",
+                        subject=f"{subject} ({i + 1})", content=words, agent="Anna K.",
+                        communication_time=None, thread_status="ONGOING", state="sent",
+                        communication_id=100_000 + i, error=None, http_status=None, trace_id=None,
+                        workstation="desk-1", staff="Anna K.", created_at=at, updated_at=at,
+                        resend_of=None))
+                conn.execute(schema.messages.insert(), rows)
+                ids.append(thread_id)
+    finally:
+        journal.close()
+    return ids[0], ids[1]
+
+
+# -- the memory child ----------------------------------------------------------------------
+
+def _memory_child(argv: list[str]) -> int:
+    import argparse
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from studio_comm.app import launch, shutdown
+
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.support memory")
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--customer", type=int, required=True)
+    parser.add_argument("--big-thread", type=int, required=True)
+    parser.add_argument("--messages", type=int, required=True)
+    args = parser.parse_args(argv)
+
+    app = QApplication(["studio-comm"])
+    app.setQuitOnLastWindowClosed(False)  # as main() does: the shutdown below ends the run
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    asyncio._set_running_loop(loop)
+
+    async def run() -> None:
+        window = launch(["--demo", "--data-dir", args.data_dir])
+        try:
+            await until(lambda: window.session is not None, 120, "the demo to connect")
+            await open_member(window, args.customer, threads=2)
+            await settle(0.5)
+            print(f"peak-rss member {peak_rss_mb():.1f}", flush=True)
+            await select_thread(window, args.big_thread, args.messages)
+            await settle(0.5)
+            print(f"peak-rss thread {peak_rss_mb():.1f}", flush=True)
+        finally:
+            window._close_confirmed = True
+            window.close()
+            await shutdown(window)
+
+    try:
+        loop.run_until_complete(run())
+    finally:
+        loop.close()
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["memory"]:
+        sys.exit("usage: python -m tests.benchmarks.support memory --data-dir D --customer C "
+                 "--big-thread T --messages N")
+    sys.exit(_memory_child(sys.argv[2:]))
