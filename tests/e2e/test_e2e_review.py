@@ -100,6 +100,7 @@ def test_review_of_600_members_cancel_resume_totals_exports(qtbot, qloop, limite
     qtbot.waitUntil(lambda: window.last_progress is not None and window.last_progress.read >= 150,
                     timeout=RUN_TIMEOUT_MS)
     assert window.progress_bar.maximum() == CUSTOMERS  # the total is known by then
+    assert "per minute" in window.progress_label.text() and "left" in window.progress_label.text()
     qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.running, timeout=RUN_TIMEOUT_MS)
     cached = len(run_async(qtbot, aj.cached_preferences(studio.studio_id)))

@@ -70,6 +70,7 @@ def test_audit_model_contract_and_before_after(qtmodeltester, audited):
     # Newest first: the message, then Ben's change, then Anna's two changes.
     actions = [model.entry(r).action for r in range(4)]
     assert actions == ["message", "preferences", "preferences", "preferences"]
+    assert (model.index(0, 5).data(), model.index(0, 6).data()) == ("", "Incoming · Conversation · General")
     oldest = model.rowCount() - 1
     assert model.index(oldest, 0).data(Qt.ItemDataRole.UserRole) == report.request_id
     before = model.index(oldest, 5).data()

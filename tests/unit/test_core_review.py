@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,7 @@ from studio_comm.api import errors
 from studio_comm.api.client import MagiclineClient
 from studio_comm.api.models import CommunicationPreference
 from studio_comm.api.ratelimit import RateLimiter
-from studio_comm.core.export import write_review_csv
+from studio_comm.core.export import export_member, write_review_csv
 from studio_comm.core.review import (
     NOT_FOUND,
     CellState,
@@ -212,6 +213,28 @@ def test_refresh_reads_only_rows_older_than_the_age_and_single_members(sb, aj):
     assert (outcome.progress.read, outcome.progress.skipped) == (3, CUSTOMERS - 3)
     assert row.state(NL_MAIL) is A
     assert wire_cell_states(cached.preferences)[NL_MAIL] is A and cached.read_at == row.read_at
+
+
+def test_member_export_falls_back_to_the_cache_when_the_member_is_gone(sb, aj, tmp_path):
+    member = demo_data.FIRST_CUSTOMER_ID + 6
+    path = tmp_path / "member.json"
+
+    async def body(review):
+        cached = await review.refresh(member)
+        sb.admin.set_faults(f"status=404@/v1/customers/{member};"
+                            f"status=404@/v1/communications/{member}/")
+        return cached, await export_member(review.client, aj, STUDIO, member, path)
+
+    cached, returned = run_review(sb, aj, body)
+    data = json.loads(path.read_text(encoding="utf-8"))  # what the member receives
+    assert data["export"]["customer_id"] == member and returned["export"]["customer_id"] == member
+    prefs = data["communication_preferences"]
+    assert prefs["source"] == "cache" and prefs["read_at"] == cached.read_at.isoformat()
+    assert wire_cell_states(prefs["preferences"]) == dict(cached.states)
+    assert "not found" in prefs["fresh_read_failed"].lower()
+    assert data["customer"] == {"id": member, "customerNumber": cached.customer_number,
+                                "name": cached.name, "status": cached.status}
+    assert data["audit"] == [] and data["threads"] == []
 
 
 # --------------------------------------------------------------------------- table logic

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from studio_comm.core.review import preference_changes, wire_cell_states
-from studio_comm.ui.labels import category_label, channel_label, format_datetime
+from studio_comm.ui.labels import category_label, channel_label, direction_label, format_datetime, on_off
 from studio_comm.ui.models.review_model import state_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -49,7 +49,17 @@ def _cell_text(cell) -> str:
 
 
 def describe_side(entry, side: str) -> str:
-    """One line per changed cell: its state on `side` ("before" or "after") of the entry."""
+    """One line per changed cell: its state on `side` ("before" or "after") of the entry.
+
+    A message has no before; its after says what went out (direction, channel, category).
+    """
+    if entry.action == "message":
+        sent = entry.intent if isinstance(entry.intent, dict) else {}
+        if side == "before" or not sent:
+            return ""
+        return " · ".join(text for text in (
+            direction_label(sent.get("direction")), channel_label(sent.get("channel")),
+            category_label(sent.get("category"))) if text)
     if entry.action != "preferences":
         return ""
     changes = preference_changes(entry.before, entry.after)
@@ -62,7 +72,7 @@ def describe_side(entry, side: str) -> str:
             return "\n".join(f"{_cell_text(c)}: {state_text(before.get(c))}" for c, _ in intent)
         return "\n".join(
             QCoreApplication.translate("Audit", "{cell}: {state} (intended, not saved)").format(
-                cell=_cell_text(c), state=QCoreApplication.translate("Review", "on" if a else "off"))
+                cell=_cell_text(c), state=on_off(a))
             for c, a in intent)
     index = 1 if side == "before" else 2
     return "\n".join(f"{_cell_text(change[0])}: {state_text(change[index])}" for change in changes)
