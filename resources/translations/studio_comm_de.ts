@@ -59,7 +59,7 @@
         <translation>Ausstehend</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+31"/>
         <source>{cell}: {state} (intended, not saved)</source>
         <translation>{cell}: {state} (gewünscht, nicht gespeichert)</translation>
     </message>
@@ -225,7 +225,12 @@
         </translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+30"/>
+        <source>Trace id: {trace_id}</source>
+        <translation>Trace-ID: {trace_id}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <location line="+14"/>
         <source>Before</source>
         <translation>Vorher</translation>
@@ -275,6 +280,11 @@
         <location line="+7"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Connect to a studio first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
     </message>
 </context>
 <context>
@@ -1305,7 +1315,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <name>PreferencesPanel</name>
     <message>
         <location filename="../../studio_comm/ui/preferences_panel.py" line="+124"/>
-        <location line="+38"/>
+        <location line="+37"/>
         <source>Communication preferences</source>
         <translation>Einwilligungen</translation>
     </message>
@@ -1381,12 +1391,12 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Einwilligungen werden gelesen …</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>The preferences could not be read; see the message above.</source>
         <translation>Die Einwilligungen konnten nicht gelesen werden; siehe Meldung oben.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+25"/>
         <source>{cell} cannot be changed here.</source>
         <translation>{cell} kann hier nicht geändert werden.</translation>
     </message>
@@ -1872,11 +1882,16 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <source>JSON files (*.json)</source>
         <translation>JSON-Dateien (*.json)</translation>
     </message>
+    <message>
+        <location line="+47"/>
+        <source>Connect to a studio first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
+    </message>
 </context>
 <context>
     <name>SearchPanel</name>
     <message>
-        <location filename="../../studio_comm/ui/search_panel.py" line="+48"/>
+        <location filename="../../studio_comm/ui/search_panel.py" line="+50"/>
         <source>Search customers</source>
         <translation>Mitglieder suchen</translation>
     </message>
@@ -1913,7 +1928,7 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+65"/>
         <source>Connect to a studio to search.</source>
         <translation>Verbinden Sie sich mit einem Studio, um zu suchen.</translation>
     </message>
@@ -2087,15 +2102,6 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <location line="+1"/>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
-    </message>
-</context>
-<context>
-    <name>main_window</name>
-    <message>
-        <location filename="../../studio_comm/ui/audit_window.py" line="+12"/>
-        <location filename="../../studio_comm/ui/review_window.py" line="+47"/>
-        <source>Connect to a studio first.</source>
-        <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
     </message>
 </context>
 </TS>

@@ -255,7 +255,7 @@ class AuditWindow(QMainWindow):
             f"{self.tr('Request ID')}: {entry.request_id}",
         ]
         if getattr(entry, "trace_id", None):
-            lines.append(f"{self.tr('Trace id')}: {entry.trace_id}")
+            lines.append(self.tr("Trace id: {trace_id}").format(trace_id=entry.trace_id))
         for side, title in (("before", self.tr("Before")), ("after", self.tr("After"))):
             text = describe_side(entry, side)
             if text:
@@ -304,7 +304,7 @@ def open_audit_window(main_window) -> AuditWindow | None:
     """Show the audit history of the main window's connected studio (menu entry)."""
     session = main_window.session
     if session is None or session.studio is None:
-        main_window.show_error(main_window.tr("Connect to a studio first."))
+        main_window.show_error(AuditWindow.tr("Connect to a studio first."))
         return None
     window = getattr(main_window, "audit_window", None)
     if window is None:
