@@ -33,7 +33,7 @@ from typing import Any
 from studio_comm.api import errors
 from studio_comm.core.review import Cell, CellState, ReviewRow, utc_now
 
-SEPARATORS = {"comma": ",", "semicolon": ";"}
+SEPARATORS = (",", ";")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -52,8 +52,6 @@ class Wording:
     error: Callable[[str | None], str] = _identity
     action: Callable[[str], str] = _identity
     outcome: Callable[[str | None], str] = _identity
-    category: Callable[[str], str] = _identity
-    channel: Callable[[str], str] = _identity
 
     def header(self, key: str, default: str) -> str:
         return self.headers.get(key, default)
@@ -72,7 +70,7 @@ def _safe(value: Any) -> str:
 
 def _write_csv(target: Path | io.TextIOBase, header: Sequence[str],
                rows: Iterable[Sequence[Any]], delimiter: str) -> int:
-    if delimiter not in SEPARATORS.values():
+    if delimiter not in SEPARATORS:
         raise ValueError("The separator must be a comma or a semicolon.")
     if isinstance(target, (str, Path)):
         path = Path(target)

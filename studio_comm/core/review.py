@@ -4,13 +4,15 @@ The API gives one customer's preferences per request (1000 per minute per endpoi
 a minute-long lock-out past that), so a studio of 5,000 members takes at least five
 minutes. `ConsentReview.run` pages through the customers of the chosen statuses
 (500 per slice, the most the API allows) and keeps a bounded pool of preference reads in
-flight, each gated by the client's `RateLimiter`: one sequential loop would be bound by
-the network's round trip instead of the budget, and the limiter (not the pool) decides the
-pace, so no request is ever refused with 429. Each result goes to the journal's preference
-cache with the time it was read, in batches on the journal's worker thread; a cancelled
-run keeps what it read, and the next run skips customers whose cached read is newer than
-a cut-off (the cancelled run's start to resume, or "now minus a chosen age" to refresh
-only old rows). A customer that is gone (404) is recorded and skipped, never fatal.
+flight: one sequential loop would be bound by the network's round trip instead of the
+budget. Each read first passes a gate with the client's `RateLimiter` budget (a hair
+stricter), so the budget, not the pool, sets the pace and no request is ever refused
+with 429. Each result goes to the journal's preference cache with the time it was read,
+in batches on the journal's worker thread. Cancelling waits only for reads already sent
+(their answers are kept) and writes everything read; the next run skips customers whose
+cached read is newer than a cut-off (the cancelled run's start to resume, or "now minus
+a chosen age" to refresh only old rows). A customer that is gone (404) is recorded and
+skipped, never fatal.
 
 The second half is Qt-free table logic for the review view: rows of customers by
 (category, channel) cell, filters, sorting and the per-cell summary, as plain functions
@@ -193,6 +195,11 @@ def _rows_from_records(held: list[list[Any]]) -> list[ReviewRow]:
     return [row_from_cache(r) for r in records]
 
 
+def _read_since(held: list[list[Any]], since: datetime) -> set[int]:
+    records = held.pop()  # as above
+    return {r.customer_id for r in records if r.read_at >= since}
+
+
 # --------------------------------------------------------------------------- runner
 
 
@@ -371,16 +378,14 @@ class _Run:
         self.read = self.skipped = self.failed = self.listed = 0
         self.total: int | None = None
         self.last_report = float("-inf")
-        limiter = getattr(self.client, "limiter", None)
-        self.ceiling = limiter.budget / limiter.span * 60.0 if limiter else float("inf")
+        gate = review.gate
+        self.ceiling = gate.budget / gate.span * 60.0 if gate is not None else float("inf")
 
     async def execute(self) -> ReviewOutcome:
         fresh: set[int] = set()
         if self.fresh_after is not None:
-            records = await self.review.journal.cached_preferences(
-                self.review.studio_id, statuses=None, older_than=None
-            )
-            fresh = {r.customer_id for r in records if r.read_at >= self.fresh_after}
+            held = [await self.review.journal.cached_preferences(self.review.studio_id)]
+            fresh = await asyncio.to_thread(_read_since, held, self.fresh_after)
         complete = False
         try:
             async with asyncio.TaskGroup() as group:
@@ -588,8 +593,6 @@ def filter_rows(rows: Iterable[ReviewRow], flt: ReviewFilter, cells: Sequence[Ce
     return kept
 
 
-# Sort keys: these column names, or a Cell.
-SORT_COLUMNS = ("customer_number", "name", "status", "read_at")
 _STATE_ORDER = {s: i for i, s in enumerate(CellState)}
 
 
@@ -599,6 +602,7 @@ def _natural(text: str) -> tuple:
 
 
 def sort_rows(rows: list[ReviewRow], column: str | Cell, descending: bool = False) -> list[ReviewRow]:
+    """Sorted by "customer_number", "name", "status", "read_at" or a cell's state."""
     if column == "customer_number":
         key = lambda r: _natural(r.customer_number)  # noqa: E731
     elif column == "name":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -69,7 +69,8 @@ STATE_CHOICES = {
     "fixed": frozenset({CellState.FIXED_ACTIVE, CellState.FIXED_INACTIVE}),
 }
 
-MemberExporter = Callable[[int, Path], "asyncio.Future | object"]
+# (customer id, target file) -> writes that member's data-protection export
+MemberExporter = Callable[[int, Path], Awaitable[object]]
 
 
 def describe_age(seconds: float) -> str:
