@@ -19,6 +19,7 @@ import gc
 import logging
 import logging.handlers
 import secrets
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -277,6 +278,10 @@ def main(argv: list[str] | None = None) -> int:
         closed = asyncio.Event()
         app.lastWindowClosed.connect(closed.set)
         window = launch(argv)
+        # Ctrl+C in a terminal, or a session logout: close properly so the demo sandbox
+        # and the journal are shut down. (Python runs the handler at the next timer tick.)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: window.close_discarding())
         from studio_comm.ui import smoke  # STUDIO_COMM_SMOKE=1: packaging's end-to-end check
 
         smoke.watch_if_requested(window)

@@ -312,9 +312,9 @@ class MainWindow(QMainWindow):
             if isinstance(state, QByteArray) and not state.isEmpty():
                 splitter.restoreState(state)
             elif key == "mainSplitter":
-                splitter.setSizes([480, 800])
+                splitter.setSizes([560, 840])  # proportions: the splitter scales them to fit
             elif key == "rightSplitter":
-                splitter.setSizes([330, 470])
+                splitter.setSizes([310, 590])  # the matrix's rows, then the conversation
 
     def _splitters(self) -> dict[str, QSplitter]:
         splitters = {"mainSplitter": self.main_splitter, "rightSplitter": self.right_splitter}
@@ -331,6 +331,11 @@ class MainWindow(QMainWindow):
         if self.profile_name and self.services is not None:
             self.services.profiles.last_used = self.profile_name
         s.sync()
+
+    def close_discarding(self) -> None:
+        """Close without asking about unsaved preference edits (the session is ending)."""
+        self._close_confirmed = True
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.preferences_panel.is_dirty and not self._close_confirmed:

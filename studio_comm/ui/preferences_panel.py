@@ -240,8 +240,7 @@ class PreferencesPanel(QWidget):
         self.matrix_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.matrix_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.matrix_view.setWordWrap(False)
-        self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.matrix_view.horizontalHeader().setMinimumSectionSize(70)
+        self.matrix_view.horizontalHeader().setMinimumSectionSize(90)
         self.matrix_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.matrix_view.setToolTip(
             self.tr("Space or click toggles a channel. Changed cells stay highlighted until saved.")
@@ -378,8 +377,7 @@ class PreferencesPanel(QWidget):
         def loaded(matrix) -> None:
             if generation != self._generation:
                 return
-            self.model.set_matrix(matrix)
-            self._fit_matrix()
+            self._show_matrix(matrix)
             self._set_busy(False)
             self._say("")
 
@@ -392,8 +390,18 @@ class PreferencesPanel(QWidget):
 
         self._tasks.run(editor.load(), on_result=loaded, on_error=failed)
 
-    def _fit_matrix(self) -> None:
-        self.matrix_view.verticalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
+    def _show_matrix(self, matrix) -> None:
+        self.model.set_matrix(matrix)
+        # Compact columns keep a row's boxes close together, easy to read across; measured
+        # once per load (a ResizeToContents mode would measure again on every paint).
+        view = self.matrix_view
+        view.resizeColumnsToContents()
+        view.verticalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
+        # Every category row stays visible: the splitter may not squeeze the matrix below it.
+        height = view.horizontalHeader().sizeHint().height() + view.verticalHeader().length() + 2 * view.frameWidth()
+        if view.horizontalHeader().length() > view.viewport().width():
+            height += view.horizontalScrollBar().sizeHint().height()
+        view.setMinimumHeight(height)
 
     # -- editing ---------------------------------------------------------------------------
     def _cell_edited(self, cell, active: bool) -> None:
@@ -456,7 +464,7 @@ class PreferencesPanel(QWidget):
         self._set_busy(False)
         outcome = report.outcome
         if report.matrix is not None:
-            self.model.set_matrix(report.matrix)
+            self._show_matrix(report.matrix)
         self._sync_intent()
         if outcome == "saved":
             self._say(self.tr("Saved. Showing the preferences as Magicline has them now."), "ok")

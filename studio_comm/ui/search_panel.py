@@ -9,6 +9,7 @@ as the list scrolls.
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -23,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_comm.api.models import Customer
+from studio_comm.api.models import Customer, CustomerStatus
 from studio_comm.ui.icons import icon
-from studio_comm.ui.models.customer_results import CustomerResultsModel
+from studio_comm.ui.labels import customer_status_label, format_date
+from studio_comm.ui.models.customer_results import BIRTH, EMAIL, NAME, NUMBER, STATUS, CustomerResultsModel
 from studio_comm.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -75,11 +77,8 @@ class SearchPanel(QWidget):
         self.results_view.setAlternatingRowColors(True)
         self.results_view.setWordWrap(False)
         self.results_view.verticalHeader().hide()
-        header = self.results_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((190, 110, 110, 200)):
-            self.results_view.setColumnWidth(column, width)
+        self.results_view.viewport().installEventFilter(self)
+        self._fit_columns()
         self.results_view.activated.connect(self._open_index)
 
         self.status_label = QLabel(self)
@@ -105,6 +104,39 @@ class SearchPanel(QWidget):
         layout.addWidget(self.results_view, 1)
         layout.addWidget(self.status_label)
         self.set_session(None)
+
+    def _fit_columns(self) -> None:
+        # Name and email share the width; the short columns get what their longest value
+        # needs (measured, not ResizeToContents: that re-measures every row on each paint).
+        view, header = self.results_view, self.results_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
+        cell, head = view.fontMetrics(), header.fontMetrics()
+        samples = {
+            NUMBER: ["0000000"],
+            STATUS: [customer_status_label(s) for s in CustomerStatus],
+            BIRTH: [format_date(date(2000, 12, 28))],
+        }
+        for column in range(self.model.columnCount()):
+            if column in samples:
+                title = self.model.headerData(column, Qt.Orientation.Horizontal)
+                width = max([cell.horizontalAdvance(t) for t in samples[column]] + [head.horizontalAdvance(title)])
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+                header.resizeSection(column, width + 2 * cell.averageCharWidth() + 8)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        view.verticalHeader().setDefaultSectionSize(cell.height() + 10)
+        self._share_width()
+
+    def _share_width(self) -> None:
+        # Name and email split what the short columns leave, the name first: staff find
+        # people by name, and the full email is in the tooltip.
+        view, header = self.results_view, self.results_view.horizontalHeader()
+        fixed = sum(header.sectionSize(c) for c in (NUMBER, STATUS, BIRTH))
+        free = max(view.viewport().width() - fixed - 1, 2 * header.minimumSectionSize())
+        name = max(int(free * 0.55), header.minimumSectionSize())
+        header.resizeSection(NAME, name)
+        header.resizeSection(EMAIL, max(free - name, header.minimumSectionSize()))
 
     # -- session ---------------------------------------------------------------------------
     def set_session(self, session) -> None:
@@ -221,6 +253,9 @@ class SearchPanel(QWidget):
             self._open_index(index)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.results_view.viewport() and event.type() == QEvent.Type.Resize:
+            self._share_width()
+            return False
         # Down from the search field goes into the results, as in a browser's address bar.
         if (
             watched is self.search_edit
