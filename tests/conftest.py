@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.journal",
     "tests.fixtures.app",
+    "tests.fixtures.i18n",
 ]
 
 

@@ -51,14 +51,6 @@ def translations_of(message) -> list[str]:
     return [translation.text or ""]
 
 
-@pytest.fixture
-def restore_language():
-    previous = QLocale()
-    yield
-    i18n.uninstall()
-    QLocale.setDefault(previous)
-
-
 def test_every_german_text_is_translated():
     missing = [f"[{c}] {s!r}" for c, s, _ in tools.unfinished(tools.ts_path("de"))]
     assert not missing, "German translations missing or unfinished:\n" + "\n".join(missing)
