@@ -120,3 +120,74 @@ def test_demo_mode_runs_its_own_studio_and_stops_it(qtbot, qloop, tmp_path):
         window.deleteLater()
     assert sandbox.process is None, "the demo sandbox stopped with the app"
     assert window.services.client.closed
+
+
+def test_first_start_asks_for_a_studio_and_keeps_the_key_out_of_files(
+    qtbot, qloop, sandbox_process, memory_keyring, tmp_path
+):
+    data_dir = tmp_path / "fresh"
+    window = launch(["--data-dir", str(data_dir)])
+    try:
+        qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible(),
+                        timeout=WAIT_MS)
+        dialog = window.connection_dialog
+        dialog.findChild(QWidget, "profileNameEdit").setText("Studio Mitte")
+        dialog.findChild(QWidget, "baseUrlEdit").setText(sandbox_process.base_url)
+        dialog.findChild(QWidget, "apiKeyEdit").setText(sandbox_process.api_key)
+        qtbot.mouseClick(dialog.findChild(QWidget, "saveConnectionButton"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.session is not None, timeout=CONNECT_TIMEOUT_MS)
+        assert window.profile_name == "Studio Mitte"
+        assert memory_keyring.get_password(SERVICE, "Studio Mitte") == sandbox_process.api_key
+    finally:
+        window.close_discarding()
+        run_async(qtbot, shutdown(window), timeout=30)
+        window.deleteLater()
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert any(p.name == "settings.ini" for p in files) and any(p.suffix == ".log" for p in files)
+    for path in files:
+        assert sandbox_process.api_key.encode() not in path.read_bytes(), f"key found in {path}"
+
+
+def test_switching_studio_from_the_menu(qtbot, app_window, memory_keyring):
+    sandbox = app_window.sandbox
+    app_window.services.profiles.add("Second desk", sandbox.base_url)
+    memory_keyring.set_password(SERVICE, "Second desk", sandbox.api_key)
+    first_session = app_window.session
+    app_window.profiles_menu.aboutToShow.emit()
+    actions = {a.text(): a for a in app_window.profiles_menu.actions()}
+    assert actions[PROFILE].isChecked() and not actions["Second desk"].isChecked()
+    actions["Second desk"].trigger()
+    qtbot.waitUntil(lambda: app_window.session is not first_session and app_window.session is not None,
+                    timeout=CONNECT_TIMEOUT_MS)
+    assert app_window.profile_name == "Second desk"
+    assert "Second desk" in app_window.status.studio_label.text()
+    assert app_window.services.profiles.last_used == "Second desk"
+    qtbot.waitUntil(lambda: first_session.client.closed, timeout=WAIT_MS)
+
+
+def test_opening_another_member_asks_before_dropping_unsaved_edits(qtbot, app_window):
+    found = search(qtbot, app_window, "Schmidt")
+    assert len(found) >= 2
+    first, second = found[0], found[1]
+    app_window.open_customer(first)
+    panel = app_window.preferences_panel
+    qtbot.waitUntil(lambda: panel.model.matrix is not None and not panel.busy, timeout=WAIT_MS)
+    cell = next(c for c in panel.model.matrix.cells() if panel.model.matrix.editable(c))
+    index = panel.model.index_of(*cell)
+    panel.model.setData(index, Qt.CheckState.Unchecked.value if panel.model.value(cell) else Qt.CheckState.Checked.value,
+                        Qt.ItemDataRole.CheckStateRole)
+    assert panel.is_dirty
+
+    app_window.open_customer(second)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=WAIT_MS)
+    box = QApplication.activeModalWidget()
+    assert box.objectName() == "discardChangesDialog"
+    box.reject()  # Cancel: the member and the edit stay
+    assert app_window.customer.id == first.id and panel.is_dirty
+
+    app_window.open_customer(second)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=WAIT_MS)
+    box = QApplication.activeModalWidget()
+    discard = next(b for b in box.buttons() if b.text() == "Discard changes")
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app_window.customer is not None and app_window.customer.id == second.id, timeout=WAIT_MS)
