@@ -16,7 +16,6 @@ small synchronous client over them for tests.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import httpx
@@ -32,22 +31,8 @@ PREFIX = "/__sandbox__"
 
 
 def admin_routes(sb: Sandbox) -> list[Route]:
-    from studio_comm.sandbox.app import (ApiError, apply_preferences, error_response, int_param,
-                                         json_response)
-
-    def guarded(handler):
-        async def endpoint(request: Request):
-            try:
-                return await handler(request)
-            except ApiError as exc:
-                return error_response(exc.status, exc.message, exc.reference)
-        return endpoint
-
-    async def body(request: Request):
-        try:
-            return json.loads(await request.body())
-        except ValueError:
-            raise ApiError(400, "Malformed JSON request body", "body") from None
+    from studio_comm.sandbox.app import (ApiError, apply_preferences, existing_customer,
+                                         handling_errors, int_param, json_body, json_response)
 
     async def received(request: Request):
         since = int_param(request.query_params.get("since"), "since", 0, 0)
@@ -67,39 +52,30 @@ def admin_routes(sb: Sandbox) -> list[Route]:
     async def faults(request: Request):
         if request.method == "PUT":
             try:
-                sb.faults.set((await body(request)).get("spec", ""))
+                sb.faults.set((await json_body(request)).get("spec", ""))
             except (FaultSpecError, AttributeError) as exc:
                 raise ApiError(400, str(exc), "spec") from None
         return json_response({"spec": sb.faults.spec})
 
     async def rate_limit(request: Request):
         if request.method == "PUT":
-            data = await body(request)
+            data = await json_body(request)
             try:
                 sb.rate_limit.configure(int(data["budget"]), float(data["window"]))
             except (KeyError, TypeError, ValueError) as exc:
                 raise ApiError(400, f"budget and window required: {exc}", "budget") from None
         return json_response({"budget": sb.rate_limit.budget, "window": sb.rate_limit.window})
 
-    def customer_id(request: Request) -> int:
-        try:
-            value = int(request.path_params["customerId"])
-        except ValueError:
-            raise ApiError(400, "customerId must be an integer", "customerId") from None
-        if not sb.store.exists(value):
-            raise ApiError(404, f"Customer {value} not found")
-        return value
-
     async def set_preferences(request: Request):
-        cid = customer_id(request)
-        updated = apply_preferences(sb.store.preferences(cid), await body(request),
+        cid = existing_customer(sb.store, request)
+        updated = apply_preferences(sb.store.preferences(cid), await json_body(request),
                                     studio_change=True)
         sb.store.set_preferences(cid, updated)
         sb.webhooks.send(cid)
         return json_response(updated)
 
     async def threads(request: Request):
-        return json_response(sb.store.threads(customer_id(request)))
+        return json_response(sb.store.threads(existing_customer(sb.store, request)))
 
     async def stats(request: Request):
         with sb.lock:
@@ -110,15 +86,16 @@ def admin_routes(sb: Sandbox) -> list[Route]:
             "sent": sb.webhooks.sent, "failed": sb.webhooks.failed}})
 
     return [
-        Route(f"{PREFIX}/received", guarded(received), methods=["GET"]),
-        Route(f"{PREFIX}/received", guarded(forget_received), methods=["DELETE"]),
-        Route(f"{PREFIX}/reset", guarded(reset), methods=["POST"]),
-        Route(f"{PREFIX}/faults", guarded(faults), methods=["GET", "PUT"]),
-        Route(f"{PREFIX}/rate-limit", guarded(rate_limit), methods=["GET", "PUT"]),
+        Route(f"{PREFIX}/received", handling_errors(received), methods=["GET"]),
+        Route(f"{PREFIX}/received", handling_errors(forget_received), methods=["DELETE"]),
+        Route(f"{PREFIX}/reset", handling_errors(reset), methods=["POST"]),
+        Route(f"{PREFIX}/faults", handling_errors(faults), methods=["GET", "PUT"]),
+        Route(f"{PREFIX}/rate-limit", handling_errors(rate_limit), methods=["GET", "PUT"]),
         Route(f"{PREFIX}/customers/{{customerId}}/communication-preferences",
-              guarded(set_preferences), methods=["PUT"]),
-        Route(f"{PREFIX}/customers/{{customerId}}/threads", guarded(threads), methods=["GET"]),
-        Route(f"{PREFIX}/stats", guarded(stats), methods=["GET"]),
+              handling_errors(set_preferences), methods=["PUT"]),
+        Route(f"{PREFIX}/customers/{{customerId}}/threads", handling_errors(threads),
+              methods=["GET"]),
+        Route(f"{PREFIX}/stats", handling_errors(stats), methods=["GET"]),
     ]
 
 

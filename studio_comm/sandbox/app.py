@@ -137,14 +137,17 @@ class Sandbox:
 # --- validation helpers ---------------------------------------------------------------
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
 def int_param(value: str | None, name: str, default: int | None = None,
               minimum: int | None = None, maximum: int | None = None) -> int | None:
     if value is None:
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ApiError(400, f"{name} must be an integer", name) from None
+    # Plain ASCII digits only: int() would also read "1_000", " 7" and other scripts' digits.
+    if _INTEGER.fullmatch(value) is None:
+        raise ApiError(400, f"{name} must be an integer", name)
+    number = int(value)
     if minimum is not None and number < minimum:
         raise ApiError(400, f"{name} must be at least {minimum}", name)
     if maximum is not None and number > maximum:
@@ -158,6 +161,32 @@ def enum_param(value, name: str, allowed: tuple[str, ...], default: str | None =
     if not isinstance(value, str) or value not in allowed:
         raise ApiError(400, f"{name} must be one of {', '.join(allowed)}", name)
     return value
+
+
+def offset_param(request: Request) -> int:
+    """A slice's `offset`: opaque to clients, here a non-negative number (default 0)."""
+    offset = request.query_params.get("offset") or "0"
+    if not (offset.isascii() and offset.isdigit()):
+        raise ApiError(400, "offset is not a valid offset", "offset")
+    return int(offset)
+
+
+def handling_errors(handler: Callable[[Request], Awaitable[Response]]):
+    """The route endpoint for `handler`: an `ApiError` it raises becomes an ErrorResponse."""
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ApiError as exc:
+            return error_response(exc.status, exc.message, exc.reference)
+    return endpoint
+
+
+def existing_customer(store: Store, request: Request) -> int:
+    """The path's `customerId`; 404 when there is no such customer."""
+    customer_id = path_id(request, "customerId")
+    if not store.exists(customer_id):
+        raise ApiError(404, f"Customer {customer_id} not found")
+    return customer_id
 
 
 def path_id(request: Request, name: str) -> int:
@@ -218,7 +247,7 @@ class Api:
         self.store = sandbox.store
 
     def routes(self) -> list[Route]:
-        op = self._operation
+        op = handling_errors
         return [
             Route("/v1/customers", op(self.list_customers), methods=["GET"]),
             Route("/v1/customers/by", op(self.customer_by), methods=["GET"]),
@@ -237,15 +266,6 @@ class Api:
         ]
 
     @staticmethod
-    def _operation(handler: Callable[[Request], Awaitable[Response]]):
-        async def endpoint(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ApiError as exc:
-                return error_response(exc.status, exc.message, exc.reference)
-        return endpoint
-
-    @staticmethod
     def _card_format(request: Request) -> str:
         return enum_param(request.query_params.get("cardNumberFormat"), "cardNumberFormat",
                           CARD_FORMATS, "DECIMAL")
@@ -256,11 +276,9 @@ class Api:
         status = enum_param(q.get("customerStatus"), "customerStatus", CUSTOMER_STATUSES,
                             "MEMBER")
         self._card_format(request)
-        offset = q.get("offset") or "0"
-        if not offset.isdigit():
-            raise ApiError(400, "offset is not a valid offset", "offset")
-        bodies, has_next = self.store.customer_slice(status, int(offset), size)
-        last = json.loads(bodies[-1])["id"] if bodies else int(offset)
+        offset = offset_param(request)
+        bodies, has_next = self.store.customer_slice(status, offset, size)
+        last = json.loads(bodies[-1])["id"] if bodies else offset
         return json_response(f'{{"result":[{",".join(bodies)}],'
                              f'"hasNext":{json.dumps(has_next)},"offset":"{last}"}}')
 
@@ -323,27 +341,18 @@ class Api:
     async def employees(self, request: Request) -> Response:
         q = request.query_params
         size = int_param(q.get("sliceSize"), "sliceSize", 50, 10, 100)
-        offset = q.get("offset") or "0"
-        if not offset.isdigit():
-            raise ApiError(400, "offset is not a valid offset", "offset")
+        start = offset_param(request)
         everyone = demo_data.employees()
-        start = int(offset)
         page = everyone[start:start + size]
         return json_response({"result": page, "hasNext": start + size < len(everyone),
                               "offset": str(start + len(page))})
 
-    def _existing_customer(self, request: Request) -> int:
-        customer_id = path_id(request, "customerId")
-        if not self.store.exists(customer_id):
-            raise ApiError(404, f"Customer {customer_id} not found")
-        return customer_id
-
     async def get_preferences(self, request: Request) -> Response:
-        customer_id = self._existing_customer(request)
+        customer_id = existing_customer(self.store, request)
         return json_response(self.store.preferences(customer_id))
 
     async def put_preferences(self, request: Request) -> Response:
-        customer_id = self._existing_customer(request)
+        customer_id = existing_customer(self.store, request)
         body = await json_body(request)
         current = self.store.preferences(customer_id)
         updated = apply_preferences(current, body, studio_change=False)
@@ -358,7 +367,7 @@ class Api:
         return await self._communicate(request, thread=True)
 
     async def _communicate(self, request: Request, thread: bool) -> Response:
-        customer_id = self._existing_customer(request)
+        customer_id = existing_customer(self.store, request)
         thread_id = path_id(request, "threadId") if thread else None
         message = thread_request(await json_body(request))
         stored = dict(message)
@@ -418,7 +427,8 @@ def apply_preferences(current: list[dict], body, studio_change: bool) -> list[di
         if category in seen:
             raise ApiError(400, f"{category} appears twice", f"[{i}].messageCategory")
         seen.add(category)
-        channels = item.get("channels") or []
+        channels = item.get("channels")
+        channels = [] if channels is None else channels
         if not isinstance(channels, list):
             raise ApiError(400, "channels must be an array", f"[{i}].channels")
         target = by_category.get(category)

@@ -93,6 +93,8 @@ def test_put_changing_a_fixed_channel_is_refused_and_changes_nothing(http):
      "[0].channels[0].communicationChannel"),
     ([{"messageCategory": "GENERAL", "channels": [
         {"communicationChannel": "EMAIL", "active": "yes"}]}], "[0].channels[0].active"),
+    ([{"messageCategory": "GENERAL", "channels": {}}], "[0].channels"),
+    ([{"messageCategory": "GENERAL", "channels": ""}], "[0].channels"),
     ({"messageCategory": "GENERAL"}, "body"),
 ])
 def test_put_rejects_bodies_that_break_the_schema(http, body, reference):

@@ -50,6 +50,8 @@ def test_customer_list_defaults_to_members_and_100(http):
     ({"sliceSize": 49}, "sliceSize"), ({"sliceSize": 501}, "sliceSize"),
     ({"sliceSize": "ten"}, "sliceSize"), ({"customerStatus": "VIP"}, "customerStatus"),
     ({"offset": "abc"}, "offset"), ({"cardNumberFormat": "OCTAL"}, "cardNumberFormat"),
+    # Python's int() reads these; an int32 or an offset they are not.
+    ({"offset": "²"}, "offset"), ({"sliceSize": "1_00"}, "sliceSize"),
 ])
 def test_customer_list_rejects_bad_parameters(http, params, reference):
     response = http.get("/v1/customers", params=params)
@@ -136,6 +138,16 @@ def test_studio_information_and_employees(http):
     assert all(e["employeeInitials"] for e in first["result"])
     assert http.get("/v1/employees", params={"sliceSize": 9}).status_code == 400
     assert http.get("/v1/employees", params={"sliceSize": 101}).status_code == 400
+
+
+@pytest.mark.parametrize("params, reference", [
+    ({"sliceSize": 9}, "sliceSize"), ({"sliceSize": 101}, "sliceSize"),
+    ({"offset": "²"}, "offset"), ({"offset": "-1"}, "offset"),
+])
+def test_employee_list_rejects_bad_parameters(http, params, reference):
+    response = http.get("/v1/employees", params=params)
+    assert response.status_code == 400
+    assert response.json()["reference"] == reference
 
 
 def test_employees_page_by_offset(http):
