@@ -126,7 +126,6 @@ class AppServices:
         self.studio = None
         self.profile_name: str | None = None
         self.on_wait = None  # set by launch(): the window's rate-limit display
-        self.staff: str | None = options.staff
         self._closed = False
 
     async def open_journal(self):
@@ -161,9 +160,8 @@ class AppServices:
                 raise MissingKeyError(profile_name)
         journal = await self.open_journal()
         client = MagiclineClient(base_url, api_key, language=ui_language(), on_wait=self._on_wait)
-        session = StudioSession(
-            client, journal, profile_name=profile_name, workstation=self.workstation, staff=self.staff
-        )
+        # The window sets the session's staff member from the status bar once connected.
+        session = StudioSession(client, journal, profile_name=profile_name, workstation=self.workstation)
         try:
             studio = await session.connect()
         except BaseException:
@@ -251,7 +249,6 @@ def launch(argv: list[str]) -> MainWindow:
     services.on_wait = window.rateLimitWait.emit
     if options.staff:
         window.status.set_staff(options.staff)
-    services.staff = window.status.staff or None
     _install_gc_timer(window)
     window.show()
     window.tasks.run(_start(window, services))

@@ -12,11 +12,12 @@ import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from studio_comm import __version__
 from studio_comm.api import errors
 from studio_comm.api.models import Customer
+from studio_comm.ui.conversation_panel import ConversationPanel
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
@@ -26,17 +27,6 @@ from studio_comm.ui.status_bar import StatusBar
 from studio_comm.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
-
-
-def _conversation_panel(parent: QWidget) -> QWidget:
-    try:
-        from studio_comm.ui.conversation_panel import ConversationPanel
-    except ImportError:  # pragma: no cover - only while the panel is being built
-        log.exception("conversation panel unavailable")
-        placeholder = QLabel(parent)
-        placeholder.setObjectName("conversationPanel")
-        return placeholder
-    return ConversationPanel(parent)
 
 
 class MainWindow(QMainWindow):
@@ -64,9 +54,8 @@ class MainWindow(QMainWindow):
         self.search_panel = SearchPanel(self.tasks, self)
         self.search_panel.customerOpened.connect(self.open_customer)
         self.preferences_panel = PreferencesPanel(self.tasks, self)
-        self.conversation_panel = _conversation_panel(self)
-        if hasattr(self.conversation_panel, "set_task_runner"):
-            self.conversation_panel.set_task_runner(self.tasks)
+        self.conversation_panel = ConversationPanel(self)
+        self.conversation_panel.set_task_runner(self.tasks)  # its errors reach the banner too
 
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.setObjectName("rightSplitter")
@@ -182,8 +171,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{studio_name} – studio-comm" if session is not None and studio_name else "studio-comm")
         self.search_panel.set_session(session)
         self.preferences_panel.set_session(session)
-        if hasattr(self.conversation_panel, "set_session"):
-            self.conversation_panel.set_session(session)
+        self.conversation_panel.set_session(session)
         self.sessionChanged.emit(session)
         if session is not None:
             self.tasks.run(session.employees(), on_result=self._employees_loaded, on_error=self._employees_failed)
@@ -267,8 +255,7 @@ class MainWindow(QMainWindow):
 
     def _show_customer(self, customer: Customer | None) -> None:
         self.preferences_panel.set_customer(customer)
-        if hasattr(self.conversation_panel, "set_customer"):
-            self.conversation_panel.set_customer(customer)
+        self.conversation_panel.set_customer(customer)
 
     @property
     def customer(self) -> Customer | None:
@@ -317,11 +304,11 @@ class MainWindow(QMainWindow):
                 splitter.setSizes([310, 590])  # the matrix's rows, then the conversation
 
     def _splitters(self) -> dict[str, QSplitter]:
-        splitters = {"mainSplitter": self.main_splitter, "rightSplitter": self.right_splitter}
-        conversation = getattr(self.conversation_panel, "splitter", None)
-        if isinstance(conversation, QSplitter):
-            splitters["conversationSplitter"] = conversation
-        return splitters
+        return {
+            "mainSplitter": self.main_splitter,
+            "rightSplitter": self.right_splitter,
+            "conversationSplitter": self.conversation_panel.splitter,
+        }
 
     def save_layout(self) -> None:
         s = self.settings

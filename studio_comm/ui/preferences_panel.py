@@ -12,7 +12,6 @@ tests can find them through `confirmation_dialog` / `conflict_dialog`.
 
 from __future__ import annotations
 
-import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -40,8 +39,6 @@ from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import category_label, channel_label, customer_status_label, on_off
 from studio_comm.ui.models.preferences_matrix import PreferencesMatrixModel
 from studio_comm.ui.tasks import TaskRunner
-
-log = logging.getLogger(__name__)
 
 
 def cell_name(cell) -> str:
@@ -453,11 +450,11 @@ class PreferencesPanel(QWidget):
                 self._say(self.tr("Not saved; your changes are kept. See the message above."), "warning")
             self._tasks.failed.emit(exc)
 
-        self._tasks.run(
-            editor.save(),
-            on_result=lambda report: generation == self._generation and self._show_report(report),
-            on_error=failed,
-        )
+        def done(report) -> None:
+            if generation == self._generation:
+                self._show_report(report)
+
+        self._tasks.run(editor.save(), on_result=done, on_error=failed)
 
     def _show_report(self, report) -> None:
         self.last_report = report

@@ -8,7 +8,6 @@ as the list scrolls.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -29,8 +28,6 @@ from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import customer_status_label, format_date
 from studio_comm.ui.models.customer_results import BIRTH, EMAIL, NAME, NUMBER, STATUS, CustomerResultsModel
 from studio_comm.ui.tasks import TaskRunner
-
-log = logging.getLogger(__name__)
 
 SEARCH_PAUSE_MS = 300
 
@@ -134,9 +131,12 @@ class SearchPanel(QWidget):
         view, header = self.results_view, self.results_view.horizontalHeader()
         fixed = sum(header.sectionSize(c) for c in (NUMBER, STATUS, BIRTH))
         free = max(view.viewport().width() - fixed - 1, 2 * header.minimumSectionSize())
-        name = max(int(free * 0.55), header.minimumSectionSize())
+        # Cells may elide, titles must not (a longer language scrolls rather than cuts them).
+        title = {c: header.fontMetrics().horizontalAdvance(self.model.headerData(c, Qt.Orientation.Horizontal)) + 12
+                 for c in (NAME, EMAIL)}
+        name = max(int(free * 0.55), header.minimumSectionSize(), title[NAME])
         header.resizeSection(NAME, name)
-        header.resizeSection(EMAIL, max(free - name, header.minimumSectionSize()))
+        header.resizeSection(EMAIL, max(free - name, header.minimumSectionSize(), title[EMAIL]))
 
     # -- session ---------------------------------------------------------------------------
     def set_session(self, session) -> None:
@@ -164,14 +164,15 @@ class SearchPanel(QWidget):
             self.status_label.setText("")
             return
         self.status_label.setText(self.tr("Searching…"))
+        session = self._session
         self._tasks.run(
-            self._session.search.search(text),
-            on_result=lambda customers: self._show_results(text, customers),
+            session.search.search(text),
+            on_result=lambda customers: self._show_results(session, text, customers),
             on_error=self._search_failed,
         )
 
-    def _show_results(self, text: str, customers: list[Customer] | None) -> None:
-        if customers is None:  # superseded by a newer search
+    def _show_results(self, session, text: str, customers: list[Customer] | None) -> None:
+        if customers is None or session is not self._session:  # superseded, or another studio
             return
         self.model.set_customers(customers)
         if customers:
