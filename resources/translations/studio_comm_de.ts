@@ -395,7 +395,7 @@
 <context>
     <name>ConfirmChangesDialog</name>
     <message>
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+124"/>
+        <location filename="../../studio_comm/ui/preferences_panel.py" line="+121"/>
         <source>Confirm preference changes</source>
         <translation>Änderungen bestätigen</translation>
     </message>
@@ -1155,12 +1155,12 @@ Magicline meldet: {message}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio_comm/ui/main_window.py" line="+49"/>
+        <location filename="../../studio_comm/ui/main_window.py" line="+39"/>
         <source>studio-comm main window</source>
         <translation>studio-comm Hauptfenster</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+56"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1234,12 +1234,12 @@ Communication consent and member conversations for Magicline studios.</source>
 Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+41"/>
         <source>Connecting to {profile}…</source>
         <translation>Verbinde mit {profile} …</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+76"/>
         <source>Unsaved changes</source>
         <translation>Nicht gespeicherte Änderungen</translation>
     </message>
@@ -1341,7 +1341,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     </message>
     <message>
         <location line="+2"/>
-        <source>Re&amp;vert</source>
+        <source>&amp;Revert</source>
         <translation>&amp;Verwerfen</translation>
     </message>
     <message>
@@ -1356,7 +1356,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     </message>
     <message>
         <location line="+2"/>
-        <source>Re&amp;fresh</source>
+        <source>R&amp;efresh</source>
         <translation>&amp;Neu laden</translation>
     </message>
     <message>
@@ -1513,7 +1513,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Nicht lesbar ({code})</translation>
     </message>
     <message>
-        <location filename="../../studio_comm/ui/review_window.py" line="+81"/>
+        <location filename="../../studio_comm/ui/review_window.py" line="+82"/>
         <source>less than a minute</source>
         <translation>weniger als eine Minute</translation>
     </message>
@@ -1891,7 +1891,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>SearchPanel</name>
     <message>
-        <location filename="../../studio_comm/ui/search_panel.py" line="+50"/>
+        <location filename="../../studio_comm/ui/search_panel.py" line="+47"/>
         <source>Search customers</source>
         <translation>Mitglieder suchen</translation>
     </message>
@@ -1928,7 +1928,7 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+80"/>
         <source>Connect to a studio to search.</source>
         <translation>Verbinden Sie sich mit einem Studio, um zu suchen.</translation>
     </message>
@@ -1938,7 +1938,7 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Suche läuft …</translation>
     </message>
     <message numerus="yes">
-        <location line="+13"/>
+        <location line="+14"/>
         <source>%n customer(s) found</source>
         <translation>
             <numerusform>%n Treffer</numerusform>

@@ -15,7 +15,7 @@
 <context>
     <name>PreferencesPanel</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+420"/>
+        <location filename="../../studio_comm/ui/preferences_panel.py" line="+417"/>
         <source>%n unsaved change(s)</source>
         <translation>
             <numerusform>%n unsaved change</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>ReviewWindow</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/review_window.py" line="+84"/>
+        <location filename="../../studio_comm/ui/review_window.py" line="+85"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -61,7 +61,7 @@
 <context>
     <name>SearchPanel</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/search_panel.py" line="+167"/>
+        <location filename="../../studio_comm/ui/search_panel.py" line="+180"/>
         <source>%n customer(s) found</source>
         <translation>
             <numerusform>%n customer found</numerusform>

@@ -247,11 +247,11 @@ class PreferencesPanel(QWidget):
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.save_button.setToolTip(self.tr("Save the changed preferences (Ctrl+S)"))
         self.revert_button = self._button(
-            "revertPreferencesButton", self.tr("Re&vert"), self.tr("Revert preference changes")
+            "revertPreferencesButton", self.tr("&Revert"), self.tr("Revert preference changes")
         )
         self.revert_button.setToolTip(self.tr("Discard the changes you have not saved"))
         self.refresh_button = self._button(
-            "refreshPreferencesButton", self.tr("Re&fresh"), self.tr("Refresh preferences")
+            "refreshPreferencesButton", self.tr("R&efresh"), self.tr("Refresh preferences")
         )
         self.refresh_button.setToolTip(self.tr("Read the preferences from Magicline again"))
         self.save_button.clicked.connect(self.request_save)
