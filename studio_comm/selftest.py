@@ -38,9 +38,30 @@ def main(argv: list[str]) -> int:
             store.delete(options.user)
     except CredentialError as exc:
         print(f"keyring-selftest: failed with backend {name}: {exc}", file=sys.stderr)
+        _explain_backends()
         return 1
     if stored != secret:
         print(f"keyring-selftest: backend {name} returned a different secret", file=sys.stderr)
         return 1
     print(f"keyring-selftest: ok (backend {name})")
     return 0
+
+
+def _explain_backends() -> None:
+    """Why each installed backend is unusable (keyring hides it): names what IT must fix."""
+    from keyring.backend import KeyringBackend
+    from keyring.compat.py312 import metadata  # the importlib.metadata keyring itself uses
+
+    for entry in metadata.entry_points(group="keyring.backends"):
+        try:
+            module = entry.load()
+        except Exception as exc:  # a backend's imports fail where its platform is missing
+            print(f"  {entry.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        for cls in vars(module).values():
+            if isinstance(cls, type) and issubclass(cls, KeyringBackend) and cls.__module__ == module.__name__:
+                try:
+                    outcome = f"priority {cls.priority}"
+                except Exception as exc:  # keyring's own test for "usable here"
+                    outcome = f"{type(exc).__name__}: {exc}"
+                print(f"  {entry.name}: {outcome}", file=sys.stderr)
