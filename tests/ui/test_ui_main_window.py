@@ -107,7 +107,9 @@ def test_window_layout_and_profile_persist_across_restarts(qtbot, qloop, sandbox
 
 
 def test_demo_mode_runs_its_own_studio_and_stops_it(qtbot, qloop, tmp_path):
-    window = launch(["--demo", "--data-dir", str(tmp_path / "demo")])
+    journal = tmp_path / "shared" / "journal.sqlite"
+    journal.parent.mkdir()
+    window = launch(["--demo", "--data-dir", str(tmp_path / "demo"), "--journal", f"sqlite:///{journal}"])
     try:
         qtbot.waitUntil(lambda: window.session is not None, timeout=CONNECT_TIMEOUT_MS)
         sandbox = window.services.sandbox
@@ -120,6 +122,7 @@ def test_demo_mode_runs_its_own_studio_and_stops_it(qtbot, qloop, tmp_path):
         window.deleteLater()
     assert sandbox.process is None, "the demo sandbox stopped with the app"
     assert window.services.client.closed
+    assert journal.exists() and not (tmp_path / "demo" / "journal.sqlite").exists()
 
 
 def test_first_start_asks_for_a_studio_and_keeps_the_key_out_of_files(
