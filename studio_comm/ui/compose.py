@@ -79,6 +79,8 @@ class ComposeArea(QWidget):
         self.notice = _named(QLabel(self), "composeNotice", self.tr("Compose notice"))
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setWordWrap(True)  # stays in the layout when empty: the buttons keep their size
+        # Two lines held free: the box layout does not grow it for a reason that wraps.
+        self.notice.setMinimumHeight(2 * self.notice.fontMetrics().lineSpacing())
 
         self.send_button = _named(QPushButton(self.tr("Send"), self), "sendButton", self.tr("Send into the selected thread"))
         self.send_button.setToolTip(self.tr("Send into the selected thread (Ctrl+Enter)"))

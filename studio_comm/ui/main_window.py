@@ -299,7 +299,9 @@ class MainWindow(QMainWindow):
             if isinstance(state, QByteArray) and not state.isEmpty():
                 splitter.restoreState(state)
             elif key == "mainSplitter":
-                splitter.setSizes([560, 840])  # proportions: the splitter scales them to fit
+                # Proportions (the splitter scales them to fit): the results' five columns
+                # keep their titles whole in longer languages too.
+                splitter.setSizes([630, 770])
             elif key == "rightSplitter":
                 splitter.setSizes([310, 590])  # the matrix's rows, then the conversation
 
