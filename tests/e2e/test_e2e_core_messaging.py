@@ -7,6 +7,7 @@ message that left twice, or a row written after its request, cannot pass.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -15,6 +16,8 @@ from studio_comm.api import errors
 from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadStatus
 from studio_comm.core.messaging import Draft
 from studio_comm.core.preferences import Matrix
+from studio_comm.api.client import RetrySettings
+from studio_comm.sandbox.server import SandboxConfig, SandboxThread
 from tests.fixtures.core import STAFF, WORKSTATION, cell, member_with, studio_session
 
 NEWS_SMS = cell("NEWSLETTER", "TEXT_MESSAGE")
@@ -24,6 +27,18 @@ GENERAL_MAIL = cell("GENERAL", "EMAIL")
 def thread_requests(sandbox, customer_id: int) -> list[dict]:
     prefix = f"/v1/communications/{customer_id}/threads"
     return [r for r in sandbox.admin.received() if r["path"].startswith(prefix)]
+
+
+def phone_call(customer_id, thread=None) -> Draft:
+    return Draft(customer_id, thread, Direction.INCOMING, Channel.PHONE, MessageCategory.GENERAL,
+                 "Sauna", "Member called: please cancel the sauna booking.")
+
+
+async def until_post_arrived(sandbox, customer_id: int) -> None:
+    """Wait (without blocking the loop) until the sandbox has received the thread POST."""
+    while not any(r["method"] == "POST" for r in await asyncio.to_thread(
+            thread_requests, sandbox, customer_id)):
+        await asyncio.sleep(0.02)
 
 
 def general_email_allowed(m: Matrix) -> bool:
@@ -215,9 +230,7 @@ def test_a_second_connect_in_the_same_run_leaves_a_message_in_flight_alone(sandb
         async with studio_session(sandbox, journal) as first:
             customer_id, _ = await member_with(first, general_email_allowed)
             sending = asyncio.create_task(first.messaging.send(outgoing(customer_id)))
-            while not any(r["method"] == "POST" for r in await asyncio.to_thread(
-                    thread_requests, sandbox, customer_id)):
-                await asyncio.sleep(0.02)
+            await until_post_arrived(sandbox, customer_id)
             async with studio_session(sandbox, journal):  # e.g. a reconnect, same desk
                 pass
             return await sending
@@ -234,9 +247,7 @@ def test_a_send_abandoned_while_out_is_unknown_not_pending(sandbox, journal):
         async with studio_session(sandbox, journal) as session:
             customer_id, _ = await member_with(session, general_email_allowed)
             sending = asyncio.create_task(session.messaging.send(outgoing(customer_id)))
-            while not any(r["method"] == "POST" for r in await asyncio.to_thread(
-                    thread_requests, sandbox, customer_id)):
-                await asyncio.sleep(0.02)
+            await until_post_arrived(sandbox, customer_id)
             sending.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await sending
@@ -247,3 +258,42 @@ def test_a_send_abandoned_while_out_is_unknown_not_pending(sandbox, journal):
     assert (message.state, message.content) == (
         "unknown", "Hello, your new card is ready at the front desk.")
     assert len(thread_requests(sandbox, customer_id)) == 1
+
+
+def test_a_server_that_cannot_be_reached_leaves_the_message_failed_and_safe_to_send_again(
+        journal):
+    """Could not connect: nothing left this computer, so `failed` (safe to retry), text kept;
+    once the server is back, the explicit resend goes out exactly once. (An outgoing message
+    cannot even be checked for consent then: it is refused before anything is written.)"""
+    config = SandboxConfig(customers=200)
+    fast_retry = RetrySettings(wait_initial=0.01, wait_max=0.05, wait_jitter=0)
+
+    async def scenario():
+        first = SandboxThread(config).start()
+        try:
+            async with studio_session(first, journal, retry=fast_retry) as session:
+                customer_id, _ = await member_with(session, general_email_allowed)
+                first.stop()  # the server goes away; its port refuses connections
+                with pytest.raises(errors.NotSentError):
+                    await session.messaging.send(outgoing(customer_id))
+                failed = await session.messaging.send(phone_call(customer_id))
+                port = int(first.base_url.rsplit(":", 1)[1])
+                with SandboxThread(replace(config, port=port)) as back:
+                    resent = await session.messaging.resend(failed.message.request_id)
+                    threads = await session.messaging.threads(customer_id)
+                    return customer_id, failed, resent, threads, back.admin.received()
+        finally:
+            first.stop()
+
+    customer_id, failed, resent, threads, received = asyncio.run(scenario())
+    assert failed.state == "failed"
+    assert isinstance(failed.error, errors.NotSentError)
+    assert journal.message(failed.message.request_id).state == "failed"
+    assert failed.message.content == "Member called: please cancel the sauna booking."
+    assert [t.id for t in threads] == [failed.thread.id]  # the refused outgoing one left none
+    assert resent.state == "sent" and resent.message.resend_of == failed.message.request_id
+    assert [(r["method"], r["request_id"]) for r in received if r["path"].endswith("/threads")] == [
+        ("POST", resent.message.request_id)]
+    # Only the attempt that reached the server is in the audit.
+    assert [e.request_id for e in journal.audit(customer_id=customer_id, action="message")] == [
+        resent.message.request_id]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from studio_comm.api import errors
-from studio_comm.core.preferences import Change, Conflict, Matrix
+from studio_comm.core.preferences import Change, Conflict, Matrix, PreferenceEditor
 from tests.fixtures.core import STAFF, WORKSTATION, cell, member_with, studio_session
 
 NEWS_SMS = cell("NEWSLETTER", "TEXT_MESSAGE")
@@ -28,6 +28,15 @@ def promotional_sms_on(m: Matrix) -> bool:
 def requests_to(sandbox, customer_id: int) -> list[dict]:
     path = PREFS_PATH.format(customer_id)
     return [r for r in sandbox.admin.received() if r["path"] == path]
+
+
+async def editor_turning_sms_off(session) -> tuple[int, PreferenceEditor]:
+    """A member with promotional SMS on, loaded, and the intent to turn it off."""
+    customer_id, _ = await member_with(session, promotional_sms_on)
+    editor = session.preferences(customer_id)
+    await editor.load()
+    editor.set(NEWS_SMS, False)
+    return customer_id, editor
 
 
 def changed_cells(before: list[dict], after: list[dict]) -> set:
@@ -124,11 +133,8 @@ def test_409_on_save_merges_again_from_a_new_read_and_succeeds(sandbox, journal)
 
     async def scenario():
         async with studio_session(sandbox, journal) as session:
-            customer_id, _ = await member_with(session, promotional_sms_on)
-            editor = session.preferences(customer_id)
-            await editor.load()
+            customer_id, editor = await editor_turning_sms_off(session)
             sandbox.admin.reset_received()
-            editor.set(NEWS_SMS, False)
             return customer_id, await editor.save()
 
     customer_id, report = asyncio.run(scenario())
@@ -146,10 +152,7 @@ def test_failed_save_keeps_the_intent_is_audited_and_can_be_retried(sandbox, jou
 
     async def scenario():
         async with studio_session(sandbox, journal) as session:
-            customer_id, _ = await member_with(session, promotional_sms_on)
-            editor = session.preferences(customer_id)
-            await editor.load()
-            editor.set(NEWS_SMS, False)
+            customer_id, editor = await editor_turning_sms_off(session)
             failed = await editor.save()
             kept = editor.changes()
             retried = await editor.save()
@@ -168,10 +171,7 @@ def test_save_the_server_does_not_take_reports_the_difference(sandbox, journal):
     """The server answers 200 but keeps the old value: said plainly, not claimed saved."""
     async def scenario():
         async with studio_session(sandbox, journal) as session:
-            customer_id, _ = await member_with(session, promotional_sms_on)
-            editor = session.preferences(customer_id)
-            await editor.load()
-            editor.set(NEWS_SMS, False)
+            customer_id, editor = await editor_turning_sms_off(session)
             # Magicline turns it back on right after the PUT (say, an automation): the
             # re-read after saving shows it on.
             original = session.client.put_preferences
