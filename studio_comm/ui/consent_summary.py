@@ -11,7 +11,7 @@ also serves as the accessible description.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -46,6 +46,7 @@ class ConsentSummary(QWidget):
         self._shown: set[Cell] = set()
         self._categories: list[str] = []
         self._channels: list[str] = []
+        self._geometry: tuple[int, int, int, int] | None = None  # measured once per data/font
 
     # -- data -------------------------------------------------------------------------------
     def set_summary(self, summary: dict[Cell, CellSummary], shown: set[Cell] | None = None) -> None:
@@ -55,6 +56,7 @@ class ConsentSummary(QWidget):
         self._categories = list(dict.fromkeys(c[0] for c in cells))
         self._channels = sorted({c[1] for c in cells}, key=lambda ch: cell_key(("", ch)))
         self.setAccessibleDescription("\n".join(self.cell_text(c) for c in cells))
+        self._geometry = None
         self.updateGeometry()
         self.update()
 
@@ -75,6 +77,11 @@ class ConsentSummary(QWidget):
 
     # -- geometry ---------------------------------------------------------------------------
     def _metrics(self) -> tuple[int, int, int, int]:
+        if self._geometry is None:
+            self._geometry = self._measure()
+        return self._geometry
+
+    def _measure(self) -> tuple[int, int, int, int]:
         fm = QFontMetrics(self.font())
         label_width = max((fm.horizontalAdvance(category_label(c)) for c in self._categories),
                           default=0) + 2 * _PAD
@@ -141,6 +148,12 @@ class ConsentSummary(QWidget):
             text_colour = QColor("#909090")
         painter.setPen(text_colour)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{share:.0%}")
+
+    def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
+            self._geometry = None  # labels and their widths changed
+            self.updateGeometry()
+        super().changeEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         cell = self.cell_at(event.position().toPoint())

@@ -68,6 +68,19 @@ def cell_title(cell: tuple[str, str]) -> str:
     return f"{category_label(cell[0])} / {channel_label(cell[1])}"
 
 
+# Role constants looked up once: data() runs for every visible cell and role on each
+# paint, and attribute access on PySide's enums is slow.
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_USER = Qt.ItemDataRole.UserRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_ROLES = frozenset(int(r) for r in (_DISPLAY, _USER, _TOOLTIP, _BACKGROUND, _FONT, _ALIGNMENT, ROW_ROLE))
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_FIXED_COUNT = len(FIXED_COLUMNS)
+
+
 class ReviewModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -76,12 +89,19 @@ class ReviewModel(QAbstractTableModel):
         self._italic = QFont()
         self._italic.setItalic(True)
         self._brushes = {state: QBrush(colour) for state, colour in _STATE_COLOURS.items()}
+        self._words: dict = {}  # state -> cell text, status -> label (per language)
+        self._times: dict[int, str] = {}  # row -> read time as shown, filled as painted
 
     # -- filling --------------------------------------------------------------------------
     def set_table(self, table: ReviewTable) -> None:
         self.beginResetModel()
         self._rows = table.rows
         self._cells = list(table.cells)
+        # Worded once per table (and so once per language switch), not per painted cell.
+        self._words = {state: state_text(state) for state in (*CellState, None)}
+        self._words.update({status: customer_status_label(status)
+                            for status in {row.status for row in table.rows}})
+        self._times = {}
         self.endResetModel()
 
     @property
@@ -92,31 +112,31 @@ class ReviewModel(QAbstractTableModel):
         return self._rows[row]
 
     def column_key(self, column: int) -> str | tuple[str, str]:
-        if column < len(FIXED_COLUMNS):
+        if column < _FIXED_COUNT:
             return FIXED_COLUMNS[column]
-        return self._cells[column - len(FIXED_COLUMNS)]
+        return self._cells[column - _FIXED_COUNT]
 
     def column_of(self, key: str | tuple[str, str]) -> int:
         if key in FIXED_COLUMNS:
             return FIXED_COLUMNS.index(key)
-        return len(FIXED_COLUMNS) + self._cells.index(tuple(key))
+        return _FIXED_COUNT + self._cells.index(tuple(key))
 
     # -- Qt ---------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self._cells)
+        return 0 if parent.isValid() else _FIXED_COUNT + len(self._cells)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section, orientation, role=_DISPLAY):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
         key = self.column_key(section)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return key
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role in (_DISPLAY, _TOOLTIP):
             if isinstance(key, tuple):
-                if role == Qt.ItemDataRole.DisplayRole:
+                if role == _DISPLAY:
                     # Two lines keep sixteen cell columns narrow enough to see at once.
                     return f"{category_label(key[0])}\n{channel_label(key[1])}"
                 return cell_title(key)
@@ -128,41 +148,43 @@ class ReviewModel(QAbstractTableModel):
             }[key]
         return None
 
-    def data(self, index: Index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: Index, role=_DISPLAY):
+        if role not in _ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
+        r = index.row()
+        row = self._rows[r]
         column = index.column()
         if role == ROW_ROLE:
             return row
-        if column < len(FIXED_COLUMNS):
-            return self._fixed_data(row, FIXED_COLUMNS[column], role)
-        state = row.state(self._cells[column - len(FIXED_COLUMNS)])
-        if role == Qt.ItemDataRole.DisplayRole:
-            return state_text(state)
-        if role == Qt.ItemDataRole.UserRole:
-            return None if state is None else state.value
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return error_text(row.error) if state is None else state_description(state)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if column < _FIXED_COUNT:
+            return self._fixed_data(r, row, column, role)
+        state = row.state(self._cells[column - _FIXED_COUNT])
+        if role == _DISPLAY:
+            return self._words[state]
+        if role == _BACKGROUND:
             return self._brushes.get(state)
-        if role == Qt.ItemDataRole.FontRole and state is not None and state.fixed:
-            return self._italic
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
+        if role == _ALIGNMENT:
+            return _CENTER
+        if role == _FONT:
+            return self._italic if state is not None and state.fixed else None
+        if role == _USER:
+            return None if state is None else state.value
+        return error_text(row.error) if state is None else state_description(state)  # tooltip
 
-    def _fixed_data(self, row: ReviewRow, key: str, role):
-        if role == Qt.ItemDataRole.UserRole:
-            return row.customer_id
-        if role == Qt.ItemDataRole.DisplayRole:
-            if key == "customer_number":
+    def _fixed_data(self, r: int, row: ReviewRow, column: int, role):
+        if role == _DISPLAY:
+            if column == 0:
                 return row.customer_number
-            if key == "name":
+            if column == 1:
                 return row.name
-            if key == "status":
-                return customer_status_label(row.status)
-            return format_datetime(row.read_at)
-        if role == Qt.ItemDataRole.ToolTipRole and row.error is not None:
+            if column == 2:
+                return self._words.get(row.status) or customer_status_label(row.status)
+            text = self._times.get(r)
+            if text is None:
+                text = self._times[r] = format_datetime(row.read_at)
+            return text
+        if role == _USER:
+            return row.customer_id
+        if role == _TOOLTIP and row.error is not None:
             return error_text(row.error)
         return None
