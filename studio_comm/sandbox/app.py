@@ -112,7 +112,7 @@ class Sandbox:
     """All state of one running sandbox; the routes and the admin endpoints share it."""
 
     store: Store
-    api_key: str
+    api_key: str = field(repr=False)
     rate_limit: RateLimit
     faults: Faults
     webhooks: WebhookSender

@@ -6,12 +6,13 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
 from studio_comm.sandbox.server import (READY_LINE, SandboxConfig, SandboxProcess,
-                                        sandbox_command)
+                                        SandboxThread, sandbox_command)
 
 
 def test_sandbox_process_serves_and_stops_cleanly():
@@ -66,8 +67,24 @@ def test_frozen_bundle_starts_itself(monkeypatch):
     assert sandbox_command() == [sys.executable, "sandbox"]
 
 
-def test_config_repr_hides_the_key():
-    assert "secret-key" not in repr(SandboxConfig(api_key="secret-key"))
+def test_config_and_running_sandbox_reprs_hide_the_keys():
+    config = SandboxConfig(customers=10, api_key="secret-key", webhook_key="hook-key")
+    with SandboxThread(config) as sb:
+        shown = repr(config) + repr(sb.sandbox) + repr(sb.admin)
+    assert "secret-key" not in shown and "hook-key" not in shown
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
+def test_the_keys_are_not_on_the_child_process_command_line():
+    # Anyone on the machine can read a command line (ps); the keys go in the environment.
+    config = SandboxConfig(customers=10, api_key="argv-secret", webhook_key="hook-secret",
+                           webhook_url="http://127.0.0.1:9/hook")
+    with SandboxProcess(config) as sb:
+        argv = Path(f"/proc/{sb.process.pid}/cmdline").read_bytes().decode()
+        assert httpx.head(f"{sb.base_url}/v1/customers",
+                          headers={"X-API-KEY": "argv-secret"}, timeout=30).status_code == 200
+    assert "sandbox" in argv
+    assert "argv-secret" not in argv and "hook-secret" not in argv
 
 
 PARENT = """
