@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import logging
 import logging.handlers
@@ -28,7 +29,6 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio_comm import __version__
-from studio_comm.core.credentials import CredentialStore, default_store
 from studio_comm.ui import i18n
 from studio_comm.ui.icons import icon, stylesheet
 from studio_comm.ui.main_window import MainWindow
@@ -110,13 +110,11 @@ class AppServices:
     """What a run owns: settings, profiles, keys, the journal, the demo sandbox and the
     current studio's client and session. The window asks it to connect; `aclose` ends all."""
 
-    def __init__(self, options: argparse.Namespace, data_dir: Path, settings: QSettings,
-                 credentials: CredentialStore | None = None):
+    def __init__(self, options: argparse.Namespace, data_dir: Path, settings: QSettings):
         self.options = options
         self.data_dir = data_dir
         self.settings = settings
         self.profiles = ProfileStore(settings)
-        self.credentials = credentials or default_store()
         self.workstation = socket.gethostname()
         self.journal = None  # AsyncJournal
         self._journal = None  # Journal
@@ -127,6 +125,14 @@ class AppServices:
         self.profile_name: str | None = None
         self.on_wait = None  # set by launch(): the window's rate-limit display
         self._closed = False
+
+    @functools.cached_property
+    def credentials(self):
+        # Imported on first use: keyring's backend discovery costs about 0.15 s, which
+        # need not delay the window.
+        from studio_comm.core.credentials import default_store
+
+        return default_store()
 
     async def open_journal(self):
         if self.journal is None:
