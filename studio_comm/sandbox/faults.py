@@ -74,9 +74,9 @@ def parse(spec: str) -> list[Fault]:
                     fault.method = val.upper()
                 else:
                     raise FaultSpecError(f"unknown fault option {name!r}")
-        except ValueError as exc:
-            if isinstance(exc, FaultSpecError):
-                raise
+        except FaultSpecError:
+            raise
+        except ValueError:
             raise FaultSpecError(f"bad number in fault {part!r}") from None
         faults.append(fault)
     return faults

@@ -119,20 +119,33 @@ def _base_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-class SandboxThread:
-    """The sandbox on a background thread of this process: `with SandboxThread(cfg) as sb`."""
+class _Running:
+    """What both ways of running a sandbox offer: `with X(cfg) as sb: sb.base_url, ...`."""
 
     def __init__(self, config: SandboxConfig | None = None) -> None:
         self.config = config or SandboxConfig()
-        self.sandbox: Sandbox | None = None
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self.base_url = ""
         self.admin: AdminClient | None = None
 
     @property
     def api_key(self) -> str:
         return self.config.api_key
+
+    def __enter__(self):
+        return self.start()  # the subclass's: returns self once it serves
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class SandboxThread(_Running):
+    """The sandbox on a background thread of this process: `with SandboxThread(cfg) as sb`."""
+
+    def __init__(self, config: SandboxConfig | None = None) -> None:
+        super().__init__(config)
+        self.sandbox: Sandbox | None = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
 
     def start(self, timeout: float = 30.0) -> SandboxThread:
         self.sandbox = create_sandbox(self.config)
@@ -162,12 +175,6 @@ class SandboxThread:
             self.sandbox.webhooks.close()
         self._server = self._thread = self.admin = None
 
-    def __enter__(self) -> SandboxThread:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
 
 def sandbox_command() -> list[str]:
     """How to start `studio-comm sandbox` from this interpreter (or frozen bundle)."""
@@ -191,18 +198,12 @@ def config_args(config: SandboxConfig) -> list[str]:
     return args
 
 
-class SandboxProcess:
+class SandboxProcess(_Running):
     """The sandbox as a child process: `with SandboxProcess(cfg) as sb`."""
 
     def __init__(self, config: SandboxConfig | None = None) -> None:
-        self.config = config or SandboxConfig()
+        super().__init__(config)
         self.process: subprocess.Popen | None = None
-        self.base_url = ""
-        self.admin: AdminClient | None = None
-
-    @property
-    def api_key(self) -> str:
-        return self.config.api_key
 
     def start(self, timeout: float = 60.0) -> SandboxProcess:
         env = dict(os.environ, **{KEY_ENV: self.config.api_key})
@@ -248,12 +249,6 @@ class SandboxProcess:
             if pipe is not None:
                 pipe.close()
         self.process = None
-
-    def __enter__(self) -> SandboxProcess:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def _rate_limit(text: str) -> tuple[int, float]:
