@@ -46,15 +46,15 @@ ACTIONS = ("preferences", "message")
 class AuditWindow(QMainWindow):
     entriesChanged = Signal()
 
-    def __init__(self, journal, studio_id: int, parent: QWidget | None = None):
+    def __init__(self, journal, studio_id: int, parent: QWidget | None = None,
+                 *, tasks: TaskRunner | None = None):
         super().__init__(parent)
         self.setObjectName("auditWindow")
         self.setWindowTitle(self.tr("Audit history – studio-comm"))
         self.setAccessibleName(self.tr("Audit history"))
         self.journal = journal
         self.studio_id = studio_id
-        self.tasks = TaskRunner(self)
-        self.tasks.failed.connect(self.show_error)
+        self.tasks = tasks or TaskRunner(self)
         self._generation = 0
         self._members: dict[int, tuple[str, str]] = {}  # id -> (number, name), from the cache
         self.error_banner = ErrorBanner(self)
@@ -176,7 +176,7 @@ class AuditWindow(QMainWindow):
             self._members = members
             self.reload()
 
-        return self.tasks.run(names(), on_result=loaded)
+        return self.tasks.run(names(), on_result=loaded, on_error=self.show_error)
 
     def _member_ids(self) -> list[int] | None:
         """Customer ids the member filter means; None when it is empty."""
@@ -216,7 +216,7 @@ class AuditWindow(QMainWindow):
                 since=since, until=until)
             return entries if generation == self._generation else None
 
-        return self.tasks.run(query(), on_result=self._show_entries)
+        return self.tasks.run(query(), on_result=self._show_entries, on_error=self.show_error)
 
     def _show_entries(self, entries) -> None:
         if entries is None:
@@ -308,7 +308,7 @@ def open_audit_window(main_window) -> AuditWindow | None:
         return None
     window = getattr(main_window, "audit_window", None)
     if window is None:
-        window = AuditWindow(session.journal, session.studio_id, main_window)
+        window = AuditWindow(session.journal, session.studio_id, main_window, tasks=main_window.tasks)
         attach_to_main_window(main_window, "audit_window", window)
         window.load()
     else:

@@ -19,9 +19,11 @@ from studio_comm.api import errors
 from studio_comm.api.models import Customer
 from studio_comm.ui.conversation_panel import ConversationPanel
 from studio_comm.ui.error_banner import ErrorBanner
+from studio_comm.ui.audit_window import open_audit_window
 from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
 from studio_comm.ui.preferences_panel import PreferencesPanel
+from studio_comm.ui.review_window import open_review_window
 from studio_comm.ui.search_panel import SearchPanel
 from studio_comm.ui.status_bar import StatusBar
 from studio_comm.ui.tasks import TaskRunner
@@ -122,6 +124,14 @@ class MainWindow(QMainWindow):
         view_menu.addMenu(self.language_menu)
         # Actions with shortcuts must live in the window too, or a hidden menu bar disables them.
         self.addActions([quit_action, find, refresh])
+
+        manager_menu = self.menuBar().addMenu(self.tr("&Manager"))
+        review_action = manager_menu.addAction(self.tr("Consent &review…"))
+        review_action.setObjectName("consentReviewAction")
+        review_action.triggered.connect(lambda: open_review_window(self))
+        audit_action = manager_menu.addAction(self.tr("&Audit history…"))
+        audit_action.setObjectName("auditHistoryAction")
+        audit_action.triggered.connect(lambda: open_audit_window(self))
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = help_menu.addAction(self.tr("&About studio-comm"))

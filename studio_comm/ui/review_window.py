@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -101,15 +101,16 @@ class ReviewWindow(QMainWindow):
     reviewFinished = Signal(object)  # ReviewOutcome, also after a cancel
 
     def __init__(self, review: ConsentReview, parent: QWidget | None = None,
-                 *, member_exporter: MemberExporter | None = None):
+                 *, member_exporter: MemberExporter | None = None, tasks: TaskRunner | None = None):
+        """`tasks`: the main window's runner, so its shutdown waits for a cancelled run to
+        write what it read before the journal closes; by default the window's own."""
         super().__init__(parent)
         self.setObjectName("reviewWindow")
         self.setWindowTitle(self.tr("Consent review – studio-comm"))
         self.setAccessibleName(self.tr("Consent review"))
         self.review = review
         self.member_exporter = member_exporter
-        self.tasks = TaskRunner(self)
-        self.tasks.failed.connect(self.show_error)
+        self.tasks = tasks or TaskRunner(self)
         self._rows: dict[int, ReviewRow] = {}
         self._table: ReviewTable | None = None
         self._generation = 0
@@ -341,7 +342,8 @@ class ReviewWindow(QMainWindow):
     # -- loading and showing ------------------------------------------------------------------
     def load(self) -> asyncio.Task:
         """Load the cached rows (call once after showing the window)."""
-        return self.tasks.run(self.review.cached_rows(), on_result=self._loaded)
+        return self.tasks.run(self.review.cached_rows(), on_result=self._loaded,
+                              on_error=self.show_error)
 
     def _loaded(self, rows: list[ReviewRow]) -> None:
         self._rows = {r.customer_id: r for r in rows}
@@ -372,7 +374,7 @@ class ReviewWindow(QMainWindow):
             table = await asyncio.to_thread(build_table, rows, flt, sort)
             return table if generation == self._generation else None
 
-        return self.tasks.run(compute(), on_result=self._show_table)
+        return self.tasks.run(compute(), on_result=self._show_table, on_error=self.show_error)
 
     def _show_table(self, table: ReviewTable | None) -> None:
         if table is None:
@@ -680,10 +682,26 @@ def retire_when_idle(window) -> None:
     task.add_done_callback(_retiring.discard)
 
 
+class _CloseWithOwner(QObject):
+    """Closes a window when its owner window is closed (hidden by the program, not
+    minimised), so a running review stops before the app shuts its services down."""
+
+    def __init__(self, owner: QWidget, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        owner.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Hide and not event.spontaneous():
+            self._window.close()
+        return False
+
+
 def attach_to_main_window(main_window, attribute: str, window) -> None:
     """One window of this kind per main window, retired when the studio changes."""
     setattr(main_window, attribute, window)
     window.setWindowFlag(Qt.WindowType.Window)  # its own window, owned by the main one
+    _CloseWithOwner(main_window, window)
 
     def session_changed(_session) -> None:
         if getattr(main_window, attribute, None) is window:
@@ -702,8 +720,10 @@ def open_review_window(main_window) -> ReviewWindow | None:
     window = getattr(main_window, "review_window", None)
     if window is None:
         review = ConsentReview(session.client, session.journal, session.studio_id)
-        window = ReviewWindow(review, main_window, member_exporter=functools.partial(
-            export.export_member, session.client, session.journal, session.studio_id))
+        window = ReviewWindow(review, main_window, tasks=main_window.tasks,
+                              member_exporter=functools.partial(
+                                  export.export_member, session.client, session.journal,
+                                  session.studio_id))
         attach_to_main_window(main_window, "review_window", window)
         window.load()
     window.show()

@@ -163,3 +163,23 @@ def test_a_gone_member_is_shown_as_unreadable(qtbot, review_window):
     tooltip = window.model.index(row, window.model.column_of(NL_MAIL)).data(Qt.ItemDataRole.ToolTipRole)
     assert "gone" in tooltip
     assert "0 failed" not in window.progress_label.text()
+
+
+def test_main_window_menu_opens_one_review_and_one_audit_window(qtbot, app_window):
+    from PySide6.QtGui import QAction
+
+    window = app_window
+    actions = {name: window.findChild(QAction, name) for name in ("consentReviewAction", "auditHistoryAction")}
+    assert all(actions.values()), "the main window's menu offers the review and the audit history"
+    actions["consentReviewAction"].trigger()
+    review = window.review_window
+    qtbot.waitUntil(lambda: review.isVisible() and review.table is not None, timeout=WAIT_MS)
+    assert review.review.studio_id == window.session.studio_id
+    assert review.age_label.text().startswith("No preferences read yet")
+    actions["consentReviewAction"].trigger()
+    assert window.review_window is review  # one per main window, raised again
+    actions["auditHistoryAction"].trigger()
+    audit = window.audit_window
+    qtbot.waitUntil(lambda: audit.isVisible() and audit.count_label.text() == "0 entries", timeout=WAIT_MS)
+    review.close()
+    audit.close()
