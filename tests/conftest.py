@@ -7,6 +7,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_SCALE_FACTOR", "1")
+# The app follows the OS language; tests run in English on any machine (German tests
+# choose German through the app's own setting). Qt reads LANGUAGE before LC_ALL and LANG.
+os.environ["LANGUAGE"] = "en"
 
 pytest_plugins = [
     "tests.fixtures.qt",

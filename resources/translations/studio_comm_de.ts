@@ -115,7 +115,7 @@
 <context>
     <name>AuditWindow</name>
     <message>
-        <location filename="../../studio_comm/ui/audit_window.py" line="+52"/>
+        <location filename="../../studio_comm/ui/audit_window.py" line="+53"/>
         <source>Audit history – studio-comm</source>
         <translation>Änderungsprotokoll – studio-comm</translation>
     </message>
@@ -125,7 +125,7 @@
         <translation>Änderungsprotokoll</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>Member</source>
         <translation>Mitglied</translation>
     </message>
@@ -342,12 +342,12 @@
     <message>
         <location line="+5"/>
         <location line="+1"/>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>Subject</source>
         <translation>Betreff</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-34"/>
         <source>Message text</source>
         <translation>Nachrichtentext</translation>
     </message>
@@ -362,7 +362,7 @@
         <translation>Hinweis zur Nachricht</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
@@ -611,7 +611,7 @@
         <translation>Anteil aktiver Mitglieder je Kategorie und Kanal</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>{cell}: no member has this channel</source>
         <translation>{cell}: kein Mitglied hat diesen Kanal</translation>
     </message>
@@ -1129,7 +1129,7 @@ Magicline meldet: {message}</translation>
     <message>
         <location filename="../../studio_comm/ui/i18n.py" line="+114"/>
         <source>&amp;Language</source>
-        <translation>&amp;Sprache</translation>
+        <translation>Sp&amp;rache</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1155,7 +1155,7 @@ Magicline meldet: {message}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio_comm/ui/main_window.py" line="+39"/>
+        <location filename="../../studio_comm/ui/main_window.py" line="+41"/>
         <source>studio-comm main window</source>
         <translation>studio-comm Hauptfenster</translation>
     </message>
@@ -1206,6 +1206,21 @@ Magicline meldet: {message}</translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>&amp;Manager</source>
+        <translation>&amp;Studioleitung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent &amp;review…</source>
+        <translation>&amp;Einwilligungsübersicht …</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Audit history…</source>
+        <translation>Änderungs&amp;protokoll …</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
@@ -1521,7 +1536,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>ReviewModel</name>
     <message>
-        <location filename="../../studio_comm/ui/models/review_model.py" line="+60"/>
+        <location filename="../../studio_comm/ui/models/review_model.py" line="+80"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
@@ -1576,7 +1591,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         </translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>Consent review – studio-comm</source>
         <translation>Einwilligungsübersicht – studio-comm</translation>
     </message>
@@ -1586,7 +1601,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Einwilligungsübersicht</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Members by category and channel</source>
         <translation>Mitglieder nach Kategorie und Kanal</translation>
     </message>
@@ -1707,12 +1722,12 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     </message>
     <message>
         <location line="+3"/>
-        <location line="+333"/>
+        <location line="+334"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="-332"/>
+        <location line="-333"/>
         <source>All statuses</source>
         <translation>Alle Status</translation>
     </message>
@@ -1758,7 +1773,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Trennzeichen:</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+135"/>
         <source>{shown} of {total} customers</source>
         <translation>{shown} von {total} Kunden</translation>
     </message>
@@ -1883,7 +1898,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>JSON-Dateien (*.json)</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+63"/>
         <source>Connect to a studio first.</source>
         <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
     </message>

@@ -57,12 +57,12 @@ def choose_language(settings: QSettings | None) -> str:
 
 
 def locale_for(code: str) -> QLocale:
-    """The OS locale when it speaks `code` (keeps de_AT, de_CH, en_GB formats), else the
-    language's main locale (de_DE, en_US)."""
-    system = QLocale.system()
-    if QLocale(code).language() == system.language():
-        return system
-    return QLocale(code)
+    """The OS's language and region when it speaks `code` (de_AT, de_CH, en_GB keep their
+    formats), else the language's main locale (de_DE, en_US)."""
+    # By name, not QLocale.system() itself: with LANGUAGE=de but LC_TIME=C that one would
+    # mix German names with the C locale's date formats.
+    system = QLocale(QLocale.system().name())
+    return system if system.language() == QLocale(code).language() else QLocale(code)
 
 
 def install(settings_or_code: QSettings | str | None = None) -> str:

@@ -84,3 +84,48 @@ def _cell_texts(window) -> list[tuple[str, str]]:
                 if isinstance(value, str) and value:
                     texts.append((f"{name} {row},{column}", value))
     return texts
+
+
+def _accelerators(texts: list[str]) -> list[str]:
+    keys = [m.group(1).casefold() for t in texts if (m := re.search(r"&([^&\s])", t.replace("&&", "")))]
+    return sorted({k for k in keys if keys.count(k) > 1})
+
+
+def test_german_menus_have_distinct_keyboard_accelerators(german_settings, app_window):
+    from PySide6.QtWidgets import QMenu
+
+    bar = app_window.menuBar()
+    menus = [("menu bar", bar.actions())] + [
+        (menu.title(), menu.actions()) for menu in app_window.findChildren(QMenu)
+    ]
+    clashes = [f"{title}: {', '.join(keys)}" for title, actions in menus
+               if (keys := _accelerators([a.text() for a in actions if a.isVisible() and not a.isSeparator()]))]
+    assert not clashes, "the same Alt key twice:\n" + "\n".join(clashes)
+
+
+def test_manager_windows_and_connection_dialog_in_german(qtbot, german_settings, app_window):
+    from PySide6.QtGui import QAction
+
+    window = app_window
+    shown = []
+    for action_name, attribute in [("consentReviewAction", "review_window"), ("auditHistoryAction", "audit_window")]:
+        action = window.findChild(QAction, action_name)
+        assert action is not None, f"the main window's menu has no {action_name}"
+        action.trigger()
+        qtbot.waitUntil(lambda a=attribute: getattr(window, a, None) is not None
+                        and getattr(window, a).isVisible(), timeout=20_000)
+        shown.append(getattr(window, attribute))
+    window.open_connection_dialog()
+    qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible(), timeout=20_000)
+    shown.append(window.connection_dialog)
+    qtbot.waitUntil(lambda: window.tasks.pending == 0, timeout=20_000)
+
+    allowed = words(" ".join(filter(None, [window.studio.name, window.profile_name, window.status.staff])))
+    vocabulary = english_words() - allowed
+    english = []
+    for widget in shown:
+        texts = visible_texts(widget)
+        assert len(texts) > 5, f"{widget.objectName()} shows almost nothing"
+        english += [f"{widget.objectName()} {where}: {text!r} ({', '.join(sorted(words(text) & vocabulary))})"
+                    for where, text in texts if words(text) & vocabulary]
+    assert not english, "English in German windows:\n" + "\n".join(english)

@@ -8,6 +8,7 @@ texts still format. Data columns may elide their cells; a header never cuts its 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 
@@ -136,7 +137,14 @@ def test_nothing_truncated_with_texts_40_percent_longer(qtbot, pseudo_language, 
     window = app_window
     member_open(qtbot, window)
     assert window.preferences_panel.save_button.text().startswith("[")  # the pseudo texts are on
-    problems = truncated_controls(window) + truncated_headers(window)
+    problems = []
+
+    def nothing_cut() -> bool:  # layouts settle in posted events: wait for them
+        problems[:] = truncated_controls(window) + truncated_headers(window)
+        return not problems
+
+    with contextlib.suppress(TimeoutError, qtbot.TimeoutError):
+        qtbot.waitUntil(nothing_cut, timeout=5_000)
     if problems:
         window.grab().save(str(window.data_dir / "pseudo.png"))
     assert not problems, f"cut off at {window.width()}x{window.height()} (grab in {window.data_dir}):\n" + "\n".join(problems)
