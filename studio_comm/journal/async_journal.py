@@ -16,7 +16,7 @@ from studio_comm.journal.store import Journal
 
 _METHODS = (
     "save_profile", "profiles", "profile",
-    "add_thread", "create_thread", "thread", "update_thread", "set_remote_thread_id",
+    "add_thread", "thread", "update_thread", "set_remote_thread_id",
     "threads", "open_threads",
     "add_message", "mark_message", "message", "messages", "mark_stale_pending",
     "add_audit", "audit",

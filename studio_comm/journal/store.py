@@ -161,8 +161,6 @@ class Journal:
             result = conn.execute(schema.threads.insert().returning(schema.threads.c.id), row)
             return ThreadRecord(id=result.scalar_one(), **row)
 
-    create_thread = add_thread
-
     def thread(self, thread_id: int) -> ThreadRecord | None:
         with self._read() as conn:
             return self._thread(conn, thread_id)
