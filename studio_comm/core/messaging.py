@@ -105,7 +105,8 @@ class Messenger:
 
     async def open_threads(self, customer_id: int) -> list[ThreadRecord]:
         """Threads not CLOSED: offer a follow-up before a new thread is started."""
-        return [t for t in await self.threads(customer_id) if t.status != ThreadStatus.CLOSED]
+        s = self._session
+        return await s.journal.open_threads(s.studio_id, customer_id)
 
     async def timeline(self, thread_id: int) -> list[MessageRecord]:
         """A thread's messages, oldest first."""

@@ -17,7 +17,7 @@ ones, and sent back unchanged.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -204,10 +204,14 @@ class SaveReport:
     http_status: int | None = None
 
 
+def _in_display_order(base: Matrix, items: Iterable[T], cell_of: Callable[[T], Cell]) -> list[T]:
+    order = {cell: i for i, cell in enumerate(base.cells())}
+    return sorted(items, key=lambda item: order.get(cell_of(item), len(order)))
+
+
 def changes_between(base: Matrix, intent: Intent) -> list[Change]:
     """The intent as changes from `base`, in display order."""
-    order = {cell: i for i, cell in enumerate(base.cells())}
-    items = sorted(intent.items(), key=lambda kv: order.get(kv[0], len(order)))
+    items = _in_display_order(base, intent.items(), lambda kv: kv[0])
     return [Change(cell, bool(base.active(cell)), after) for cell, after in items]
 
 
@@ -229,9 +233,7 @@ def merge(base: Matrix, fresh: Matrix, intent: Intent) -> tuple[dict[Cell, bool]
             )
         else:
             kept[cell] = mine
-    order = {cell: i for i, cell in enumerate(base.cells())}
-    conflicts.sort(key=lambda c: order.get(c.cell, len(order)))
-    return kept, conflicts
+    return kept, _in_display_order(base, conflicts, lambda c: c.cell)
 
 
 def differences(result: Matrix, intent: Intent) -> list[Difference]:
