@@ -183,3 +183,22 @@ def test_main_window_menu_opens_one_review_and_one_audit_window(qtbot, app_windo
     qtbot.waitUntil(lambda: audit.isVisible() and audit.count_label.text() == "0 entries", timeout=WAIT_MS)
     review.close()
     audit.close()
+
+
+def test_closing_the_main_window_stops_a_review_and_keeps_what_it_read(qtbot, app_window):
+    from PySide6.QtGui import QAction
+
+    window = app_window
+    window.findChild(QAction, "consentReviewAction").trigger()
+    review = window.review_window
+    qtbot.waitUntil(lambda: review.table is not None, timeout=WAIT_MS)
+    qtbot.mouseClick(review.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: review.last_progress is not None and review.last_progress.read >= 30,
+                    timeout=WAIT_MS)
+    window.close()
+    assert not review.isVisible()
+    # The run belongs to the main window's tasks: what the app's shutdown waits for.
+    run_async(qtbot, window.tasks.wait_idle(), timeout=30)
+    assert not review.running
+    cached = run_async(qtbot, window.session.journal.cached_preferences(window.session.studio_id))
+    assert len(cached) == review.last_progress.read >= 30
