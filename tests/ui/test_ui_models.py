@@ -59,6 +59,7 @@ def test_results_model_contract(qtmodeltester):
         ]
     )
     qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)  # Qt's own QAbstractItemModelTester as well
 
 
 def test_results_rows_show_labels_and_keys(qapp):
@@ -110,6 +111,7 @@ def test_matrix_model_contract(qtmodeltester):
     model = PreferencesMatrixModel()
     model.set_matrix(matrix(), {NEWSLETTER_SMS: False})
     qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
     empty = PreferencesMatrixModel()
     qtmodeltester.check(empty, force_py=True)
 
