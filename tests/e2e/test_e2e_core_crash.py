@@ -24,14 +24,15 @@ TEXT = "Anruf: Mitglied möchte den Vertrag pausieren 🧘 — bitte zurückrufe
 
 # The child: a real session (client + journal) sending one message into the hanging POST.
 CHILD = """
-import asyncio, sys
+import asyncio, os, sys
 from studio_comm.api.client import MagiclineClient
 from studio_comm.api.models import Channel, Direction, MessageCategory
 from studio_comm.core.messaging import Draft
 from studio_comm.core.session import StudioSession
 from studio_comm.journal import AsyncJournal, Journal
 
-base_url, key, target, customer_id, workstation, text = sys.argv[1:]
+base_url, target, customer_id, workstation, text = sys.argv[1:]
+key = os.environ["STUDIO_COMM_TEST_API_KEY"]  # not in argv: ps shows every command line
 
 async def main():
     client = MagiclineClient(base_url, key, timeout=300)
@@ -61,9 +62,9 @@ def test_kill_9_mid_send_leaves_the_message_unknown_with_its_text(sandbox, journ
     customer_id = 1_000_001
     # Create the schema first, so the child and this test open the same journal.
     Journal.open(journal_target).close()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "STUDIO_COMM_TEST_API_KEY": sandbox.api_key}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, sandbox.base_url, sandbox.api_key, str(journal_target),
+        [sys.executable, "-c", CHILD, sandbox.base_url, str(journal_target),
          str(customer_id), WORKSTATION, TEXT],
         env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )

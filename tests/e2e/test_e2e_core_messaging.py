@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from studio_comm.api import errors
@@ -154,7 +155,8 @@ def test_timeout_after_sending_leaves_the_message_unknown_and_sends_it_exactly_o
     sandbox.admin.set_faults("hang=30:count=1:method=POST@/v1/communications")
 
     async def scenario():
-        async with studio_session(sandbox, journal, timeout=1.0) as session:
+        # A short wait for answers only; connecting may take long on a loaded machine.
+        async with studio_session(sandbox, journal, timeout=httpx.Timeout(30.0, read=1.0)) as session:
             customer_id, _ = await member_with(session, general_email_allowed)
             sandbox.admin.reset_received()
             result = await session.messaging.send(outgoing(customer_id))
