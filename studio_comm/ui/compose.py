@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -67,6 +67,9 @@ class ComposeArea(QWidget):
         self.backdate = _named(QCheckBox(self.tr("Happened at"), self), "composeBackdate", self.tr("Back-date this log"))
         self.time = _named(QDateTimeEdit(QDateTime.currentDateTime(), self), "composeTime", self.tr("When it happened"))
         self.time.setCalendarPopup(True)
+        # The locale's short form with a four-digit year, like every other date on screen.
+        short = QLocale().dateTimeFormat(QLocale.FormatType.ShortFormat)
+        self.time.setDisplayFormat(short if "yyyy" in short else short.replace("yy", "yyyy"))
         self.time.setEnabled(False)
         self.backdate.toggled.connect(self.time.setEnabled)
 

@@ -68,6 +68,8 @@ def test_main_window_in_german_shows_no_english(qtbot, german_settings, app_wind
     assert birthdays, f"no German date among the {results.rowCount()} result rows"
     activity = window.conversation_panel.threads.index(0, 2).data()
     assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", activity), activity
+    backdate = window.conversation_panel.compose.time.text()  # the back-dating editor
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", backdate), backdate
 
 
 def _cell_texts(window) -> list[tuple[str, str]]:
