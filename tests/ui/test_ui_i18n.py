@@ -246,3 +246,48 @@ def test_language_menu_saves_the_choice_for_the_next_start(qtbot, tmp_path, rest
     assert i18n.current_language() == "en"  # applies on the next start
     menu.language_actions[""].trigger()
     assert i18n.saved_language(settings) is None
+
+
+# Qt calls whose string arguments a user reads (constructors and setters).
+TEXT_CALLS = {
+    "setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "setStatusTip", "setWhatsThis",
+    "setAccessibleName", "setAccessibleDescription", "setTitle", "setLabelText", "setTabText",
+    "addTab", "addItem", "addItems", "addAction", "addMenu", "addRow", "addButton", "showMessage",
+    "setHeaderLabels", "setHorizontalHeaderLabels", "setVerticalHeaderLabels", "setInformativeText",
+    "setDetailedText", "setSuffix", "setPrefix", "setSpecialValueText", "setNameFilter",
+    "QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QToolButton",
+    "QMessageBox", "QMenu",
+}
+# Words that are the same in every language: the product and the vendor.
+NAMES = re.compile(r"studio-comm|Magicline", re.IGNORECASE)
+
+
+def _literal_texts(node) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.Constant)]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [t for element in node.elts for t in _literal_texts(element)]
+    return []
+
+
+def test_no_user_text_bypasses_translation():
+    """A literal with words handed straight to a label, button, title, menu or tooltip
+    would stay English in German: it must go through tr() first."""
+    problems = []
+    for source in tools.SOURCES:
+        path = ROOT / source
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if name not in TEXT_CALLS:
+                    continue
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    for text in _literal_texts(arg):
+                        if re.search(r"[^\W\d_]{2,}", NAMES.sub("", text)):
+                            problems.append(f"{file.relative_to(ROOT)}:{node.lineno}: {name}({text!r})")
+    assert not problems, "texts that skip translation:\n" + "\n".join(problems)
