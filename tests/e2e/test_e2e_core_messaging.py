@@ -225,19 +225,30 @@ def test_employees_are_listed_by_name_for_the_staff_picker(sandbox, journal):
     assert len(names) > 1 and names == sorted(names, key=str.casefold)
 
 
+async def send_while_the_post_hangs(sandbox, session) -> tuple[int, asyncio.Task]:
+    """Start a send whose POST the sandbox holds (set a hang fault first); returns once the
+    POST has arrived, with the customer id and the task still waiting for the answer."""
+    customer_id, _ = await member_with(session, general_email_allowed)
+    sending = asyncio.create_task(session.messaging.send(outgoing(customer_id)))
+    await until_post_arrived(sandbox, customer_id)
+    return customer_id, sending
+
+
 def test_a_second_connect_in_the_same_run_leaves_a_message_in_flight_alone(sandbox, journal):
-    sandbox.admin.set_faults("hang=2:count=1:method=POST@/v1/communications")
+    # The POST is answered after a few seconds: time enough for the reconnect.
+    sandbox.admin.set_faults("hang=4:count=1:method=POST@/v1/communications")
 
     async def scenario():
         async with studio_session(sandbox, journal) as first:
-            customer_id, _ = await member_with(first, general_email_allowed)
-            sending = asyncio.create_task(first.messaging.send(outgoing(customer_id)))
-            await until_post_arrived(sandbox, customer_id)
+            customer_id, sending = await send_while_the_post_hangs(sandbox, first)
             async with studio_session(sandbox, journal):  # e.g. a reconnect, same desk
                 pass
-            return await sending
+            [thread] = await first.messaging.threads(customer_id)
+            during = await first.messaging.timeline(thread.id)
+            return during, await sending
 
-    result = asyncio.run(scenario())
+    during, result = asyncio.run(scenario())
+    assert [m.state for m in during] == ["pending"]  # the reconnect happened while it was out
     assert result.state == "sent"
     assert journal.message(result.message.request_id).state == "sent"
 
@@ -247,9 +258,7 @@ def test_a_send_abandoned_while_out_is_unknown_not_pending(sandbox, journal):
 
     async def scenario():
         async with studio_session(sandbox, journal) as session:
-            customer_id, _ = await member_with(session, general_email_allowed)
-            sending = asyncio.create_task(session.messaging.send(outgoing(customer_id)))
-            await until_post_arrived(sandbox, customer_id)
+            customer_id, sending = await send_while_the_post_hangs(sandbox, session)
             sending.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await sending

@@ -47,11 +47,9 @@ def changed_cells(before: list[dict], after: list[dict]) -> set:
 def test_member_disables_promotional_sms_and_keeps_transactional_email(sandbox, journal):
     async def scenario():
         async with studio_session(sandbox, journal) as session:
-            customer_id, _ = await member_with(session, promotional_sms_on)
-            editor = session.preferences(customer_id)
-            s0 = await editor.load()
+            customer_id, editor = await editor_turning_sms_off(session)
+            s0 = editor.matrix
             sandbox.admin.reset_received()
-            editor.set(NEWS_SMS, False)
             confirmation = editor.changes()
             report = await editor.save()
             reread = Matrix(await session.client.get_preferences(customer_id))
@@ -89,10 +87,8 @@ def test_member_disables_promotional_sms_and_keeps_transactional_email(sandbox, 
 def test_change_made_in_magicline_meanwhile_is_a_conflict_and_nothing_is_sent(sandbox, journal):
     async def scenario():
         async with studio_session(sandbox, journal) as session:
-            customer_id, _ = await member_with(session, promotional_sms_on)
-            editor = session.preferences(customer_id)
-            s0 = await editor.load()
-            editor.set(NEWS_SMS, False)
+            customer_id, editor = await editor_turning_sms_off(session)
+            s0 = editor.matrix
             editor.set(NEWS_MAIL, not s0.active(NEWS_MAIL))
             # Meanwhile, in Magicline: the member turned newsletter SMS off there too, and
             # someone switched newsletter letters.
