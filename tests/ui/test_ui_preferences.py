@@ -193,6 +193,30 @@ def test_conflict_with_a_change_made_in_magicline_meanwhile(qtbot, app_window, m
     assert shown(app_window, APPOINTMENT_EMAIL) is False and shown(app_window, NEWSLETTER_EMAIL) is False
 
 
+def test_a_change_the_server_did_not_keep_is_explained(qtbot, app_window, member):
+    sandbox, panel = app_window.sandbox, app_window.preferences_panel
+    toggle(qtbot, app_window, NEWSLETTER_SMS)
+    # Slow reads, so that "Magicline" can undo the change between the save and the re-read.
+    sandbox.admin.set_faults("latency=2500:method=GET@/v1/communications")
+    sandbox.admin.reset_received()
+    confirm_save(qtbot, app_window)
+
+    def reread_arrived() -> bool:
+        methods = [r["method"] for r in sandbox.admin.received() if r["path"].endswith("/communication-preferences")]
+        return methods[-2:] == ["PUT", "GET"]
+
+    qtbot.waitUntil(reread_arrived, timeout=WAIT_MS)
+    set_in_magicline(sandbox, member["id"], {("NEWSLETTER", "TEXT_MESSAGE"): True})
+    sandbox.admin.set_faults("")
+    report = wait_saved(qtbot, app_window)
+    assert report.outcome == "differs"
+    text = panel.status_label.text()
+    assert "did not apply everything" in text
+    assert "Newsletter / Text message: you chose off, Magicline has on" in text
+    assert shown(app_window, NEWSLETTER_SMS) is True, "the window shows what Magicline has"
+    assert not panel.is_dirty
+
+
 def test_server_conflict_is_merged_again_and_saved(qtbot, app_window, member):
     sandbox = app_window.sandbox
     toggle(qtbot, app_window, NEWSLETTER_SMS)
