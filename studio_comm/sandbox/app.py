@@ -560,21 +560,22 @@ class Gate:
         if method == "HEAD":
             return await respond(Response(status_code=200))
         fault = decision.outcome
-        if fault is not None and fault.kind == "hang":
+        kind = fault.kind if fault is not None else None
+        if kind == "hang":
             if await _client_gone_within(client_receive, fault.value or 60.0):
                 return "disconnected"
-        if fault is not None and fault.kind == "status":
+        if kind == "status":
             return await respond(error_response(int(fault.value or 500)))
-        if fault is not None and fault.kind == "drop":
+        if kind == "drop":
             await _drop(send)
             return "dropped"
-        if fault is not None and fault.kind == "malformed":
+        if kind == "malformed":
             return await respond(Response(b'{"result": [{"id": 1, "firstName": "Ann',
                                           media_type="application/json"))
         if match is not Match.FULL:
             return await respond(error_response(405 if match is Match.PARTIAL else 404,
                                                 f"No operation {method} {scope['path']}"))
-        if fault is not None and fault.kind == "enum":
+        if kind == "enum":
             return await respond(await self._with_unknown_enum(scope, receive))
         await self.api(scope, receive, tracking_send)
         return sent.get("status")
