@@ -85,6 +85,9 @@ class CustomerHeader(QFrame):
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Absolute: a right-to-left name would otherwise jump to the far right, away from
+        # the lines below it.
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
         return label
 
     def set_customer(self, customer: Customer | None) -> None:
