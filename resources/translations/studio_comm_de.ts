@@ -340,7 +340,7 @@
         <translation>Wann es war</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <location line="+1"/>
         <location line="+35"/>
         <source>Subject</source>
@@ -486,7 +486,7 @@
 <context>
     <name>ConnectionDialog</name>
     <message>
-        <location filename="../../studio_comm/ui/connection_dialog.py" line="+51"/>
+        <location filename="../../studio_comm/ui/connection_dialog.py" line="+52"/>
         <location line="+1"/>
         <source>Studio connection</source>
         <translation>Studioverbindung</translation>
@@ -624,7 +624,7 @@
 <context>
     <name>ConversationPanel</name>
     <message>
-        <location filename="../../studio_comm/ui/conversation_panel.py" line="+135"/>
+        <location filename="../../studio_comm/ui/conversation_panel.py" line="+136"/>
         <source>Conversation</source>
         <translation>Kommunikation</translation>
     </message>
@@ -899,7 +899,7 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../studio_comm/ui/error_banner.py" line="+23"/>
+        <location filename="../../studio_comm/ui/error_banner.py" line="+24"/>
         <source>Error message</source>
         <translation>Fehlermeldung</translation>
     </message>
@@ -919,14 +919,29 @@
         <translation>Trace-ID für den Support: {trace_id}</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>{sentence}
 Magicline says: {message}</source>
         <translation>{sentence}
 Magicline meldet: {message}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
+        <source>No system keyring is available on this computer, so the API key cannot be stored.</source>
+        <translation>Auf diesem Computer ist kein Schlüsselbund verfügbar, daher kann der API-Schlüssel nicht gespeichert werden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The system keyring is locked; unlock it to use the stored API key.</source>
+        <translation>Der Schlüsselbund ist gesperrt; entsperren Sie ihn, um den gespeicherten API-Schlüssel zu verwenden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The system keyring could not be used.</source>
+        <translation>Der Schlüsselbund konnte nicht verwendet werden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The studio&apos;s API key was refused. Check the key in the connection settings.</source>
         <translation>Der API-Schlüssel des Studios wurde abgelehnt. Prüfen Sie den Schlüssel in den Verbindungseinstellungen.</translation>
     </message>

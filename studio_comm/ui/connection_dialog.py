@@ -27,6 +27,7 @@ from studio_comm.api import errors
 from studio_comm.api.client import MagiclineClient
 from studio_comm.api.client import _check_base_url as normalized_base_url
 from studio_comm.core.credentials import CredentialError, CredentialStore, default_store, keyring_available
+from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.profiles import ProfileStore
 from studio_comm.ui.tasks import TaskRunner
 
@@ -162,9 +163,9 @@ class ConnectionDialog(QDialog):
     def _tested(self, outcome) -> None:
         self._set_busy(False)
         if isinstance(outcome, errors.ApiError):
-            text = self.tr("Could not connect: {error}").format(error=outcome)
+            text = self.tr("Could not connect: {error}").format(error=ErrorBanner.describe(outcome))
         elif isinstance(outcome, CredentialError):
-            text = str(outcome)
+            text = ErrorBanner.describe(outcome)
         elif isinstance(outcome, BaseException):
             text = self.tr("Could not connect: {error}").format(error=type(outcome).__name__)
         else:

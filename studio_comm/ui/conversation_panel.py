@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from studio_comm.api.models import Channel, Direction, ThreadStatus
 from studio_comm.core.messaging import RESENDABLE, Draft
 from studio_comm.ui.compose import ComposeArea
+from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.labels import category_label, channel_label, format_datetime, thread_status_label
 from studio_comm.ui.models.thread_list_model import ThreadListModel
 from studio_comm.ui.models.timeline_model import TimelineDelegate, TimelineModel, header_text, state_label
@@ -346,7 +347,7 @@ class ConversationPanel(QWidget):
             })
 
         def failed(exc):
-            self.compose.show_notice(self.tr("Could not read the member's consent: {error}").format(error=exc))
+            self.compose.show_notice(self.tr("Could not read the member's consent: {error}").format(error=ErrorBanner.describe(exc)))
 
         self._run(self._messenger.consent(self._customer.id, category), on_result=loaded, on_error=failed)
 
@@ -441,7 +442,7 @@ class ConversationPanel(QWidget):
 
         def failed(exc):
             self.timeline.remove(pending.request_id)
-            self.compose.show_notice(self.tr("Not sent: {error}").format(error=exc))
+            self.compose.show_notice(self.tr("Not sent: {error}").format(error=ErrorBanner.describe(exc)))
 
         self._run(send(), on_result=lambda result: self._sent(pending, draft, result), on_error=failed)
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from studio_comm.api import errors
+from studio_comm.core.credentials import CredentialError
 from studio_comm.ui.icons import icon
 
 
@@ -72,7 +73,10 @@ class ErrorBanner(QFrame):
         self._trace.setVisible(bool(trace_id))
         self.show()
 
-    def describe(self, exc: BaseException) -> str:
+    # Class methods, so dialogs and status lines word errors the same way (ErrorBanner.describe);
+    # the first argument keeps the name self so pyside6-lupdate files the texts under ErrorBanner.
+    @classmethod
+    def describe(self, exc: BaseException) -> str:  # noqa: N804
         """A sentence in the UI's language, plus the server's own words when it sent some."""
         sentence = self._sentence(exc)
         server_message = getattr(exc, "error_message", None)
@@ -83,7 +87,14 @@ class ErrorBanner(QFrame):
             return self.tr("{sentence}\nMagicline says: {message}").format(sentence=sentence, message=server_message)
         return sentence
 
-    def _sentence(self, exc: BaseException) -> str | None:
+    @classmethod
+    def _sentence(self, exc: BaseException) -> str | None:  # noqa: N804
+        if isinstance(exc, CredentialError):
+            sentence = {
+                "no_keyring": self.tr("No system keyring is available on this computer, so the API key cannot be stored."),
+                "locked": self.tr("The system keyring is locked; unlock it to use the stored API key."),
+            }.get(exc.kind, self.tr("The system keyring could not be used."))
+            return sentence + (f" ({exc.detail})" if exc.detail else "")
         sentences = [
             (errors.BadKeyError, self.tr("The studio's API key was refused. Check the key in the connection settings.")),
             (errors.ForbiddenError, self.tr("The studio's API key is not allowed to do this. Ask the studio to grant the permission.")),
