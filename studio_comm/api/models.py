@@ -111,24 +111,20 @@ ZonedDateTime = Annotated[
 ]
 
 
-class ApiModel(BaseModel):
-    """Base of every API schema: camelCase on the wire, unknown fields ignored."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
-
-    def to_wire(self) -> dict:
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
 def _alias(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 
 
-class WireModel(ApiModel):
+class WireModel(BaseModel):
+    """Base of every API schema: camelCase on the wire, unknown fields ignored."""
+
     model_config = ConfigDict(
         extra="ignore", populate_by_name=True, frozen=True, alias_generator=_alias
     )
+
+    def to_wire(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 class Language(WireModel):
