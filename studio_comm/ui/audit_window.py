@@ -286,7 +286,7 @@ class AuditWindow(QMainWindow):
 
         def written(count: int) -> None:
             self.statusBar().showMessage(self.tr("Exported {count} entries to {path}").format(
-                count=count, path=str(path)), 10_000)
+                count=QLocale().toString(count), path=str(path)), 10_000)
 
         return self.tasks.run(write(), on_result=written, on_error=self.show_error)
 
