@@ -32,8 +32,8 @@ QueryKind = Literal["email", "date_of_birth", "customer_number", "card_number", 
 Lookup = tuple[str, str]  # (keyword of MagiclineClient.customer_by, value)
 NameQuery = tuple[str | None, str | None]  # (first name prefix, last name prefix)
 
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_GERMAN_DATE = re.compile(r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})$")
+_ISO_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})$")
 _NUMBER_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
 # Customer numbers are short (the sandbox's are 5 digits); RFID card numbers in decimal
 # have up to 10 digits (32 bits). Ten or more digits are tried as a card first.
@@ -62,20 +62,16 @@ def classify(text: str) -> Query:
         return Query("empty", text)
     if "@" in text:
         return Query("email", text, email=text)
-    if (match := _GERMAN_DATE.match(text)) is not None:
-        day, month, year = (int(g) for g in match.groups())
-        return Query("date_of_birth", text, date_of_birth=_date(year, month, day))
-    if (match := _ISO_DATE.match(text)) is not None:
-        year, month, day = (int(g) for g in match.groups())
-        return Query("date_of_birth", text, date_of_birth=_date(year, month, day))
+    if (match := _GERMAN_DATE.match(text) or _ISO_DATE.match(text)) is not None:
+        return Query("date_of_birth", text, date_of_birth=_date(**match.groupdict()))
     if " " not in text and _NUMBER_TOKEN.match(text) and any(c.isdigit() for c in text):
         return _number_query(text)
     return Query("name", text, names=_name_queries(text))
 
 
-def _date(year: int, month: int, day: int) -> date | None:
+def _date(year: str, month: str, day: str) -> date | None:
     try:
-        return date(year, month, day)
+        return date(int(year), int(month), int(day))
     except ValueError:
         return None
 
@@ -172,10 +168,8 @@ class CustomerSearch:
         for field, value in lookups:
             try:
                 return [await self._client.customer_by(**{field: value})]
-            except errors.NotFoundError:
-                continue
-            except errors.InvalidRequestError:
-                # e.g. a value the server cannot read as a card number: not this kind.
+            except (errors.NotFoundError, errors.InvalidRequestError):
+                # Not this kind (400: e.g. a value the server cannot read as a card number).
                 continue
         return []
 
