@@ -395,7 +395,7 @@
 <context>
     <name>ConfirmChangesDialog</name>
     <message>
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+121"/>
+        <location filename="../../studio_comm/ui/preferences_panel.py" line="+124"/>
         <source>Confirm preference changes</source>
         <translation>Änderungen bestätigen</translation>
     </message>
@@ -808,12 +808,12 @@
 <context>
     <name>CustomerHeader</name>
     <message>
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="-139"/>
+        <location filename="../../studio_comm/ui/preferences_panel.py" line="-142"/>
         <source>Member details</source>
         <translation>Mitgliedsdaten</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>No member open</source>
         <translation>Kein Mitglied geöffnet</translation>
     </message>
@@ -1958,7 +1958,12 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+14"/>
+        <source>Search status</source>
+        <translation>Suchstatus</translation>
+    </message>
+    <message>
+        <location line="+67"/>
         <source>Connect to a studio to search.</source>
         <translation>Verbinden Sie sich mit einem Studio, um zu suchen.</translation>
     </message>

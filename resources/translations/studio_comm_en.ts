@@ -15,7 +15,7 @@
 <context>
     <name>PreferencesPanel</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+417"/>
+        <location filename="../../studio_comm/ui/preferences_panel.py" line="+420"/>
         <source>%n unsaved change(s)</source>
         <translation>
             <numerusform>%n unsaved change</numerusform>
@@ -61,7 +61,7 @@
 <context>
     <name>SearchPanel</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/search_panel.py" line="+180"/>
+        <location filename="../../studio_comm/ui/search_panel.py" line="+181"/>
         <source>%n customer(s) found</source>
         <translation>
             <numerusform>%n customer found</numerusform>

@@ -80,6 +80,7 @@ class SearchPanel(QWidget):
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("searchStatus")
+        self.status_label.setAccessibleName(self.tr("Search status"))
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
 
