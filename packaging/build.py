@@ -116,7 +116,16 @@ def build_wheelhouse(dist: Path, work: Path, ver: str, python_version: str | Non
     shutil.rmtree(stage, ignore_errors=True)
     wheels.mkdir(parents=True)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
-    run([*pip, "wheel", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)])
+    # Built from a copy: setuptools leaves build/lib behind in the source tree, and stale
+    # files there would end up in the next wheel.
+    source = work / "source"
+    shutil.rmtree(source, ignore_errors=True)
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for name in ("studio_comm", "resources"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    run([*pip, "wheel", "--no-deps", "--wheel-dir", str(wheels), str(source)])
     (project,) = wheels.glob("studio_comm-*.whl")
     requirement = f"{project}{REQUIREMENT_EXTRAS}"
     if cross:

@@ -81,6 +81,8 @@ register() {  # register EXECUTABLE: command link, desktop entry, icon, uninstal
   cp "$src/studio-comm.svg" "$ICON_DIR/studio-comm.svg"
   chmod 644 "$ICON_DIR/studio-comm.svg"
   cp "$HERE/uninstall.sh" "$HERE/install-common.sh" "$PREFIX_DIR/"
+  # Every user runs a system-wide copy, whatever umask it was unpacked with.
+  [ "$SYSTEM" = 0 ] || chmod -R go+rX,go-w "$PREFIX_DIR"
   printf '%s\n' "$BIN_DIR/studio-comm" "$APPS_DIR/studio-comm.desktop" "$ICON_DIR/studio-comm.svg" \
     > "$PREFIX_DIR/.installed-files"
   refresh_caches
