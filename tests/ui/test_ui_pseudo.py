@@ -148,3 +148,27 @@ def test_nothing_truncated_with_texts_40_percent_longer(qtbot, pseudo_language, 
     if problems:
         window.grab().save(str(window.data_dir / "pseudo.png"))
     assert not problems, f"cut off at {window.width()}x{window.height()} (grab in {window.data_dir}):\n" + "\n".join(problems)
+
+
+def test_manager_windows_and_connection_dialog_hold_longer_texts(qtbot, pseudo_language, app_window):
+    from PySide6.QtGui import QAction
+
+    window = app_window
+    shown = []
+    for action_name, attribute in [("consentReviewAction", "review_window"), ("auditHistoryAction", "audit_window")]:
+        window.findChild(QAction, action_name).trigger()
+        qtbot.waitUntil(lambda a=attribute: getattr(window, a, None) is not None
+                        and getattr(window, a).isVisible(), timeout=20_000)
+        shown.append(getattr(window, attribute))
+    window.open_connection_dialog()
+    qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible(), timeout=20_000)
+    shown.append(window.connection_dialog)
+    problems = []
+
+    def nothing_cut() -> bool:
+        problems[:] = [f"{w.objectName()}: {p}" for w in shown for p in truncated_controls(w) + truncated_headers(w)]
+        return not problems
+
+    with contextlib.suppress(TimeoutError, qtbot.TimeoutError):
+        qtbot.waitUntil(nothing_cut, timeout=5_000)
+    assert not problems, "cut off:\n" + "\n".join(problems)
