@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from studio_comm.api.models import Channel, CustomerStatus, Direction, MessageCategory, ThreadStatus
-from tests.fixtures.i18n import member_open, visible_texts
+from tests.fixtures.i18n import member_open, open_other_windows, visible_texts
 from tests.ui.test_ui_i18n import tools, translations_of
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -109,22 +109,8 @@ def test_german_menus_have_distinct_keyboard_accelerators(german_settings, app_w
 
 
 def test_manager_windows_and_connection_dialog_in_german(qtbot, german_settings, app_window):
-    from PySide6.QtGui import QAction
-
     window = app_window
-    shown = []
-    for action_name, attribute in [("consentReviewAction", "review_window"), ("auditHistoryAction", "audit_window")]:
-        action = window.findChild(QAction, action_name)
-        assert action is not None, f"the main window's menu has no {action_name}"
-        action.trigger()
-        qtbot.waitUntil(lambda a=attribute: getattr(window, a, None) is not None
-                        and getattr(window, a).isVisible(), timeout=20_000)
-        shown.append(getattr(window, attribute))
-    window.open_connection_dialog()
-    qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible(), timeout=20_000)
-    shown.append(window.connection_dialog)
-    qtbot.waitUntil(lambda: window.tasks.pending == 0, timeout=20_000)
-
+    shown = open_other_windows(qtbot, window)
     allowed = words(" ".join(filter(None, [window.studio.name, window.profile_name, window.status.staff])))
     vocabulary = english_words() - allowed
     english = []

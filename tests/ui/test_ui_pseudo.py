@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QHeaderView, QLabel, QStyle
 
-from tests.fixtures.i18n import member_open
+from tests.fixtures.i18n import member_open, open_other_windows
 
 KEEP = re.compile(r"(%L?(?:\d+|n)|\{[^{}]*\}|&&|&.|<[^>]*>)")
 ACCENTS = str.maketrans("aeiouyAEIOUYcnCN", "áéíóúýÁÉÍÓÚÝçñÇÑ")
@@ -151,18 +151,7 @@ def test_nothing_truncated_with_texts_40_percent_longer(qtbot, pseudo_language, 
 
 
 def test_manager_windows_and_connection_dialog_hold_longer_texts(qtbot, pseudo_language, app_window):
-    from PySide6.QtGui import QAction
-
-    window = app_window
-    shown = []
-    for action_name, attribute in [("consentReviewAction", "review_window"), ("auditHistoryAction", "audit_window")]:
-        window.findChild(QAction, action_name).trigger()
-        qtbot.waitUntil(lambda a=attribute: getattr(window, a, None) is not None
-                        and getattr(window, a).isVisible(), timeout=20_000)
-        shown.append(getattr(window, attribute))
-    window.open_connection_dialog()
-    qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible(), timeout=20_000)
-    shown.append(window.connection_dialog)
+    shown = open_other_windows(qtbot, app_window)
     problems = []
 
     def nothing_cut() -> bool:
