@@ -133,31 +133,29 @@ def truncated_headers(window) -> list[str]:
     return problems
 
 
+def cut_off(qtbot, widgets) -> list[str]:
+    """What stays cut off in `widgets` once their layouts settle (in posted events: waited for)."""
+    problems = []
+
+    def nothing_cut() -> bool:
+        problems[:] = [f"{w.objectName()}: {p}" for w in widgets for p in truncated_controls(w) + truncated_headers(w)]
+        return not problems
+
+    with contextlib.suppress(qtbot.TimeoutError):
+        qtbot.waitUntil(nothing_cut, timeout=5_000)
+    return problems
+
+
 def test_nothing_truncated_with_texts_40_percent_longer(qtbot, pseudo_language, app_window):
     window = app_window
     member_open(qtbot, window)
     assert window.preferences_panel.save_button.text().startswith("[")  # the pseudo texts are on
-    problems = []
-
-    def nothing_cut() -> bool:  # layouts settle in posted events: wait for them
-        problems[:] = truncated_controls(window) + truncated_headers(window)
-        return not problems
-
-    with contextlib.suppress(TimeoutError, qtbot.TimeoutError):
-        qtbot.waitUntil(nothing_cut, timeout=5_000)
+    problems = cut_off(qtbot, [window])
     if problems:
         window.grab().save(str(window.data_dir / "pseudo.png"))
     assert not problems, f"cut off at {window.width()}x{window.height()} (grab in {window.data_dir}):\n" + "\n".join(problems)
 
 
 def test_manager_windows_and_connection_dialog_hold_longer_texts(qtbot, pseudo_language, app_window):
-    shown = open_other_windows(qtbot, app_window)
-    problems = []
-
-    def nothing_cut() -> bool:
-        problems[:] = [f"{w.objectName()}: {p}" for w in shown for p in truncated_controls(w) + truncated_headers(w)]
-        return not problems
-
-    with contextlib.suppress(TimeoutError, qtbot.TimeoutError):
-        qtbot.waitUntil(nothing_cut, timeout=5_000)
+    problems = cut_off(qtbot, open_other_windows(qtbot, app_window))
     assert not problems, "cut off:\n" + "\n".join(problems)
