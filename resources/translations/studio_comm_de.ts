@@ -21,7 +21,7 @@
     <message>
         <location line="+1"/>
         <source>Saved, but the server differs</source>
-        <translation>Gespeichert, Server weicht ab</translation>
+        <translation>Gespeichert, aber Magicline weicht ab</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -51,7 +51,7 @@
     <message>
         <location line="+1"/>
         <source>Blocked by consent</source>
-        <translation>Ohne Einwilligung gesperrt</translation>
+        <translation>Gesperrt (keine Einwilligung)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -337,7 +337,7 @@
     <message>
         <location line="+1"/>
         <source>When it happened</source>
-        <translation>Wann es war</translation>
+        <translation>Zeitpunkt des Kontakts</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -549,7 +549,7 @@
     <message>
         <location line="+37"/>
         <source>Connecting…</source>
-        <translation>Verbinde …</translation>
+        <translation>Verbindung wird hergestellt …</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -1266,7 +1266,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <location line="+41"/>
         <source>Connecting to {profile}…</source>
-        <translation>Verbinde mit {profile} …</translation>
+        <translation>Verbindung zu {profile} wird hergestellt …</translation>
     </message>
     <message>
         <location line="+76"/>
@@ -1276,7 +1276,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <location line="+1"/>
         <source>The preferences of {member} have changes that are not saved. Discard them?</source>
-        <translation>Die Einwilligungen von {member} haben nicht gespeicherte Änderungen. Verwerfen?</translation>
+        <translation>Die Einwilligungen von {member} enthalten nicht gespeicherte Änderungen. Änderungen verwerfen?</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1653,12 +1653,12 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <location line="+7"/>
         <source>Maximum age</source>
-        <translation>Höchstalter</translation>
+        <translation>Maximales Alter</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Unit of the maximum age</source>
-        <translation>Einheit des Höchstalters</translation>
+        <translation>Einheit des maximalen Alters</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1713,7 +1713,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <location line="+2"/>
         <source>Any state</source>
-        <translation>Jeder Zustand</translation>
+        <translation>Alle Zustände</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1840,7 +1840,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <location line="+4"/>
         <source>cancelled: “Resume” continues where it stopped</source>
-        <translation>abgebrochen: „Fortsetzen“ macht dort weiter, wo es aufgehört hat</translation>
+        <translation>abgebrochen: „Fortsetzen“ macht an derselben Stelle weiter</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1928,7 +1928,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <location line="+2"/>
         <source>Name, email, customer no., card no. or birthday</source>
-        <translation>Name, E-Mail, Kunden-, Kartennr. oder Geburtstag</translation>
+        <translation>Name, E-Mail, Kunden-/Kartennr. oder Geburtstag</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1950,7 +1950,7 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <location line="+1"/>
         <source>List all members, page by page as you scroll</source>
-        <translation>Alle Mitglieder auflisten, seitenweise beim Blättern</translation>
+        <translation>Alle Mitglieder auflisten, seitenweise beim Scrollen</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1983,7 +1983,7 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <location line="+2"/>
         <source>No customer found for “{text}”.</source>
-        <translation>Nichts gefunden für „{text}“.</translation>
+        <translation>Kein Treffer für „{text}“.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -2006,7 +2006,7 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <location line="+1"/>
         <source>(scroll for more)</source>
-        <translation>(weitere beim Blättern)</translation>
+        <translation>(weitere beim Scrollen)</translation>
     </message>
 </context>
 <context>
@@ -2078,8 +2078,8 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <location line="+14"/>
         <source>Waiting %n s: request limit reached</source>
         <translation>
-            <numerusform>Warte %n s: Anfragelimit erreicht</numerusform>
-            <numerusform>Warte %n s: Anfragelimit erreicht</numerusform>
+            <numerusform>Anfragelimit erreicht, weiter in %n s</numerusform>
+            <numerusform>Anfragelimit erreicht, weiter in %n s</numerusform>
         </translation>
     </message>
 </context>
