@@ -190,12 +190,19 @@ class AppServices:
         if self._closed:
             return
         self._closed = True
+        # Each step on its own: a failing one must not leave the demo sandbox running.
+        steps = []
         if self.client is not None:
-            await self.client.aclose()
+            steps.append(("client", self.client.aclose()))
         if self._journal is not None:
-            await asyncio.to_thread(self._journal.close)
+            steps.append(("journal", asyncio.to_thread(self._journal.close)))
         if self.sandbox is not None:
-            await asyncio.to_thread(self.sandbox.stop)
+            steps.append(("sandbox", asyncio.to_thread(self.sandbox.stop)))
+        for what, step in steps:
+            try:
+                await step
+            except Exception:
+                log.exception("closing the %s failed", what)
         self.settings.sync()
         _LogFile.close()
 
