@@ -74,6 +74,7 @@ def test_keyboard_only_from_ctrl_f_to_an_open_member(qtbot, app_window, members)
     member = pick(members, "customerNumber")
     panel = app_window.search_panel
     app_window.activateWindow()
+    qtbot.waitUntil(app_window.isActiveWindow, timeout=WAIT_MS)  # shortcuts need the active window
     app_window.preferences_panel.matrix_view.setFocus()
     qtbot.keyClick(app_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.search_edit, timeout=WAIT_MS)
