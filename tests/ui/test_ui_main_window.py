@@ -76,9 +76,10 @@ def test_window_layout_and_profile_persist_across_restarts(qtbot, qloop, sandbox
     data_dir = tmp_path / "data"
     first = launch(["--profile", PROFILE, "--base-url", sandbox_process.base_url, "--data-dir", str(data_dir)])
     qtbot.waitUntil(lambda: first.session is not None, timeout=CONNECT_TIMEOUT_MS)
-    first.resize(first.width(), 700)
+    first.resize(760, 700)  # within the offscreen screen (800 x 800), so nothing is clamped
+    first.main_splitter.setSizes([300, 440])
     first.right_splitter.setSizes([220, 400])
-    size, sizes = first.size(), first.right_splitter.sizes()
+    size, sizes = first.size(), (first.main_splitter.sizes(), first.right_splitter.sizes())
     first.close()
     run_async(qtbot, shutdown(first), timeout=30)
     first.deleteLater()
@@ -93,10 +94,8 @@ def test_window_layout_and_profile_persist_across_restarts(qtbot, qloop, sandbox
     try:
         qtbot.waitUntil(lambda: second.session is not None, timeout=CONNECT_TIMEOUT_MS)
         assert second.profile_name == PROFILE
-        # Heights only: the offscreen screen is 800 px wide, narrower than the window's
-        # minimum, so restoring clamps the width (and the left/right split with it).
-        assert second.height() == size.height() == 700
-        assert second.right_splitter.sizes() == sizes
+        assert second.size() == size
+        assert (second.main_splitter.sizes(), second.right_splitter.sizes()) == sizes
     finally:
         second.close()
         run_async(qtbot, shutdown(second), timeout=30)
