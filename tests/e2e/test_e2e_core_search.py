@@ -109,7 +109,8 @@ def test_full_name_finds_the_member_in_either_order(sandbox, order):
 
 
 def test_newest_search_wins_over_a_slower_earlier_one(sandbox):
-    sandbox.admin.set_faults("latency=1500:count=1@/v1/customers/search")
+    # Slow enough that the second search surely starts before the first is answered.
+    sandbox.admin.set_faults("latency=2500:count=1@/v1/customers/search")
 
     async def body(search: CustomerSearch, client):
         slow = asyncio.create_task(search.search("Schmidt"))
