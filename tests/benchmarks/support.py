@@ -12,8 +12,9 @@
   "spawned to line X" is measured in the parent; `peak_rss_mb()` is read in the child.
 - `write_threads`: a member's threads written straight into a journal file (one
   transaction), e.g. one of 10,000 messages.
-- `python -m tests.benchmarks.support memory --data-dir D --customer C --big-thread T
-  --messages N`: the demo with member C open, then thread T; prints its peak RSS after each.
+- `python -m tests.benchmarks.support demo --data-dir D --customer C --big-thread T
+  --messages N`: the demo with member C open, then thread T; prints its peak RSS after
+  each, then the longest heartbeat gap idle and across one tick of the app's GC timer.
 
 Imports stay light at module level: child processes import this module for the keyring.
 """
@@ -174,9 +175,9 @@ def bare_window() -> ChildRun:
     return ChildRun([sys.executable, "-c", BARE_WINDOW])
 
 
-def rss_of(run: ChildRun, label: str, timeout: float = 120.0) -> float:
-    """The MiB of the child's `peak-rss LABEL N` line."""
-    return float(run.wait_line(f"peak-rss {label} ", timeout)[1].split()[-1])
+def value_of(run: ChildRun, prefix: str, timeout: float = 120.0) -> float:
+    """The number ending the child's first line `PREFIX N` (e.g. "peak-rss member")."""
+    return float(run.wait_line(f"{prefix} ", timeout)[1].split()[-1])
 
 
 # -- the app in this process ---------------------------------------------------------------
@@ -289,7 +290,11 @@ async def select_thread(window, thread_id: int, messages: int) -> None:
 
 
 class Heartbeat:
-    """A 5 ms timer on the UI thread; `stop()` returns the longest gap between ticks in ms."""
+    """A 5 ms timer on the UI thread; `stop()` returns the longest gap between ticks in ms.
+
+    `busy_ms` is the UI thread's own CPU time within that longest gap: close to the gap,
+    the app was working; far below it, the thread waited (e.g. for a CPU on a loaded
+    machine)."""
 
     def __init__(self, interval_ms: int = 5) -> None:
         from PySide6.QtCore import Qt, QTimer
@@ -298,15 +303,21 @@ class Heartbeat:
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._tick)
-        self.last = self.longest = 0.0
+        self.last = self.longest = self.last_cpu = self.busy = 0.0
 
     def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
+        now, cpu = time.perf_counter(), time.thread_time()
+        if now - self.last > self.longest:
+            self.longest, self.busy = now - self.last, cpu - self.last_cpu
+        self.last, self.last_cpu = now, cpu
+
+    @property
+    def busy_ms(self) -> float:
+        return self.busy * 1000.0
 
     def start(self) -> None:
-        self.last, self.longest = time.perf_counter(), 0.0
+        self.last, self.last_cpu = time.perf_counter(), time.thread_time()
+        self.longest = self.busy = 0.0
         self.timer.start()
 
     def stop(self) -> float:
@@ -369,9 +380,46 @@ def write_threads(journal_path: Path, studio_id: int, customer_id: int, messages
     return ids[0], ids[1]
 
 
-# -- the memory child ----------------------------------------------------------------------
+def gc_timer(window):
+    """The app's timer that runs the cyclic GC on the UI thread (see app._install_gc_timer)."""
+    from PySide6.QtCore import QTimer
 
-def _memory_child(argv: list[str]) -> int:
+    timer = window.findChild(QTimer, "gcTimer")
+    if timer is None:
+        raise RuntimeError("the app has no timer named gcTimer")
+    return timer
+
+
+async def gc_tick_gap(window, beat: Heartbeat) -> tuple[float, float]:
+    """(longest gap idle for 1 s, longest gap across one tick of the app's GC timer), ms.
+
+    The timer is restarted first so the idle second cannot contain a tick, then made to
+    fire soon (its slot is the app's own), then set back to its interval."""
+    timer = gc_timer(window)
+    interval = timer.interval()
+    timer.start()
+    beat.start()
+    await settle(1.0)
+    idle = beat.stop()
+    fired: list[bool] = []
+
+    def once() -> None:
+        fired.append(True)
+        timer.setInterval(interval)
+
+    timer.timeout.connect(once)
+    beat.start()
+    timer.start(50)
+    await until(lambda: fired, 30, "the GC timer")
+    await settle()
+    gap = beat.stop()
+    timer.timeout.disconnect(once)
+    return idle, gap
+
+
+# -- the demo child ------------------------------------------------------------------------
+
+def _demo_child(argv: list[str]) -> int:
     import argparse
 
     import qasync
@@ -379,7 +427,7 @@ def _memory_child(argv: list[str]) -> int:
 
     from studio_comm.app import launch, shutdown
 
-    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.support memory")
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.support demo")
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--customer", type=int, required=True)
     parser.add_argument("--big-thread", type=int, required=True)
@@ -402,6 +450,9 @@ def _memory_child(argv: list[str]) -> int:
             await select_thread(window, args.big_thread, args.messages)
             await settle(0.5)
             print(f"peak-rss thread {peak_rss_mb():.1f}", flush=True)
+            idle, gap = await gc_tick_gap(window, Heartbeat())
+            print(f"gap idle {idle:.1f}", flush=True)
+            print(f"gap gc {gap:.1f}", flush=True)
         finally:
             window._close_confirmed = True
             window.close()
@@ -415,7 +466,7 @@ def _memory_child(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] != ["memory"]:
-        sys.exit("usage: python -m tests.benchmarks.support memory --data-dir D --customer C "
+    if sys.argv[1:2] != ["demo"]:
+        sys.exit("usage: python -m tests.benchmarks.support demo --data-dir D --customer C "
                  "--big-thread T --messages N")
-    sys.exit(_memory_child(sys.argv[2:]))
+    sys.exit(_demo_child(sys.argv[2:]))
