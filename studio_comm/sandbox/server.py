@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from typing import Self
 
 import uvicorn
 
@@ -131,7 +132,7 @@ class _Running:
     def api_key(self) -> str:
         return self.config.api_key
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self.start()  # the subclass's: returns self once it serves
 
     def __exit__(self, *exc) -> None:
