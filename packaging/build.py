@@ -31,6 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
 # The wheelhouse carries the PostgreSQL driver too: a chain's desks may share one journal.
 REQUIREMENT_EXTRAS = "[postgres]"
+# pip evaluates the dependencies' environment markers for the machine it runs on, not for
+# --platform: a wheelhouse for another system adds what is required only there.
+TARGET_ONLY = {
+    "win": ["pywin32-ctypes>=0.2.0", "colorama", "tzdata"],  # keyring, click, zoneinfo
+    "manylinux": ["SecretStorage>=3.2"],  # keyring
+}
 # Files next to the app or the wheels in each archive: (source, name in the archive).
 SHARE = [
     (ROOT / "resources" / "studio-comm.desktop", "share/studio-comm.desktop"),
@@ -132,7 +138,8 @@ def build_wheelhouse(dist: Path, work: Path, ver: str, python_version: str | Non
         target = ["--only-binary=:all:", "--implementation", "cp"]
         target += ["--python-version", python_version] if python_version else []
         target += ["--platform", target_platform] if target_platform else []
-        run([*pip, "download", "--dest", str(wheels), *target, requirement])
+        extra = [req for prefix, reqs in TARGET_ONLY.items() if plat.startswith(prefix) for req in reqs]
+        run([*pip, "download", "--dest", str(wheels), *target, requirement, *extra])
     else:
         # pip wheel also turns any dependency published only as source into a wheel.
         run([*pip, "wheel", "--wheel-dir", str(wheels), requirement])
