@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import functools
 import gc
+import itertools
 import logging
 import logging.handlers
 import secrets
@@ -38,7 +39,8 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "studio-comm"
 DEMO_PROFILE = "Demo studio"
-GC_INTERVAL_MS = 5_000
+GC_INTERVAL_MS = 100
+FULL_GC_TICKS = 600  # one full collection a minute
 
 
 class MissingKeyError(Exception):
@@ -230,12 +232,29 @@ async def _start(window: MainWindow, services: AppServices) -> None:
 
 def _install_gc_timer(parent) -> QTimer:
     # Python's cyclic GC runs in whichever thread allocates; freeing a QObject from a
-    # worker thread crashes Qt. Collect only here, on the main thread.
+    # worker thread crashes Qt. So automatic collection is off and this timer runs it on
+    # the main thread instead, generation by generation as Python would: young
+    # generations are cheap and collected when their thresholds say so; a full
+    # collection walks every live object (about 0.1 s with 10,000 rows loaded), so it
+    # runs only once every FULL_GC_TICKS.
     gc.disable()
+    ticks = itertools.count(1)
+
+    def collect() -> None:
+        if next(ticks) % FULL_GC_TICKS == 0:
+            gc.collect()
+            return
+        young, middle, _ = gc.get_count()
+        young_limit, middle_limit, _ = gc.get_threshold()
+        if middle >= middle_limit:
+            gc.collect(1)
+        elif young >= young_limit:
+            gc.collect(0)
+
     timer = QTimer(parent)
     timer.setObjectName("gcTimer")
     timer.setInterval(GC_INTERVAL_MS)
-    timer.timeout.connect(gc.collect)
+    timer.timeout.connect(collect)
     timer.start()
     return timer
 
