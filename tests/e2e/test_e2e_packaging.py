@@ -146,6 +146,14 @@ def test_install_puts_command_menu_entry_and_icon_in_the_users_home(app_home):
     assert (app_home / ".local/share/icons/hicolor/scalable/apps/studio-comm.svg").read_text().startswith("<?xml")
 
 
+def test_installed_application_folder_stays_under_150_mb(app_home):
+    # The budget of a USB-stick install; an unused Qt module or plugin creeping back in
+    # (each is megabytes) shows up here.
+    folder = app_home / ".local/opt/studio-comm"
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    assert size < 150e6, f"{size / 1e6:.1f} MB"
+
+
 def test_installed_app_shows_demo_customers_without_network(app_home):
     assert smoke(app_home / ".local/bin/studio-comm", clean_env(app_home)) > 0
 
