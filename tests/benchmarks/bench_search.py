@@ -21,6 +21,9 @@ import threading
 import time
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+
 from tests.benchmarks.figure import Figure
 from tests.benchmarks.support import LaunchedApp, qt_loop, settle, until
 
@@ -60,49 +63,44 @@ def _raw_times(base_url: str, api_key: str, count: int) -> list[float]:
     return result[0]
 
 
-class _PaintWatch:
-    """The time of the first event-loop turn after the view painted, once armed."""
+class _PaintWatch(QObject):
+    """After the model is reset to some rows (results arrived), `done` becomes the time of
+    the first event-loop turn after the results view's viewport received a paint event."""
 
     def __init__(self, view) -> None:
-        from PySide6.QtCore import QObject
-
-        watch = self
-
-        class Filter(QObject):
-            def eventFilter(self, watched, event) -> bool:
-                from PySide6.QtCore import QEvent, QTimer
-
-                if watch.armed and event.type() == QEvent.Type.Paint:
-                    watch.armed = False
-                    QTimer.singleShot(0, watch._painted)
-                return False
-
+        super().__init__()
         self.armed = False
         self.done: float | None = None
-        self._filter = Filter()
-        view.viewport().installEventFilter(self._filter)
+        self._model = view.model()
+        view.viewport().installEventFilter(self)
+        self._model.modelReset.connect(self._reset)
 
-    def arm(self) -> None:
-        self.armed, self.done = True, None
+    def _reset(self) -> None:
+        self.armed = self._model.rowCount() > 0
+        self.done = None
+
+    def close(self) -> None:
+        self._model.modelReset.disconnect(self._reset)
+
+    def eventFilter(self, watched, event) -> bool:
+        if self.armed and event.type() == QEvent.Type.Paint:
+            self.armed = False
+            QTimer.singleShot(0, self._painted)
+        return False
 
     def _painted(self) -> None:
         self.done = time.perf_counter()
 
 
 async def _app_times(window, count: int) -> list[float]:
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-
     panel = window.search_panel
     watch = _PaintWatch(panel.results_view)
-    panel.model.modelReset.connect(watch.arm)
     times = []
     try:
         for _ in range(count):
             panel.search_edit.clear()
             panel.model.set_customers([])
             await settle(0.05)
-            watch.done = None
             panel.search_edit.setFocus()
             QTest.keyClicks(panel.search_edit, TEXT)  # starts the typing pause
             start = time.perf_counter()
@@ -112,7 +110,7 @@ async def _app_times(window, count: int) -> list[float]:
                 raise RuntimeError(f"the search for {TEXT!r} found nobody")
             times.append(watch.done - start)
     finally:
-        panel.model.modelReset.disconnect(watch.arm)
+        watch.close()
     return times
 
 
