@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tests.benchmarks.figure import Figure
 from tests.benchmarks.support import (
+    SMALL_THREAD,
     Heartbeat,
     LaunchedApp,
     open_member,
@@ -61,7 +62,7 @@ async def _search(window, beat: Heartbeat) -> float:
 
 def _thread(big: int, small: int):
     async def measure(window, beat: Heartbeat) -> float:
-        await select_thread(window, small, 3)
+        await select_thread(window, small, SMALL_THREAD)
         await settle()
         beat.start()
         await select_thread(window, big, MESSAGES)
