@@ -9,7 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 parse_options "$@"
 # The copy inside an installation removes that installation, wherever it is.
 [ -f "$HERE/.installed-files" ] && PREFIX_DIR=$HERE
-[ -f "$PREFIX_DIR/.installed-files" ] || die "studio-comm is not installed in $PREFIX_DIR"
+[ -f "$PREFIX_DIR/.installed-files" ] || die "nothing installed in $PREFIX_DIR"
 cd /  # the folder being removed may be the current one
 remove_installed "$PREFIX_DIR"
 echo "studio-comm removed from $PREFIX_DIR"

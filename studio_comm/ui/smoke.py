@@ -2,8 +2,10 @@
 
 Prints `smoke: window shown` once the main window is up, lists the members as soon as a
 studio is connected, prints `smoke: N customers` once the list shows N > 0 of them, and
-closes the window (the normal shutdown: sandbox, client and journal are closed). Packaging
-tests use it to check an installed app end to end and to time its start.
+closes the window (the normal shutdown: sandbox, client and journal are closed). Without
+customers after GIVE_UP_MS it prints `smoke: gave up ...` and closes the window all the
+same, so a broken install fails in seconds, not at a test's timeout. Packaging tests use
+it to check an installed app end to end and to time its start.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 from PySide6.QtCore import QTimer
 
 ENV = "STUDIO_COMM_SMOKE"
+GIVE_UP_MS = 90_000
 
 
 def watch_if_requested(window) -> None:
@@ -40,8 +43,14 @@ def watch(window) -> None:
             say(f"{count} customers")
             QTimer.singleShot(0, window.close)
 
+    def give_up() -> None:
+        if not done:
+            say(f"gave up: no customers after {GIVE_UP_MS // 1000} s ({window.status.studio_label.text()})")
+            window.close()
+
     window.sessionChanged.connect(connected)
     model.rowsInserted.connect(rows_changed)
     model.modelReset.connect(rows_changed)
     # The first turn of the event loop after show(): the window is mapped and painted.
     QTimer.singleShot(0, lambda: say("window shown"))
+    QTimer.singleShot(GIVE_UP_MS, window, give_up)
