@@ -158,6 +158,23 @@ def test_installed_app_shows_demo_customers_without_network(app_home):
     assert smoke(app_home / ".local/bin/studio-comm", clean_env(app_home)) > 0
 
 
+def test_installed_app_keeps_its_journal_where_told(app_home, journal_target):
+    # The frozen app's SQLAlchemy dialects: SQLite, and PostgreSQL through psycopg's binary
+    # build (outside the namespace here: the test server listens on the host's loopback).
+    from studio_comm.app import DEMO_PROFILE
+    from studio_comm.journal import Journal
+
+    env = clean_env(app_home)
+    done = run([app_home / ".local/bin/studio-comm", "--demo", "--journal", journal_target],
+               env={**env, "STUDIO_COMM_SMOKE": "1"}, offline=False)
+    assert re.search(r"^smoke: \d+ customers$", done.stdout, re.M), done.stdout + done.stderr[-3000:]
+    journal = Journal.open(journal_target)
+    try:
+        assert [p.name for p in journal.profiles()] == [DEMO_PROFILE]
+    finally:
+        journal.close()
+
+
 @pytest.mark.skipif(bool(SECRET_SERVICE_MISSING), reason=f"needs a Secret Service: {SECRET_SERVICE_MISSING} "
                     "not installed (Debian: dbus gnome-keyring libsecret-tools; ./dev test installs them)")
 def test_installed_app_stores_and_reads_a_key_in_the_secret_service(app_home):
