@@ -16,7 +16,6 @@ See packaging/README.md.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import shutil
 import subprocess
@@ -53,7 +52,7 @@ def version() -> str:
 
 def os_arch() -> str:
     system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
-    machine = platform.machine().lower().replace("amd64", "x86_64").replace("arm64", "aarch64")
+    machine = platform.machine().lower().replace("amd64", "x86_64")  # Windows says AMD64
     return f"{system}-{machine}"
 
 
@@ -148,7 +147,7 @@ def build_wheelhouse(dist: Path, work: Path, ver: str, python_version: str | Non
              requirement], stdout=subprocess.DEVNULL)
     stage_common(stage, ["install-wheelhouse.sh", "install-wheelhouse.cmd", "uninstall.sh", "install-common.sh"],
                  VERSION=ver, PYTHON=f"{py[0]}.{py[1:]}")
-    suffix = ".zip" if "win" in plat else ".tar.gz"
+    suffix = ".zip" if plat.startswith("win") else ".tar.gz"
     return pack(stage, dist / f"{stage.name}{suffix}"), stage
 
 
