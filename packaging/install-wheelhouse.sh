@@ -17,9 +17,9 @@ command -v "$python" >/dev/null || die "needs Python $want ($python not found; s
 
 remove_previous
 mkdir -p "$(dirname "$PREFIX_DIR")"
-trap 'rm -rf "$PREFIX_DIR"' ERR  # a failed install leaves nothing behind
+trap 'rm -rf "$PREFIX_DIR"' EXIT  # a failed install leaves nothing behind
 "$python" -m venv "$PREFIX_DIR" || die "could not create a virtual environment (Debian/Ubuntu: apt install python$want-venv)"
 "$PREFIX_DIR/bin/python" -m pip --isolated --disable-pip-version-check install --quiet \
   --no-index --find-links "$HERE/wheels" "studio-comm[postgres]"
-trap - ERR
+trap - EXIT
 register "$PREFIX_DIR/bin/studio-comm"
