@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime
+from PySide6 import QtGui
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt, QTime
 
 from studio_comm.api.models import Channel, CustomerStatus, Direction, MessageCategory, ThreadStatus
 
@@ -88,6 +89,12 @@ def thread_status_label(value: ThreadStatus | str | None) -> str:
 
 def customer_status_label(value: CustomerStatus | str | None) -> str:
     return _label(_customer_status_labels(), value)
+
+
+def plain_tooltip(text: str | None) -> str | None:
+    """`text` for a tooltip, shown literally: Qt renders a tooltip that looks like markup
+    as rich text, so a member called "<b>Bo</b>" would appear in bold."""
+    return QtGui.Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal) if text else None
 
 
 def on_off(active: bool | None) -> str:

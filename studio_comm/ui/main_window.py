@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
             self,
         )
         box.setObjectName("discardChangesDialog")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the member's name, never markup
         discard = box.addButton(self.tr("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.buttonClicked.connect(lambda button: proceed() if button is discard else None)

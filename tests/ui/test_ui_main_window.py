@@ -184,6 +184,7 @@ def test_opening_another_member_asks_before_dropping_unsaved_edits(qtbot, app_wi
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=WAIT_MS)
     box = QApplication.activeModalWidget()
     assert box.objectName() == "discardChangesDialog"
+    assert box.textFormat() == Qt.TextFormat.PlainText  # it names the member
     box.reject()  # Cancel: the member and the edit stay
     assert app_window.customer.id == first.id and panel.is_dirty
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
 import pytest
+from PySide6 import QtGui
 from PySide6.QtCore import QLocale, QModelIndex, Qt
+from PySide6.QtGui import QTextDocumentFragment
 
 from studio_comm.api.models import Channel, Customer, MessageCategory
 from studio_comm.core.preferences import Matrix
+from studio_comm.ui.models.audit_model import AuditModel
 from studio_comm.ui.models.customer_results import CUSTOMER_ROLE, CustomerResultsModel
 from studio_comm.ui.models.preferences_matrix import ABSENT_TEXT, PreferencesMatrixModel
 
@@ -86,6 +92,28 @@ def test_results_rows_show_labels_and_keys(qapp):
         assert model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is None
     finally:
         QLocale.setDefault(previous)
+
+
+def shown_in_tooltip(text: str) -> str:
+    """What a tooltip of `text` displays: Qt renders text that looks like markup as rich text."""
+    return QTextDocumentFragment.fromHtml(text).toPlainText() if QtGui.Qt.mightBeRichText(text) else text
+
+
+def test_member_and_staff_text_shows_literally_in_tooltips(qapp):
+    name, email = "<b>Bo</b> & <i>Co</i>", "<u>bo</u>@example.org"
+    results = CustomerResultsModel()
+    results.set_customers([customer(1, firstName="<b>Bo</b>", lastName="& <i>Co</i>", email=email)])
+    assert shown_in_tooltip(results.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)) == name
+    assert shown_in_tooltip(results.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)) == email
+
+    audit = AuditModel()
+    entry = SimpleNamespace(
+        action="message", staff="<b>Kim</b>", customer_id=1, outcome="sent", request_id="r1",
+        at=datetime(2026, 3, 1, tzinfo=UTC), before=None, after=None, trace_id=None,
+        intent={"direction": "OUTGOING", "channel": "EMAIL", "category": "GENERAL"})
+    audit.set_entries([entry], {1: f"1001 · {name}"})
+    assert shown_in_tooltip(audit.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)) == "<b>Kim</b>"
+    assert shown_in_tooltip(audit.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)) == f"1001 · {name}"
 
 
 def test_browse_pages_arrive_on_fetch_more(qtmodeltester):

@@ -12,7 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from studio_comm.core.review import preference_changes, wire_cell_states
-from studio_comm.ui.labels import category_label, channel_label, direction_label, format_datetime, on_off
+from studio_comm.ui.labels import (
+    category_label, channel_label, direction_label, format_datetime, on_off, plain_tooltip,
+)
 from studio_comm.ui.models.review_model import state_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -132,8 +134,14 @@ class AuditModel(QAbstractTableModel):
             return entry
         if role == Qt.ItemDataRole.UserRole:
             return entry.request_id
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(index.row(), entry, key, full=False)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Staff names and member names are typed by people: shown literally.
+            return plain_tooltip(self._text(index.row(), entry, key, full=True))
+        return None
+
+    def _text(self, row: int, entry, key: str, *, full: bool) -> str:
         if key == "at":
             return format_datetime(entry.at)
         if key == "staff":
@@ -144,15 +152,14 @@ class AuditModel(QAbstractTableModel):
             return self.member_text(entry.customer_id)
         if key == "outcome":
             text = outcome_label(entry.outcome)
-            if role == Qt.ItemDataRole.ToolTipRole and getattr(entry, "trace_id", None):
+            if full and getattr(entry, "trace_id", None):
                 text += "\n" + self.tr("Trace id: {trace_id}").format(trace_id=entry.trace_id)
             return text
-        cache_key = (index.row(), key)
-        text = self._texts.get(cache_key)
+        text = self._texts.get((row, key))
         if text is None:
-            text = self._texts[cache_key] = describe_side(entry, key)
-        if role == Qt.ItemDataRole.DisplayRole:
-            # One line in the table; the tooltip and the details pane show all of it.
-            lines = text.splitlines()
-            return lines[0] + (f" (+{len(lines) - 1})" if len(lines) > 1 else "") if lines else ""
-        return text
+            text = self._texts[(row, key)] = describe_side(entry, key)
+        if full:
+            return text
+        # One line in the table; the tooltip and the details pane show all of it.
+        lines = text.splitlines()
+        return lines[0] + (f" (+{len(lines) - 1})" if len(lines) > 1 else "") if lines else ""

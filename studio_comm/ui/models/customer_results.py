@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from studio_comm.api.models import Customer
 from studio_comm.ui.icons import icon
-from studio_comm.ui.labels import customer_status_label, format_date
+from studio_comm.ui.labels import customer_status_label, format_date, plain_tooltip
 
 CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -115,7 +115,7 @@ class CustomerResultsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.AccessibleDescriptionRole:
                 return self.tr("Access refused")
         if role == Qt.ItemDataRole.ToolTipRole and column in (NAME, EMAIL):
-            return self._display(customer, column) or None
+            return plain_tooltip(self._display(customer, column))
         return None
 
     def _display(self, customer: Customer, column: int) -> str:
