@@ -126,6 +126,8 @@ class AppServices:
         self.studio = None
         self.profile_name: str | None = None
         self.on_wait = None  # set by launch(): the window's rate-limit display
+        self.on_activity = None  # set by launch(): the window's count of requests under way
+        self._under_way: dict[object, int] = {}  # per client: an old one may still finish some
         self._closed = False
 
     @functools.cached_property
@@ -167,7 +169,8 @@ class AppServices:
             if not api_key:
                 raise MissingKeyError(profile_name)
         journal = await self.open_journal()
-        client = MagiclineClient(base_url, api_key, language=ui_language(), on_wait=self._on_wait)
+        client = MagiclineClient(base_url, api_key, language=ui_language(), on_wait=self._on_wait,
+                                 on_activity=functools.partial(self._on_activity, object()))
         # The window sets the session's staff member from the status bar once connected.
         session = StudioSession(client, journal, profile_name=profile_name, workstation=self.workstation)
         try:
@@ -186,6 +189,14 @@ class AppServices:
     def _on_wait(self, endpoint: str, seconds: float) -> None:
         if self.on_wait is not None:
             self.on_wait(endpoint, seconds)
+
+    def _on_activity(self, client_token: object, count: int) -> None:
+        if count:
+            self._under_way[client_token] = count
+        else:
+            self._under_way.pop(client_token, None)
+        if self.on_activity is not None:
+            self.on_activity(sum(self._under_way.values()))
 
     async def aclose(self) -> None:
         """Close the client, the journal and the sandbox; safe to call twice."""
@@ -279,6 +290,7 @@ def launch(argv: list[str]) -> MainWindow:
     services = AppServices(options, data_dir, settings)
     window = MainWindow(services, settings)
     services.on_wait = window.rateLimitWait.emit
+    services.on_activity = window.status.set_pending
     if options.staff:
         window.status.set_staff(options.staff)
     _install_gc_timer(window)

@@ -22,7 +22,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -178,13 +178,18 @@ class MagiclineClient:
         transport: httpx.AsyncBaseTransport | None = None,
         on_wait: OnWait | None = None,
         retry: RetrySettings | None = None,
+        on_activity: Callable[[int], None] | None = None,
     ) -> None:
+        """`on_activity(n)`: called whenever the number of requests under way changes
+        (a request counts from its call until its answer, retries and waits included)."""
         self.base_url = _check_base_url(base_url)
         self._key = _check_key(api_key)
         self.language = language
         self.limiter = limiter or RateLimiter()
         self.on_wait = on_wait
         self.retry = retry or RetrySettings()
+        self.on_activity = on_activity
+        self.requests_under_way = 0
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             headers={
@@ -395,15 +400,24 @@ class MagiclineClient:
             headers["X-Request-Id"] = request_id
         request = self._http.build_request(method, path, params=params, json=json, headers=headers)
         context = {"endpoint": endpoint, "request_id": request_id}
-        response = await self._send_with_retries(request, policy, context)
-        if response.status_code == 429:
-            # Refused without acting: wait until the vendor's minute is surely over
-            # (the limiter reports the wait), then try the same request once more.
-            self.limiter.hold(endpoint)
+        self._count_under_way(+1)
+        try:
             response = await self._send_with_retries(request, policy, context)
+            if response.status_code == 429:
+                # Refused without acting: wait until the vendor's minute is surely over
+                # (the limiter reports the wait), then try the same request once more.
+                self.limiter.hold(endpoint)
+                response = await self._send_with_retries(request, policy, context)
+        finally:
+            self._count_under_way(-1)
         if not response.is_success:
             raise self._error(response, context)
         return None if parse is None else self._parse(parse, response, context)
+
+    def _count_under_way(self, change: int) -> None:
+        self.requests_under_way += change
+        if self.on_activity is not None:
+            self.on_activity(self.requests_under_way)
 
     async def _send_with_retries(
         self, request: httpx.Request, policy: _Policy, context: dict[str, Any]

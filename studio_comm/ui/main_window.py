@@ -58,6 +58,8 @@ class MainWindow(QMainWindow):
         self.preferences_panel = PreferencesPanel(self.tasks, self)
         self.conversation_panel = ConversationPanel(self)
         self.conversation_panel.set_task_runner(self.tasks)  # its errors reach the banner too
+        # A channel switched off in the matrix is blocked in the compose area at once.
+        self.preferences_panel.reread.connect(self.conversation_panel.refresh_consent)
 
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.setObjectName("rightSplitter")
@@ -83,7 +85,6 @@ class MainWindow(QMainWindow):
 
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
-        self.tasks.pendingChanged.connect(self.status.set_pending)
         self.rateLimitWait.connect(self.status.rate_limit_wait)
         self.status.staffChanged.connect(self._staff_changed)
         self.status.set_staff(str(settings.value("staff", "") or ""))

@@ -215,6 +215,9 @@ class ConflictDialog(QDialog):
 
 class PreferencesPanel(QWidget):
     saved = Signal(object)  # the SaveReport, after any save attempt
+    # The open member's preferences were read again (a refresh, or the re-read after a
+    # save): what the member consents to may have changed, e.g. for the compose area.
+    reread = Signal()
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -339,7 +342,7 @@ class PreferencesPanel(QWidget):
         self._say("")
         if customer is not None and self._session is not None:
             self._editor = self._session.preferences(customer.id)
-            self.refresh()
+            self.refresh(first=True)
         self._update_buttons()
 
     def _close_dialogs(self) -> None:
@@ -367,7 +370,8 @@ class PreferencesPanel(QWidget):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    def refresh(self) -> None:
+    def refresh(self, *, first: bool = False) -> None:
+        """Read the preferences; `first`: the member was just opened (no `reread`)."""
         editor, generation = self._editor, self._generation
         if editor is None:
             return
@@ -380,6 +384,8 @@ class PreferencesPanel(QWidget):
             self._show_matrix(matrix)
             self._set_busy(False)
             self._say("")
+            if not first:
+                self.reread.emit()
 
         def failed(exc: BaseException) -> None:
             if generation != self._generation:
@@ -465,6 +471,7 @@ class PreferencesPanel(QWidget):
         outcome = report.outcome
         if report.matrix is not None:
             self._show_matrix(report.matrix)
+            self.reread.emit()
         self._sync_intent()
         if outcome == "saved":
             self._say(self.tr("Saved. Showing the preferences as Magicline has them now."), "ok")

@@ -1,8 +1,10 @@
 """The main window's status bar: studio, staff member at the desk, requests, rate-limit wait.
 
 The staff combo is editable: pick one of the studio's employees or type a name; the name
-becomes the agent of messages and the author of audit entries. A rate-limit wait reported
-by the client counts down visibly, so nobody thinks the app hung.
+becomes the agent of messages and the author of audit entries. "Requests under way" counts
+the client's requests to Magicline that have not been answered yet (a save is three), shown
+at most a few times a second so quick requests do not make it flicker. A rate-limit wait
+reported by the client counts down visibly, so nobody thinks the app hung.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QStatusBar, QWidget
+
+PENDING_SHOWN_EVERY_MS = 250
 
 
 class StatusBar(QStatusBar):
@@ -44,6 +48,11 @@ class StatusBar(QStatusBar):
         self.pending_label = QLabel(self)
         self.pending_label.setObjectName("pendingLabel")
         self.pending_label.setAccessibleName(self.tr("Requests under way"))
+        self._pending = 0
+        self._pending_timer = QTimer(self)
+        self._pending_timer.setSingleShot(True)
+        self._pending_timer.setInterval(PENDING_SHOWN_EVERY_MS)
+        self._pending_timer.timeout.connect(self._show_pending)
 
         self.rate_label = QLabel(self)
         self.rate_label.setObjectName("rateLimitLabel")
@@ -60,7 +69,7 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.staff_caption)
         self.addPermanentWidget(self.staff_combo)
         self.set_studio(None)
-        self.set_pending(0)
+        self._show_pending()
 
     # -- studio and staff -----------------------------------------------------------------
     def set_studio(self, name: str | None, profile: str | None = None) -> None:
@@ -95,8 +104,14 @@ class StatusBar(QStatusBar):
 
     # -- requests and rate limit ----------------------------------------------------------
     def set_pending(self, count: int) -> None:
-        if count:
-            self.pending_label.setText(self.tr("%n request(s) under way", "", count))
+        """`count` requests to Magicline are under way (shown within PENDING_SHOWN_EVERY_MS)."""
+        self._pending = count
+        if not self._pending_timer.isActive():
+            self._pending_timer.start()
+
+    def _show_pending(self) -> None:
+        if self._pending:
+            self.pending_label.setText(self.tr("%n request(s) under way", "", self._pending))
         else:
             self.pending_label.setText(self.tr("Ready"))
 

@@ -2,7 +2,7 @@
 
 A slot cannot await, and a bare `asyncio.ensure_future` task can be garbage-collected
 while it runs and swallows its exception. `TaskRunner.run` keeps a reference until the
-task ends, counts what is in flight (for the status bar), and hands an exception to
+task ends (`wait_idle` at shutdown waits for all of them), and hands an exception to
 `failed` (the main window shows it in the error banner) unless the caller handles it.
 """
 
@@ -19,7 +19,6 @@ log = logging.getLogger(__name__)
 
 
 class TaskRunner(QObject):
-    pendingChanged = Signal(int)
     failed = Signal(object)  # the exception
 
     def __init__(self, parent: QObject | None = None):
@@ -40,13 +39,11 @@ class TaskRunner(QObject):
         """Start `coro`; call `on_result(value)` or `on_error(exc)` (default: `failed`)."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
-        self.pendingChanged.emit(len(self._tasks))
         task.add_done_callback(lambda t: self._done(t, on_result, on_error))
         return task
 
     def _done(self, task, on_result, on_error) -> None:
         self._tasks.discard(task)
-        self.pendingChanged.emit(len(self._tasks))
         if task.cancelled():
             return
         exc = task.exception()

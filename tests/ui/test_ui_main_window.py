@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from studio_comm.app import launch, shutdown
 from studio_comm.core.credentials import SERVICE
-from tests.fixtures.app import CONNECT_TIMEOUT_MS, PROFILE, WAIT_MS, search
+from tests.fixtures.app import CONNECT_TIMEOUT_MS, PROFILE, WAIT_MS, open_customer, search
 from tests.fixtures.qt import run_async
 
 CONTRACT = [
@@ -53,9 +53,32 @@ def test_pending_requests_and_rate_limit_wait_are_visible(qtbot, app_window):
     qtbot.keyClicks(panel.search_edit, "Schmidt")
     qtbot.waitUntil(status.rate_label.isVisible, timeout=WAIT_MS)
     assert status.rate_label.text().startswith("Waiting ") and "request limit reached" in status.rate_label.text()
-    assert "request" in status.pending_label.text()
+    # Requests to Magicline, not tasks: a name is searched as first and as last name.
+    client = app_window.services.client
+    qtbot.waitUntil(lambda: status.pending_label.text().endswith("under way"), timeout=WAIT_MS)
+    assert client.requests_under_way == 2 and status.pending_label.text() == "2 requests under way"
     qtbot.waitUntil(lambda: not status.rate_label.isVisible() and panel.model.rowCount() > 0, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: status.pending_label.text() == "Ready", timeout=WAIT_MS)
+
+
+def test_a_question_waiting_for_the_user_is_no_request_under_way(qtbot, app_window):
+    status, conversation = app_window.status, app_window.conversation_panel
+    member = search(qtbot, app_window, "Weber")[0]
+    open_customer(qtbot, app_window, member.id)
+    compose = conversation.compose
+    compose.direction.setCurrentIndex(compose.direction.findData("INCOMING"))  # never blocked
+    for _ in range(2):
+        compose.subject.setText("Parking")
+        compose.body.setPlainText("Asked where to park.")
+        compose.new_thread_button.click()
+        if conversation.threads.rowCount() == 0:
+            qtbot.waitUntil(lambda: conversation.threads.rowCount() == 1, timeout=WAIT_MS)
+    # The second "New thread" first shows the member's open thread and waits for an answer.
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=WAIT_MS)
+    dialog = QApplication.activeModalWidget()
+    assert dialog.objectName() == "openThreadsDialog"
+    qtbot.waitUntil(lambda: status.pending_label.text() == "Ready", timeout=WAIT_MS)
+    dialog.reject()
 
 
 def test_error_banner_shows_server_message_and_trace_id(qtbot, app_window):

@@ -119,6 +119,13 @@ def test_promotional_texts_off_appointment_emails_kept(qtbot, app_window, member
     before = stored(sandbox, member["id"])
     assert shown(app_window, NEWSLETTER_SMS) is True and shown(app_window, APPOINTMENT_EMAIL) is True
 
+    # The compose area offers newsletter texts until the save.
+    compose = app_window.conversation_panel.compose
+    compose.category.setCurrentIndex(compose.category.findData("NEWSLETTER"))
+    sms = compose.channel.model().item(compose.channel.findData("TEXT_MESSAGE"))
+    qtbot.waitUntil(lambda: app_window.services.client.requests_under_way == 0, timeout=WAIT_MS)
+    assert sms.isEnabled()
+
     toggle(qtbot, app_window, NEWSLETTER_SMS)
     assert shown(app_window, NEWSLETTER_SMS) is False
     changed = panel.model.index_of(*NEWSLETTER_SMS)
@@ -143,6 +150,9 @@ def test_promotional_texts_off_appointment_emails_kept(qtbot, app_window, member
     assert changed.data(Qt.ItemDataRole.BackgroundRole) is None, "no highlight once saved"
     assert not panel.save_button.isEnabled()
     assert "Saved" in panel.status_label.text()
+    # ... and blocks them once saved, without the member being opened again.
+    qtbot.waitUntil(lambda: not sms.isEnabled(), timeout=WAIT_MS)
+    assert "has not agreed to Newsletter messages by Text message" in sms.toolTip()
 
 
 def test_cancelled_confirmation_saves_nothing_and_keeps_the_edit(qtbot, app_window, member):
