@@ -251,7 +251,14 @@ class LaunchedApp:
         keyring.set_keyring(backend)
         self.window = launch(["--profile", PROFILE, "--base-url", self.sandbox.base_url,
                               "--data-dir", str(self.data_dir), "--staff", "Benchmark"])
-        await until(lambda: self.window.session is not None, 60, "the app to connect")
+        try:
+            await until(lambda: self.window.session is not None, 60, "the app to connect")
+        except TimeoutError:
+            banner = self.window.error_banner
+            shown = banner.message if banner.isVisible() else "no error shown"
+            status = self.window.status.studio_label.text()
+            await self.__aexit__()
+            raise TimeoutError(f"the app did not connect within 60 s ({shown}; status bar: {status!r})") from None
         return self.window
 
     async def __aexit__(self, *exc) -> None:
