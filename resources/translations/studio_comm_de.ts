@@ -4,7 +4,7 @@
 <context>
     <name>Audit</name>
     <message>
-        <location filename="../../studio_comm/ui/models/audit_model.py" line="+27"/>
+        <location filename="../../studio_comm/ui/models/audit_model.py" line="+29"/>
         <source>Consent change</source>
         <translation>Einwilligung geändert</translation>
     </message>
@@ -102,7 +102,7 @@
         <translation>Nachher</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>(not given)</source>
         <translation>(nicht angegeben)</translation>
     </message>
@@ -290,7 +290,7 @@
 <context>
     <name>ComposeArea</name>
     <message>
-        <location filename="../../studio_comm/ui/compose.py" line="+47"/>
+        <location filename="../../studio_comm/ui/compose.py" line="+54"/>
         <source>Direction</source>
         <translation>Richtung</translation>
     </message>
@@ -342,12 +342,12 @@
     <message>
         <location line="+8"/>
         <location line="+1"/>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Subject</source>
         <translation>Betreff</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-35"/>
         <source>Message text</source>
         <translation>Nachrichtentext</translation>
     </message>
@@ -357,7 +357,7 @@
         <translation>Nachricht an das Mitglied oder Notizen zum Anruf bzw. Gespräch</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Compose notice</source>
         <translation>Hinweis zur Nachricht</translation>
     </message>
@@ -639,7 +639,7 @@
         <translation>Nachrichten des Verlaufs</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
         <source>Message details</source>
         <translation>Nachrichtendetails</translation>
     </message>
@@ -654,7 +654,7 @@
         <translation>Vollständiger Nachrichtentext</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Resend…</source>
         <translation>Erneut senden …</translation>
     </message>
@@ -1014,7 +1014,7 @@ Magicline meldet: {message}</translation>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../studio_comm/ui/labels.py" line="+20"/>
+        <location filename="../../studio_comm/ui/labels.py" line="+21"/>
         <source>Contract</source>
         <translation>Vertrag</translation>
     </message>
@@ -1124,7 +1124,7 @@ Magicline meldet: {message}</translation>
         <translation>Unbekannt ({value})</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+31"/>
         <source>not offered</source>
         <translation>nicht angeboten</translation>
     </message>
@@ -1175,7 +1175,7 @@ Magicline meldet: {message}</translation>
         <translation>studio-comm Hauptfenster</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1279,7 +1279,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Die Einwilligungen von {member} enthalten nicht gespeicherte Änderungen. Änderungen verwerfen?</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Discard changes</source>
         <translation>Änderungen verwerfen</translation>
     </message>
@@ -1287,7 +1287,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>OpenThreadsDialog</name>
     <message>
-        <location filename="../../studio_comm/ui/conversation_panel.py" line="-460"/>
+        <location filename="../../studio_comm/ui/conversation_panel.py" line="-465"/>
         <source>Open threads of the member</source>
         <translation>Offene Verläufe des Mitglieds</translation>
     </message>
@@ -1344,7 +1344,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>PreferencesPanel</name>
     <message>
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+124"/>
+        <location filename="../../studio_comm/ui/preferences_panel.py" line="+127"/>
         <location line="+37"/>
         <source>Communication preferences</source>
         <translation>Einwilligungen</translation>
@@ -1416,12 +1416,12 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Verwerfen und neu laden</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Reading preferences…</source>
         <translation>Einwilligungen werden gelesen …</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>The preferences could not be read; see the message above.</source>
         <translation>Die Einwilligungen konnten nicht gelesen werden; siehe Meldung oben.</translation>
     </message>
@@ -1445,7 +1445,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     </message>
     <message>
         <location line="+5"/>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Not saved; your changes are kept. See the message above.</source>
         <translation>Nicht gespeichert; Ihre Änderungen bleiben erhalten. Siehe Meldung oben.</translation>
     </message>
@@ -2012,7 +2012,7 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../studio_comm/ui/status_bar.py" line="+23"/>
+        <location filename="../../studio_comm/ui/status_bar.py" line="+27"/>
         <source>Status bar</source>
         <translation>Statusleiste</translation>
     </message>
@@ -2042,7 +2042,7 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Laufende Anfragen</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Request limit</source>
         <translation>Anfragelimit</translation>
     </message>
@@ -2062,7 +2062,7 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Verbunden mit {studio}</translation>
     </message>
     <message numerus="yes">
-        <location line="+27"/>
+        <location line="+33"/>
         <source>%n request(s) under way</source>
         <translation>
             <numerusform>%n Anfrage läuft</numerusform>

@@ -15,7 +15,7 @@
 <context>
     <name>PreferencesPanel</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+420"/>
+        <location filename="../../studio_comm/ui/preferences_panel.py" line="+426"/>
         <source>%n unsaved change(s)</source>
         <translation>
             <numerusform>%n unsaved change</numerusform>
@@ -80,7 +80,7 @@
 <context>
     <name>StatusBar</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/status_bar.py" line="+99"/>
+        <location filename="../../studio_comm/ui/status_bar.py" line="+114"/>
         <source>%n request(s) under way</source>
         <translation>
             <numerusform>%n request under way</numerusform>

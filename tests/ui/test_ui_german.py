@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from studio_comm.api.models import Channel, CustomerStatus, Direction, MessageCategory, ThreadStatus
-from tests.fixtures.i18n import member_open, open_other_windows, visible_texts
+from tests.fixtures.i18n import ask_to_save_one_change, member_open, open_other_windows, visible_texts
 from tests.ui.test_ui_i18n import tools, translations_of
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -121,3 +121,18 @@ def test_manager_windows_and_connection_dialog_in_german(qtbot, german_settings,
                     for where, text in texts if words(text) & vocabulary]
         english += api_values_in(texts)
     assert not english, "English or API values in German windows:\n" + "\n".join(english)
+
+
+def test_save_confirmation_lists_changes_in_german(qtbot, german_settings, app_window):
+    from studio_comm.ui.labels import category_label, channel_label
+
+    window = app_window
+    member_open(qtbot, window)
+    dialog, cell, was = ask_to_save_one_change(qtbot, window)
+    assert window.preferences_panel.status_label.text() == "1 nicht gespeicherte Änderung"
+    change = "an → aus" if was else "aus → an"
+    assert dialog.lines() == [f"{category_label(cell[0])} / {channel_label(cell[1])}: {change}"]
+    vocabulary = english_words() - words(window.customer.display_name)
+    english = [f"{where}: {text!r}" for where, text in visible_texts(dialog) if words(text) & vocabulary]
+    assert not english, "English in the confirmation:\n" + "\n".join(english)
+    dialog.reject()
