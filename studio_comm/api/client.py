@@ -17,6 +17,7 @@ Safety rules it enforces, because the rest of the app relies on them:
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import re
@@ -52,13 +53,21 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M")
 
-_PREFERENCES = TypeAdapter(list[CommunicationPreference])
-_CUSTOMERS = TypeAdapter(list[Customer])
-_CUSTOMER_SLICE = TypeAdapter(Slice[Customer])
-_EMPLOYEE_SLICE = TypeAdapter(Slice[Employee])
-_CUSTOMER = TypeAdapter(Customer)
-_STUDIO = TypeAdapter(StudioInformation)
-_THREAD = TypeAdapter(ThreadResponse)
+
+
+@functools.cache
+def _adapter(schema: Any) -> TypeAdapter:
+    """The validator of `schema`, built on first use (not while the app starts)."""
+    return TypeAdapter(schema)
+
+
+_PREFERENCES = list[CommunicationPreference]
+_CUSTOMERS = list[Customer]
+_CUSTOMER_SLICE = Slice[Customer]
+_EMPLOYEE_SLICE = Slice[Employee]
+_CUSTOMER = Customer
+_STUDIO = StudioInformation
+_THREAD = ThreadResponse
 
 CUSTOMER_SLICE_SIZES = range(50, 501)
 EMPLOYEE_SLICE_SIZES = range(10, 101)
@@ -366,11 +375,11 @@ class MagiclineClient:
     # ----------------------------------------------------------------- machinery
 
     async def _slices(
-        self, template: str, adapter: TypeAdapter, params: dict[str, Any], offset: str | None
+        self, template: str, schema: Any, params: dict[str, Any], offset: str | None
     ) -> AsyncIterator[Any]:
         while True:
             query = dict(params) if offset is None else {**params, "offset": offset}
-            page = await self._request("GET", template, params=query, policy=READ, parse=adapter)
+            page = await self._request("GET", template, params=query, policy=READ, parse=schema)
             yield page
             if not page.has_next:
                 return
@@ -390,7 +399,7 @@ class MagiclineClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         request_id: str | None = None,
-        parse: TypeAdapter[M] | None = None,
+        parse: Any = None,
         **path_params: int,
     ) -> Any:
         endpoint = f"{method} {template}"
@@ -490,9 +499,9 @@ class MagiclineClient:
             **context,
         )
 
-    def _parse(self, adapter: TypeAdapter[M], response: httpx.Response, context: dict) -> M:
+    def _parse(self, schema: Any, response: httpx.Response, context: dict) -> Any:
         try:
-            return adapter.validate_json(response.content)
+            return _adapter(schema).validate_json(response.content)
         except ValidationError as exc:
             problem = _validation_summary(exc)
         # Outside the except block: the ValidationError quotes the body (member data, or

@@ -119,8 +119,11 @@ def _alias(name: str) -> str:
 class WireModel(BaseModel):
     """Base of every API schema: camelCase on the wire, unknown fields ignored."""
 
+    # defer_build: validators are built on first use, after the window has shown, not
+    # while the app starts.
     model_config = ConfigDict(
-        extra="ignore", populate_by_name=True, frozen=True, alias_generator=_alias
+        extra="ignore", populate_by_name=True, frozen=True, alias_generator=_alias,
+        defer_build=True,
     )
 
     def to_wire(self) -> dict:
