@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import QDateTime, QLocale, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -29,6 +28,14 @@ from PySide6.QtWidgets import (
 
 from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadStatus
 from studio_comm.ui.labels import category_label, channel_label, thread_status_label
+from studio_comm.ui.plain_label import PlainLabel
+
+
+def fit_lines(edit: QPlainTextEdit, lines: int) -> None:
+    """Let `edit` shrink to `lines` lines of text (Qt's own minimum is about five): on a
+    small or scaled screen the splitters can then keep the timeline's rows whole."""
+    margins = 2 * (edit.frameWidth() + round(edit.document().documentMargin()))
+    edit.setMinimumHeight(lines * edit.fontMetrics().lineSpacing() + margins)
 
 
 def _named(widget, name: str, accessible: str):
@@ -78,12 +85,10 @@ class ComposeArea(QWidget):
         self.body = _named(QPlainTextEdit(self), "composeBody", self.tr("Message text"))
         self.body.setPlaceholderText(self.tr("Message to the member, or notes of the call or conversation"))
         self.body.setTabChangesFocus(True)
+        fit_lines(self.body, 3)
 
-        self.notice = _named(QLabel(self), "composeNotice", self.tr("Compose notice"))
-        self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setWordWrap(True)  # stays in the layout when empty: the buttons keep their size
-        # Two lines held free: the box layout does not grow it for a reason that wraps.
-        self.notice.setMinimumHeight(2 * self.notice.fontMetrics().lineSpacing())
+        # Two lines held free even when empty: the area does not jump when a reason appears.
+        self.notice = PlainLabel(self, "composeNotice", self.tr("Compose notice"), lines=2)
 
         self.send_button = _named(QPushButton(self.tr("Send"), self), "sendButton", self.tr("Send into the selected thread"))
         self.send_button.setToolTip(self.tr("Send into the selected thread (Ctrl+Enter)"))

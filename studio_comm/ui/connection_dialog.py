@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from studio_comm.api.client import MagiclineClient
 from studio_comm.api.client import _check_base_url as normalized_base_url
 from studio_comm.core.credentials import CredentialError, CredentialStore, default_store, keyring_available
 from studio_comm.ui.error_banner import ErrorBanner
+from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.profiles import ProfileStore
 from studio_comm.ui.tasks import TaskRunner
 
@@ -64,8 +64,9 @@ class ConnectionDialog(QDialog):
         self.key_edit.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData)
         self.test_button = self._named(QPushButton(self.tr("Test connection"), self), "testConnectionButton",
                                        self.tr("Test connection"))
-        self.result_label = self._label("connectionResult", self.tr("Connection test result"))
-        self.keyring_label = self._label("keyringNotice", self.tr("Keyring notice"))
+        # Server text (the studio's name, errors) is plain text.
+        self.result_label = PlainLabel(self, "connectionResult", self.tr("Connection test result"))
+        self.keyring_label = PlainLabel(self, "keyringNotice", self.tr("Keyring notice"))
         self.keyring_label.setText(self.tr(
             "No system keyring is available on this computer, so the API key cannot be stored. "
             "You can keep it for this session only: it is forgotten when the program closes, "
@@ -118,13 +119,6 @@ class ConnectionDialog(QDialog):
         widget.setObjectName(name)
         widget.setAccessibleName(accessible)
         return widget
-
-    def _label(self, name: str, accessible: str) -> QLabel:
-        label = self._named(QLabel(self), name, accessible)
-        label.setTextFormat(Qt.TextFormat.PlainText)  # server text (studio name, errors) is plain
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
 
     def _offer_session_only(self) -> None:
         self.keyring_label.show()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -37,11 +36,12 @@ from PySide6.QtWidgets import (
 
 from studio_comm.api.models import Channel, Direction, ThreadStatus
 from studio_comm.core.messaging import RESENDABLE, Draft
-from studio_comm.ui.compose import ComposeArea
+from studio_comm.ui.compose import ComposeArea, fit_lines
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.labels import category_label, channel_label, format_datetime, thread_status_label
 from studio_comm.ui.models.thread_list_model import ThreadListModel
 from studio_comm.ui.models.timeline_model import TimelineDelegate, TimelineModel, header_text, state_label
+from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner
 
 _pending_ids = itertools.count(1)
@@ -63,16 +63,6 @@ class PendingMessage:
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
-def _plain_label(parent: QWidget, name: str, accessible: str) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setAccessibleName(accessible)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
 class OpenThreadsDialog(QDialog):
     """Before a new thread: the member's open threads, to follow up in one instead."""
 
@@ -85,7 +75,7 @@ class OpenThreadsDialog(QDialog):
         self.setObjectName("openThreadsDialog")
         self.setAccessibleName(self.tr("Open threads of the member"))
         self.setWindowTitle(self.tr("Open threads"))
-        intro = _plain_label(self, "openThreadsIntro", self.tr("Explanation"))
+        intro = PlainLabel(self, "openThreadsIntro", self.tr("Explanation"))
         intro.setText(self.tr(
             "This member already has open threads. Follow up in one of them, "
             "or start a new thread if this is a different topic."))
@@ -168,16 +158,21 @@ class ConversationPanel(QWidget):
         self.timeline_view.setUniformItemSizes(True)
         self.timeline_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.timeline_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Two whole messages stay visible however the splitters are dragged or the window
+        # is scaled: a row cut in half reads as a different message.
+        self.timeline_view.setMinimumHeight(
+            2 * TimelineDelegate.row_height(self.timeline_view.font()) + 2 * self.timeline_view.frameWidth())
         self.timeline_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.timeline.dataChanged.connect(lambda *_: self._show_detail())
 
         # Detail of the selected message: the full text, what happened, resend.
-        self.detail_header = _plain_label(self, "messageDetailHeader", self.tr("Message details"))
-        self.detail_state = _plain_label(self, "messageStateText", self.tr("What happened to the message"))
+        self.detail_header = PlainLabel(self, "messageDetailHeader", self.tr("Message details"))
+        self.detail_state = PlainLabel(self, "messageStateText", self.tr("What happened to the message"))
         self.detail_text = QPlainTextEdit(self)
         self.detail_text.setObjectName("messageDetail")
         self.detail_text.setAccessibleName(self.tr("Full message text"))
         self.detail_text.setReadOnly(True)
+        fit_lines(self.detail_text, 2)
         self.resend_button = QPushButton(self.tr("Resend…"), self)
         self.resend_button.setObjectName("resendButton")
         self.resend_button.setAccessibleName(self.tr("Resend this message"))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePol
 from studio_comm.api import errors
 from studio_comm.core.credentials import CredentialError
 from studio_comm.ui.icons import icon
+from studio_comm.ui.plain_label import PlainLabel
 
 
 class ErrorBanner(QFrame):
@@ -27,11 +28,7 @@ class ErrorBanner(QFrame):
 
         self._icon = QLabel(self)
         self._icon.setPixmap(icon("error").pixmap(20, 20))
-        self._message = QLabel(self)
-        self._message.setObjectName("errorBannerMessage")
-        self._message.setTextFormat(Qt.TextFormat.PlainText)
-        self._message.setWordWrap(True)
-        self._message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._message = PlainLabel(self, "errorBannerMessage")
         self._trace = QLabel(self)
         self._trace.setObjectName("errorBannerTrace")
         self._trace.setTextFormat(Qt.TextFormat.PlainText)

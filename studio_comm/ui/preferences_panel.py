@@ -38,6 +38,7 @@ from studio_comm.api.models import Customer
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import category_label, channel_label, customer_status_label, on_off
 from studio_comm.ui.models.preferences_matrix import PreferencesMatrixModel
+from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner
 
 
@@ -80,11 +81,7 @@ class CustomerHeader(QFrame):
         self.set_customer(None)
 
     def _label(self, name: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(name)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label = PlainLabel(self, name)
         # Absolute: a right-to-left name would otherwise jump to the far right, away from
         # the lines below it.
         label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
@@ -264,11 +261,7 @@ class PreferencesPanel(QWidget):
         self.revert_button.clicked.connect(self.revert)
         self.refresh_button.clicked.connect(self.request_refresh)
 
-        self.status_label = QLabel(self)
-        self.status_label.setObjectName("preferencesStatus")
-        self.status_label.setAccessibleName(self.tr("Preferences status"))
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.status_label.setWordWrap(True)
+        self.status_label = PlainLabel(self, "preferencesStatus", self.tr("Preferences status"))
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -27,6 +26,7 @@ from studio_comm.api.models import Customer, CustomerStatus
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import customer_status_label, format_date
 from studio_comm.ui.models.customer_results import BIRTH, EMAIL, NAME, NUMBER, STATUS, CustomerResultsModel
+from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner
 
 SEARCH_PAUSE_MS = 300
@@ -78,11 +78,7 @@ class SearchPanel(QWidget):
         self._fit_columns()
         self.results_view.activated.connect(self._open_index)
 
-        self.status_label = QLabel(self)
-        self.status_label.setObjectName("searchStatus")
-        self.status_label.setAccessibleName(self.tr("Search status"))
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.status_label.setWordWrap(True)
+        self.status_label = PlainLabel(self, "searchStatus", self.tr("Search status"))
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

@@ -211,6 +211,26 @@ def test_an_incoming_call_is_logged_back_dated_without_a_consent_check(qtbot, pa
     assert compose.text() == ("", "")
 
 
+def test_a_small_window_cuts_no_message_in_half(qtbot, panel):
+    compose = panel.compose
+    compose.direction.setCurrentIndex(compose.direction.findData("INCOMING"))
+    for n in range(2):
+        write(panel, "Frage zur Pause der Mitgliedschaft während der Elternzeit ab März", f"Anruf {n}")
+        qtbot.mouseClick(compose.send_button, LEFT)
+        # Sent, and the thread selected again: the next one follows up in it.
+        qtbot.waitUntil(lambda: states(panel) == ["sent"] * (n + 1) and panel.selected_thread() is not None,
+                        timeout=WAIT)
+    # As small as the panel goes: a laptop screen at 150 %.
+    panel.resize(620, 200)
+    qtbot.waitUntil(lambda: panel.height() == panel.minimumSizeHint().height(), timeout=WAIT)
+    view = panel.timeline_view
+    assert view.viewport().height() >= 2 * view.sizeHintForRow(0), "two whole messages stay visible"
+    # The labels' heights follow their new widths (a layout pass or two later).
+    labels = (panel.detail_header, panel.detail_state)
+    qtbot.waitUntil(lambda: all(label.height() >= label.heightForWidth(label.width()) for label in labels),
+                    timeout=WAIT)
+
+
 def test_member_text_is_plain_text_everywhere(qtbot, panel):
     subject = "<i>Hallo</i> & <b>Willkommen</b>"
     body = ("<b>fett</b> <a href='https://example.com'>Link</a> &amp; <script>x()</script>\n"

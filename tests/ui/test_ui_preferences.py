@@ -123,7 +123,7 @@ def test_promotional_texts_off_appointment_emails_kept(qtbot, app_window, member
     compose = app_window.conversation_panel.compose
     compose.category.setCurrentIndex(compose.category.findData("NEWSLETTER"))
     sms = compose.channel.model().item(compose.channel.findData("TEXT_MESSAGE"))
-    qtbot.waitUntil(lambda: app_window.services.client.requests_under_way == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app_window.tasks.pending == 0, timeout=WAIT_MS)  # consent read
     assert sms.isEnabled()
 
     toggle(qtbot, app_window, NEWSLETTER_SMS)

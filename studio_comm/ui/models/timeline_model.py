@@ -160,9 +160,16 @@ class TimelineDelegate(QStyledItemDelegate):
     _PAD = 6
     _ICON = 16
 
+    @classmethod
+    def row_height(cls, font: QFont) -> int:
+        # The subject line is bold: its line spacing can exceed the regular font's.
+        bold = QFont(font)
+        bold.setBold(True)
+        lines = 2 * QFontMetrics(font).lineSpacing() + QFontMetrics(bold).lineSpacing()
+        return lines + 2 * cls._PAD + 2
+
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        line = QFontMetrics(option.font).lineSpacing()
-        return QSize(200, 3 * line + 2 * self._PAD + 2)
+        return QSize(200, self.row_height(option.font))
 
     def paint(self, painter, option: QStyleOptionViewItem, index: _Index) -> None:
         model = index.model()
