@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
         from studio_comm.selftest import main as selftest_main
 
         return selftest_main(argv[1:])
+    # The Qt-free stack first: once PySide6 is imported, its import hook inspects every
+    # module imported after it, which costs about 50 ms of start-up for these.
+    import studio_comm.core.session  # noqa: F401
     from studio_comm.app import main as gui_main
 
     return gui_main(argv)

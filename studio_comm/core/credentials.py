@@ -14,9 +14,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-import keyring
-import keyring.errors
-from keyring.backends import fail
+from types import ModuleType
 
 SERVICE = "studio-comm"
 
@@ -47,21 +45,32 @@ _SENTENCES = {
 }
 
 
+def _keyring() -> ModuleType:
+    """keyring, imported on first use (from a worker thread): importing it costs about
+    60 ms, which the first window need not wait for."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def _mapped(exc: BaseException, secret: str | None = None) -> CredentialError:
     """Translate a keyring/backend exception into a CredentialError without leaking the key."""
     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     if secret:
         detail = detail.replace(secret, "***")
-    if isinstance(exc, keyring.errors.NoKeyringError):
+    if isinstance(exc, _keyring().errors.NoKeyringError):
         return NoKeyringError()
-    if isinstance(exc, keyring.errors.KeyringLocked):
+    if isinstance(exc, _keyring().errors.KeyringLocked):
         return CredentialError("locked", detail)
     return CredentialError("failed", detail)
 
 
 def keyring_available() -> bool:
     """True when a real keyring backend is configured (not keyring's `fail` backend)."""
-    backend = keyring.get_keyring()
+    from keyring.backends import fail
+
+    backend = _keyring().get_keyring()
     if isinstance(backend, fail.Keyring):
         return False
     # The chainer backend with nothing to chain behaves like `fail`.
@@ -92,7 +101,7 @@ class CredentialStore:
         if not keyring_available():
             return None  # nothing can be stored there, so nothing is missing either
         try:
-            return keyring.get_password(self.service, profile)
+            return _keyring().get_password(self.service, profile)
         except Exception as exc:  # backends raise more than KeyringError (D-Bus, jeepney)
             raise _mapped(exc) from None
 
@@ -107,7 +116,7 @@ class CredentialStore:
         if not keyring_available():
             raise NoKeyringError()
         try:
-            keyring.set_password(self.service, profile, key)
+            _keyring().set_password(self.service, profile, key)
         except Exception as exc:
             raise _mapped(exc, key) from None
         with self._lock:
@@ -120,8 +129,8 @@ class CredentialStore:
         if not keyring_available():
             return
         try:
-            keyring.delete_password(self.service, profile)
-        except keyring.errors.PasswordDeleteError:
+            _keyring().delete_password(self.service, profile)
+        except _keyring().errors.PasswordDeleteError:
             pass
         except Exception as exc:
             raise _mapped(exc) from None
