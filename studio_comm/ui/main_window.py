@@ -305,7 +305,9 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            # First start: a laptop at 150 % has about 1280 x 690 to offer, less than this.
+            available = self.screen().availableGeometry()
+            self.resize(min(1280, available.width()), min(800, available.height()))
         for key, splitter in self._splitters().items():
             state = s.value(f"window/{key}")
             if isinstance(state, QByteArray) and not state.isEmpty():

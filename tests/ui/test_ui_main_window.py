@@ -155,6 +155,8 @@ def test_first_start_asks_for_a_studio_and_keeps_the_key_out_of_files(
     try:
         qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible(),
                         timeout=WAIT_MS)
+        available = window.screen().availableGeometry()  # a first start fits the screen
+        assert window.width() <= available.width() and window.height() <= available.height()
         dialog = window.connection_dialog
         dialog.findChild(QWidget, "profileNameEdit").setText("Studio Mitte")
         dialog.findChild(QWidget, "baseUrlEdit").setText(sandbox_process.base_url)
