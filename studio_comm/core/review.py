@@ -490,6 +490,12 @@ class _Run:
             await self._flush()
 
     async def _flush(self) -> None:
+        # Shielded: a batch taken from the buffer is written and reported even when the
+        # flusher is cancelled meanwhile (the reads ended, or the user cancelled); the
+        # last flush waits for it on the lock, so nothing read is lost or left unshown.
+        await asyncio.shield(self._write_buffer())
+
+    async def _write_buffer(self) -> None:
         async with self.write_lock:
             batch, self.buffer = self.buffer, []
             if not batch:

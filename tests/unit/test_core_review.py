@@ -135,6 +135,35 @@ def test_review_reads_each_customer_once_and_caches_what_the_sandbox_serves(sb, 
     assert {q["sliceSize"] for q in listing} == {"500"} and len(listing) == 3
 
 
+class SlowJournal:
+    """The journal on a slow disk: each cache write takes a while."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    async def cache_preferences(self, *args, **kwargs):
+        await asyncio.sleep(0.1)
+        return await self.inner.cache_preferences(*args, **kwargs)
+
+
+def test_a_write_still_under_way_when_the_reads_end_is_kept_and_reported(sb, aj):
+    seen = []
+
+    async def main():
+        async with MagiclineClient(sb.base_url, sb.api_key) as client:
+            review = ConsentReview(client, SlowJournal(aj), STUDIO, flush_rows=10)
+            outcome = await review.run(ALL, on_rows=seen.extend)
+            return outcome, await review.cached_rows()
+
+    outcome, rows = asyncio.run(main())
+    assert outcome.complete and outcome.progress.read == CUSTOMERS
+    assert sorted(r.customer_id for r in seen) == sorted(seeded_customers())
+    assert len(rows) == CUSTOMERS
+
+
 def test_cancel_then_resume_reads_nobody_twice_and_never_exceeds_the_limit(sb, aj):
     # A low limit makes the run long enough to cancel in the middle.
     sb.admin.set_rate_limit(40, 1.0)
