@@ -15,28 +15,27 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from studio_comm.core import export
 from studio_comm.ui.error_banner import ErrorBanner
-from studio_comm.ui.models.audit_model import AuditModel, action_label, describe_side, outcome_label
+from studio_comm.ui.labels import date_pattern, format_datetime
+from studio_comm.ui.models.audit_model import COLUMNS, AuditModel, action_label, describe_side, outcome_label
 from studio_comm.ui.review_window import attach_to_main_window
+from studio_comm.ui.tables import row_table, size_columns
 from studio_comm.ui.tasks import TaskRunner
 
 FILTER_DELAY_MS = 250
@@ -96,16 +95,17 @@ class AuditWindow(QMainWindow):
             widget.dateChanged.connect(lambda _d: self._filter_timer.start())
 
         self.model = AuditModel(self)
-        self.table_view = QTableView(self)
-        self.table_view.setObjectName("auditTable")
-        self.table_view.setAccessibleName(self.tr("Audit entries"))
-        self.table_view.setModel(self.model)
-        self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table_view.setWordWrap(False)
-        self.table_view.verticalHeader().hide()
-        self.table_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table_view = row_table(self, self.model, "auditTable", self.tr("Audit entries"))
         self.table_view.horizontalHeader().setStretchLastSection(True)
+        widest = {
+            "at": [format_datetime(datetime(2026, 12, 28, 22, 58))],
+            "staff": ["M" * 8],
+            "action": [action_label(a) for a in ACTIONS],
+            "member": ["0000000 · " + "M" * 8],
+            "outcome": [outcome_label(o) for o in ("saved", "blocked", "unknown")],
+            "before": ["M" * 12],  # "after" takes the rest; both show all in the tooltip
+        }
+        size_columns(self.table_view, lambda column: widest.get(COLUMNS[column], []))
         self.table_view.selectionModel().selectionChanged.connect(self._show_details)
 
         self.details = QPlainTextEdit(self)
@@ -152,13 +152,14 @@ class AuditWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
         self.setCentralWidget(central)
-        self.resize(1000, 640)
+        self.resize(1100, 640)
 
     def _date_edit(self, name: str, accessible: str, value: QDate) -> QDateEdit:
         edit = QDateEdit(value, self)
         edit.setObjectName(name)
         edit.setAccessibleName(accessible)
         edit.setCalendarPopup(True)
+        edit.setDisplayFormat(date_pattern())  # a four-digit year, like every date on screen
         return edit
 
     def show_error(self, exc: BaseException | str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QDateTime, QLocale, Signal
+from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadStatus
-from studio_comm.ui.labels import category_label, channel_label, thread_status_label
+from studio_comm.ui.labels import category_label, channel_label, datetime_pattern, thread_status_label
 from studio_comm.ui.plain_label import PlainLabel
 
 
@@ -74,9 +74,7 @@ class ComposeArea(QWidget):
         self.backdate = _named(QCheckBox(self.tr("Happened at"), self), "composeBackdate", self.tr("Back-date this log"))
         self.time = _named(QDateTimeEdit(QDateTime.currentDateTime(), self), "composeTime", self.tr("When it happened"))
         self.time.setCalendarPopup(True)
-        # The locale's short form with a four-digit year, like every other date on screen.
-        short = QLocale().dateTimeFormat(QLocale.FormatType.ShortFormat)
-        self.time.setDisplayFormat(short if "yyyy" in short else short.replace("yy", "yyyy"))
+        self.time.setDisplayFormat(datetime_pattern())  # like every other date on screen
         self.time.setEnabled(False)
         self.backdate.toggled.connect(self.time.setEnabled)
 

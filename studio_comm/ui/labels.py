@@ -107,10 +107,17 @@ def on_off(active: bool | None) -> str:
     )
 
 
-def _date_pattern(locale: QLocale) -> str:
+def date_pattern(locale: QLocale | None = None) -> str:
+    """The locale's short date form with a four-digit year (for date edits too)."""
     # The short form of some locales has a two-digit year: ambiguous for a birthday.
-    pattern = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    pattern = (locale or QLocale()).dateFormat(QLocale.FormatType.ShortFormat)
     return pattern if "yyyy" in pattern else pattern.replace("yy", "yyyy")
+
+
+def datetime_pattern(locale: QLocale | None = None) -> str:
+    """The locale's short date and time form, with a four-digit year."""
+    locale = locale or QLocale()
+    return f"{date_pattern(locale)} {locale.timeFormat(QLocale.FormatType.ShortFormat)}"
 
 
 def format_date(value: date | None, locale: QLocale | None = None) -> str:
@@ -118,7 +125,7 @@ def format_date(value: date | None, locale: QLocale | None = None) -> str:
     if value is None:
         return ""
     locale = locale or QLocale()
-    return locale.toString(QDate(value.year, value.month, value.day), _date_pattern(locale))
+    return locale.toString(QDate(value.year, value.month, value.day), date_pattern(locale))
 
 
 def format_datetime(value: datetime | None, locale: QLocale | None = None) -> str:
@@ -130,5 +137,4 @@ def format_datetime(value: datetime | None, locale: QLocale | None = None) -> st
         stamp = QDateTime.fromSecsSinceEpoch(int(value.timestamp()))
     else:
         stamp = QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
-    time_pattern = locale.timeFormat(QLocale.FormatType.ShortFormat)
-    return locale.toString(stamp, f"{_date_pattern(locale)} {time_pattern}")
+    return locale.toString(stamp, datetime_pattern(locale))

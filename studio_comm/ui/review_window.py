@@ -19,19 +19,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -52,7 +49,8 @@ from studio_comm.core.review import (
 from studio_comm.ui.consent_summary import ConsentSummary
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.labels import category_label, channel_label, customer_status_label, format_datetime
-from studio_comm.ui.models.review_model import ReviewModel, cell_title, error_text, state_description
+from studio_comm.ui.models.review_model import ReviewModel, cell_title, error_text, state_description, state_text
+from studio_comm.ui.tables import row_table, size_columns
 from studio_comm.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -127,19 +125,9 @@ class ReviewWindow(QMainWindow):
         self.summary = ConsentSummary(self)
         self.summary.cellClicked.connect(self._summary_clicked)
         self.model = ReviewModel(self)
-        self.table_view = QTableView(self)
-        self.table_view.setObjectName("reviewTable")
-        self.table_view.setAccessibleName(self.tr("Members by category and channel"))
-        self.table_view.setModel(self.model)
-        self.table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table_view.setWordWrap(False)
-        self.table_view.verticalHeader().hide()
-        # Fixed sizes: ResizeToContents would measure every row on each paint.
-        self.table_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table_view = row_table(self, self.model, "reviewTable",
+                                    self.tr("Members by category and channel"))
         header = self.table_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
         header.sectionClicked.connect(self._header_clicked)
@@ -402,14 +390,14 @@ class ReviewWindow(QMainWindow):
         self.tableChanged.emit()
 
     def _size_columns(self) -> None:
-        # Set once per column layout, never measured from contents (too slow at 10k rows).
-        header = self.table_view.horizontalHeader()
-        char = self.fontMetrics().averageCharWidth()
-        widths = {"customer_number": 9, "name": 24, "status": 13, "read_at": 16}
-        for column in range(self.model.columnCount()):
-            key = self.model.column_key(column)
-            header.resizeSection(column, char * widths.get(key, 12) if isinstance(key, str)
-                                 else char * 12)
+        widest = {
+            "customer_number": ["0000000"],
+            "name": ["M" * 16],  # longer names elide; the full name is a click away
+            "status": [customer_status_label(s) for s in CustomerStatus],
+            "read_at": [format_datetime(datetime(2026, 12, 28, 22, 58))],
+        }
+        cell_values = [state_text(state) for state in CellState]
+        size_columns(self.table_view, lambda column: widest.get(self.model.column_key(column), cell_values))
 
     def _update_cell_filters(self, universe) -> None:
         for combo, values, label in (

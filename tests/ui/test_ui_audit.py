@@ -77,6 +77,11 @@ def test_audit_model_contract_and_before_after(qtmodeltester, audited):
     after = model.index(oldest, 6).data()
     on, off = ("on", "off") if was_active else ("off", "on")
     assert (before, after) == (f"Newsletter / Email: {on}", f"Newsletter / Email: {off}")
+    # The time and the action are shown whole; dates have four-digit years.
+    header, metrics = window.table_view.horizontalHeader(), window.table_view.fontMetrics()
+    for column in (0, 2):
+        assert header.sectionSize(column) > metrics.horizontalAdvance(model.index(oldest, column).data())
+    assert "yyyy" in window.from_date.displayFormat() and "yyyy" in window.to_date.displayFormat()
     window.table_view.selectRow(oldest)
     details = window.details.toPlainText()
     assert report.request_id in details and f"Newsletter / Email: {off}" in details

@@ -133,6 +133,19 @@ def test_filters_sorting_and_heat_map_follow_the_sandbox(qtbot, review_window):
     assert window.count_label.text() == f"1 of {CUSTOMERS} customers"
 
 
+def test_column_titles_and_read_times_are_shown_whole(qtbot, review_window):
+    window = review_window
+    read_all(qtbot, window)
+    view, model = window.table_view, window.model
+    header = view.horizontalHeader()
+    for column in range(model.columnCount()):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal))
+        widest_line = max(header.fontMetrics().horizontalAdvance(line) for line in title.split("\n"))
+        assert header.sectionSize(column) > widest_line, f"title {title!r} is cut off"
+    read_at = model.index(0, model.column_of("read_at")).data()
+    assert header.sectionSize(model.column_of("read_at")) > view.fontMetrics().horizontalAdvance(read_at)
+
+
 def test_refreshing_one_member_shows_a_change_made_elsewhere(qtbot, review_window):
     window = review_window
     read_all(qtbot, window)

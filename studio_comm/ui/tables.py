@@ -1,0 +1,46 @@
+"""Read-only tables of rows (the consent review, the audit history), set up one way.
+
+Row heights and column widths are fixed, from the font, the titles and the widest value
+a column can show: never measured from the rows, which ResizeToContents would do on every
+paint (too slow at 10,000 of them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
+
+
+def row_table(parent: QWidget, model: QAbstractItemModel, name: str, accessible: str) -> QTableView:
+    """A table of `model` whose rows are selected whole, one at a time."""
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setWordWrap(False)
+    rows = view.verticalHeader()
+    rows.hide()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view
+
+
+def size_columns(view: QTableView, widest: Callable[[int], list[str]]) -> None:
+    """Each column as wide as its title (every line of it, and a sort arrow) and as the
+    texts `widest(column)` names, whichever is wider."""
+    header = view.horizontalHeader()
+    model, style = view.model(), header.style()
+    cells, titles = view.fontMetrics(), header.fontMetrics()
+    title_margin = (2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+                    + style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header))
+    cell_margin = 2 * cells.averageCharWidth()
+    for column in range(model.columnCount()):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        width = max(titles.horizontalAdvance(line) for line in title.split("\n")) + title_margin
+        width = max([width] + [cells.horizontalAdvance(text) + cell_margin for text in widest(column)])
+        header.resizeSection(column, width)
