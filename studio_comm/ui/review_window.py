@@ -510,7 +510,7 @@ class ReviewWindow(QMainWindow):
                 self._resume_from = min(resume_from, self._resume_from or resume_from)
                 self._resume_statuses = statuses
                 self.progress_label.setText(self.tr("The review stopped: {error}").format(
-                    error=str(task.exception())))
+                    error=ErrorBanner.describe(task.exception())))  # in words, as in the banner
             if self.progress_bar.maximum() == 0:
                 self.progress_bar.setRange(0, 1)
             self._live_timer.stop()

@@ -178,6 +178,15 @@ def test_a_gone_member_is_shown_as_unreadable(qtbot, review_window):
     assert "0 failed" not in window.progress_label.text()
 
 
+def test_a_refused_review_says_why_in_words_and_can_resume(qtbot, review_window):
+    window = review_window
+    window.sandbox.admin.set_faults("status=403@/v1/communications/")
+    qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.start_button.isEnabled(), timeout=WAIT_MS)
+    assert window.progress_label.text().startswith("The review stopped: The studio's API key is not allowed")
+    assert window.error_banner.isVisible() and window.resume_button.isEnabled()
+
+
 def test_main_window_menu_opens_one_review_and_one_audit_window(qtbot, app_window):
     from PySide6.QtGui import QAction
 
