@@ -65,8 +65,10 @@ class MainWindow(QMainWindow):
         self.right_splitter.setObjectName("rightSplitter")
         self.right_splitter.addWidget(self.preferences_panel)
         self.right_splitter.addWidget(self.conversation_panel)
-        self.right_splitter.setStretchFactor(0, 2)
-        self.right_splitter.setStretchFactor(1, 3)
+        # The matrix keeps the height its rows need (its minimum, set once they are read);
+        # the conversation takes whatever else the window has.
+        self.right_splitter.setStretchFactor(0, 0)
+        self.right_splitter.setStretchFactor(1, 1)
         self.right_splitter.setChildrenCollapsible(False)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("mainSplitter")
@@ -317,7 +319,7 @@ class MainWindow(QMainWindow):
                 # keep their titles whole in longer languages too.
                 splitter.setSizes([630, 770])
             elif key == "rightSplitter":
-                splitter.setSizes([310, 590])  # the matrix's rows, then the conversation
+                splitter.setSizes([0, 1])  # the matrix's minimum, the rest to the conversation
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {
