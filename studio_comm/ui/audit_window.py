@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,7 +34,7 @@ from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.labels import date_pattern, format_datetime
 from studio_comm.ui.models.audit_model import COLUMNS, AuditModel, action_label, describe_side, outcome_label
 from studio_comm.ui.review_window import attach_to_main_window
-from studio_comm.ui.tables import row_table, size_columns
+from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
 from studio_comm.ui.tasks import TaskRunner
 
 FILTER_DELAY_MS = 250
@@ -292,13 +291,9 @@ class AuditWindow(QMainWindow):
         return self.tasks.run(write(), on_result=written, on_error=self.show_error)
 
     def _choose_file(self) -> None:
-        dialog = QFileDialog(self, self.tr("Export audit history"),
-                             f"audit-{datetime.now(UTC):%Y-%m-%d}.csv", self.tr("CSV files (*.csv)"))
-        dialog.setObjectName("auditExportDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self.export_csv)
-        dialog.open()
+        save_file_dialog(self, "auditExportDialog", self.tr("Export audit history"),
+                         f"audit-{datetime.now(UTC):%Y-%m-%d}.csv", self.tr("CSV files (*.csv)"),
+                         lambda path: self.export_csv(path))
 
 
 def open_audit_window(main_window) -> AuditWindow | None:

@@ -21,7 +21,6 @@ from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -50,7 +49,7 @@ from studio_comm.ui.consent_summary import ConsentSummary
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.labels import category_label, channel_label, customer_status_label, format_datetime
 from studio_comm.ui.models.review_model import ReviewModel, cell_title, error_text, state_description, state_text
-from studio_comm.ui.tables import row_table, size_columns
+from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
 from studio_comm.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -619,29 +618,20 @@ class ReviewWindow(QMainWindow):
 
         return self.tasks.run(write(), on_result=written, on_error=self.show_error)
 
-    def _save_dialog(self, name: str, title: str, suggested: str, pattern: str, accept) -> QFileDialog:
-        dialog = QFileDialog(self, title, suggested, pattern)
-        dialog.setObjectName(name)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(accept)
-        dialog.open()  # window-modal, never a nested event loop
-        return dialog
-
     def _choose_csv_file(self) -> None:
         stamp = utc_now().strftime("%Y-%m-%d")
-        self._save_dialog("reviewExportDialog", self.tr("Export consent review"),
-                          f"consent-review-{stamp}.csv", self.tr("CSV files (*.csv)"),
-                          lambda path: self.export_csv(path))
+        save_file_dialog(self, "reviewExportDialog", self.tr("Export consent review"),
+                         f"consent-review-{stamp}.csv", self.tr("CSV files (*.csv)"),
+                         lambda path: self.export_csv(path))
 
     def _choose_member_file(self) -> None:
         row = self.selected_row()
         if row is None or self.member_exporter is None:
             return
-        self._save_dialog("memberExportDialog", self.tr("Export member data"),
-                          f"member-{row.customer_number or row.customer_id}.json",
-                          self.tr("JSON files (*.json)"),
-                          lambda path: self.export_member(row.customer_id, path))
+        save_file_dialog(self, "memberExportDialog", self.tr("Export member data"),
+                         f"member-{row.customer_number or row.customer_id}.json",
+                         self.tr("JSON files (*.json)"),
+                         lambda path: self.export_member(row.customer_id, path))
 
     def closeEvent(self, event) -> None:
         # Closing (hiding) stops a run; what it read is cached, so "Resume" continues.

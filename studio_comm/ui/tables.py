@@ -1,4 +1,5 @@
-"""Read-only tables of rows (the consent review, the audit history), set up one way.
+"""What the manager windows (consent review, audit history) share: read-only tables of
+rows set up one way, and the save dialog of their exports.
 
 Row heights and column widths are fixed, from the font, the titles and the widest value
 a column can show: never measured from the rows, which ResizeToContents would do on every
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QStyle, QTableView, QWidget
 
 
 def row_table(parent: QWidget, model: QAbstractItemModel, name: str, accessible: str) -> QTableView:
@@ -44,3 +45,15 @@ def size_columns(view: QTableView, widest: Callable[[int], list[str]]) -> None:
         width = max(titles.horizontalAdvance(line) for line in title.split("\n")) + title_margin
         width = max([width] + [cells.horizontalAdvance(text) + cell_margin for text in widest(column)])
         header.resizeSection(column, width)
+
+
+def save_file_dialog(parent: QWidget, name: str, title: str, suggested: str, pattern: str,
+                     accept: Callable[[str], object]) -> QFileDialog:
+    """Ask where to save; `accept(path)` once chosen. Window-modal, never a nested event loop."""
+    dialog = QFileDialog(parent, title, suggested, pattern)
+    dialog.setObjectName(name)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.fileSelected.connect(accept)
+    dialog.open()
+    return dialog

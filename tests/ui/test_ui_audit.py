@@ -8,6 +8,7 @@ import io
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QFileDialog
 
 from studio_comm.api.client import MagiclineClient
 from studio_comm.api.models import Channel, Direction, MessageCategory
@@ -121,8 +122,15 @@ def test_export_writes_the_filtered_entries(qtbot, audited, tmp_path):
     window, (_was_active, report) = audited
     window.action_filter.setCurrentIndex(window.action_filter.findData("preferences"))
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=WAIT_MS)
+    # Through the button and the save dialog, as a manager does it.
     path = tmp_path / "audit.csv"
-    assert run_async(qtbot, window.export_csv(path, ";")) == 3
+    window.separator_combo.setCurrentIndex(window.separator_combo.findData(";"))
+    qtbot.mouseClick(window.export_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(QFileDialog, "auditExportDialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.selectFile(str(path))
+    dialog.accept()
+    qtbot.waitUntil(lambda: "Exported 3 entries" in window.statusBar().currentMessage(), timeout=WAIT_MS)
     lines = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""),
                             delimiter=";"))
     assert lines[0][:3] == ["Time (UTC)", "Staff", "Action"]
