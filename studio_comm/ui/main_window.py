@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         profiles = self.services.profiles.list() if self.services is not None else []
         group = QActionGroup(self.profiles_menu)
         for profile in profiles:
-            action = self.profiles_menu.addAction(profile.name)
+            action = self.profiles_menu.addAction(profile.name.replace("&", "&&"))  # "Fit & Fun"
             action.setCheckable(True)
             action.setChecked(profile.name == self.profile_name)
             action.setToolTip(profile.base_url)

@@ -177,18 +177,18 @@ def test_first_start_asks_for_a_studio_and_keeps_the_key_out_of_files(
 
 def test_switching_studio_from_the_menu(qtbot, app_window, memory_keyring):
     sandbox = app_window.sandbox
-    app_window.services.profiles.add("Second desk", sandbox.base_url)
-    memory_keyring.set_password(SERVICE, "Second desk", sandbox.api_key)
+    app_window.services.profiles.add("Fit & Fun", sandbox.base_url)  # "&" is no accelerator
+    memory_keyring.set_password(SERVICE, "Fit & Fun", sandbox.api_key)
     first_session = app_window.session
     app_window.profiles_menu.aboutToShow.emit()
     actions = {a.text(): a for a in app_window.profiles_menu.actions()}
-    assert actions[PROFILE].isChecked() and not actions["Second desk"].isChecked()
-    actions["Second desk"].trigger()
+    assert actions[PROFILE].isChecked() and not actions["Fit && Fun"].isChecked()
+    actions["Fit && Fun"].trigger()
     qtbot.waitUntil(lambda: app_window.session is not first_session and app_window.session is not None,
                     timeout=CONNECT_TIMEOUT_MS)
-    assert app_window.profile_name == "Second desk"
-    assert "Second desk" in app_window.status.studio_label.text()
-    assert app_window.services.profiles.last_used == "Second desk"
+    assert app_window.profile_name == "Fit & Fun"
+    assert "Fit & Fun" in app_window.status.studio_label.text()
+    assert app_window.services.profiles.last_used == "Fit & Fun"
     qtbot.waitUntil(lambda: first_session.client.closed, timeout=WAIT_MS)
 
 
