@@ -3,7 +3,8 @@
 Its minimum height follows its width. A splitter asks its panes only for their minimum
 size, not for the height a wrapped text needs at the width they got, so without this a
 long subject or a long explanation is cut off at the bottom when the window is small or
-scaled.
+scaled. Up to MAX_WRAPPED_LINES: a longer text would make the window taller than the
+screen, which is worse than a text cut off (it can still be selected and copied).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
+
+MAX_WRAPPED_LINES = 5
 
 
 class PlainLabel(QLabel):
@@ -33,7 +36,8 @@ class PlainLabel(QLabel):
         hint.setHeight(max(hint.height(), self._lines * self.fontMetrics().lineSpacing()))
         # Before it is shown its width is a placeholder, not the one the layout gives it.
         if self.isVisible() and self.text():
-            hint.setHeight(max(hint.height(), self.heightForWidth(self.width())))
+            most = MAX_WRAPPED_LINES * self.fontMetrics().lineSpacing() + 2 * self.margin()
+            hint.setHeight(max(hint.height(), min(self.heightForWidth(self.width()), most)))
         return hint
 
     def resizeEvent(self, event: QResizeEvent) -> None:
