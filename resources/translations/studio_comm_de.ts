@@ -115,7 +115,7 @@
 <context>
     <name>AuditWindow</name>
     <message>
-        <location filename="../../studio_comm/ui/audit_window.py" line="+53"/>
+        <location filename="../../studio_comm/ui/audit_window.py" line="+51"/>
         <source>Audit history – studio-comm</source>
         <translation>Änderungsprotokoll – studio-comm</translation>
     </message>
@@ -146,12 +146,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+197"/>
+        <location line="+199"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
     <message>
-        <location line="-196"/>
+        <location line="-198"/>
         <source>All actions</source>
         <translation>Alle Aktionen</translation>
     </message>
@@ -176,12 +176,12 @@
         <translation>Bis Datum</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+15"/>
         <source>Audit entries</source>
         <translation>Protokolleinträge</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Selected entry</source>
         <translation>Ausgewählter Eintrag</translation>
     </message>
@@ -207,17 +207,17 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+169"/>
+        <location line="+170"/>
         <source>Export audit history</source>
         <translation>Änderungsprotokoll exportieren</translation>
     </message>
     <message>
-        <location line="-154"/>
+        <location line="-155"/>
         <source>Separator:</source>
         <translation>Trennzeichen:</translation>
     </message>
     <message numerus="yes">
-        <location line="+88"/>
+        <location line="+89"/>
         <source>%n entries</source>
         <translation>
             <numerusform>%n Eintrag</numerusform>
@@ -282,7 +282,7 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
         <source>Connect to a studio first.</source>
         <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
     </message>
@@ -340,14 +340,14 @@
         <translation>Zeitpunkt des Kontakts</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
         <location line="+1"/>
-        <location line="+36"/>
+        <location line="+33"/>
         <source>Subject</source>
         <translation>Betreff</translation>
     </message>
     <message>
-        <location line="-35"/>
+        <location line="-32"/>
         <source>Message text</source>
         <translation>Nachrichtentext</translation>
     </message>
@@ -357,12 +357,12 @@
         <translation>Nachricht an das Mitglied oder Notizen zum Anruf bzw. Gespräch</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Compose notice</source>
         <translation>Hinweis zur Nachricht</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
@@ -395,7 +395,7 @@
 <context>
     <name>ConfirmChangesDialog</name>
     <message>
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+124"/>
+        <location filename="../../studio_comm/ui/preferences_panel.py" line="+121"/>
         <source>Confirm preference changes</source>
         <translation>Änderungen bestätigen</translation>
     </message>
@@ -493,35 +493,35 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Profile name</source>
         <translation>Profilname</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-28"/>
         <source>e.g. Studio Mitte</source>
         <translation>z. B. Studio Mitte</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Base URL</source>
         <translation>Basis-URL</translation>
     </message>
     <message>
-        <location line="-25"/>
-        <location line="+26"/>
+        <location line="-26"/>
+        <location line="+27"/>
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-24"/>
         <location line="+1"/>
         <source>Test connection</source>
         <translation>Verbindung testen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Connection test result</source>
         <translation>Ergebnis des Verbindungstests</translation>
     </message>
@@ -547,7 +547,7 @@
         <translation>gespeichert; leer lassen, um ihn zu behalten</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+30"/>
         <source>Connecting…</source>
         <translation>Verbindung wird hergestellt …</translation>
     </message>
@@ -624,7 +624,7 @@
 <context>
     <name>ConversationPanel</name>
     <message>
-        <location filename="../../studio_comm/ui/conversation_panel.py" line="+136"/>
+        <location filename="../../studio_comm/ui/conversation_panel.py" line="+126"/>
         <source>Conversation</source>
         <translation>Kommunikation</translation>
     </message>
@@ -808,12 +808,12 @@
 <context>
     <name>CustomerHeader</name>
     <message>
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="-142"/>
+        <location filename="../../studio_comm/ui/preferences_panel.py" line="-138"/>
         <source>Member details</source>
         <translation>Mitgliedsdaten</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+31"/>
         <source>No member open</source>
         <translation>Kein Mitglied geöffnet</translation>
     </message>
@@ -899,12 +899,12 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../studio_comm/ui/error_banner.py" line="+24"/>
+        <location filename="../../studio_comm/ui/error_banner.py" line="+25"/>
         <source>Error message</source>
         <translation>Fehlermeldung</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+11"/>
         <source>Dismiss</source>
         <translation>Schließen</translation>
     </message>
@@ -1175,7 +1175,7 @@ Magicline meldet: {message}</translation>
         <translation>studio-comm Hauptfenster</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+59"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1345,12 +1345,12 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <name>PreferencesPanel</name>
     <message>
         <location filename="../../studio_comm/ui/preferences_panel.py" line="+127"/>
-        <location line="+37"/>
+        <location line="+33"/>
         <source>Communication preferences</source>
         <translation>Einwilligungen</translation>
     </message>
     <message>
-        <location line="-29"/>
+        <location line="-25"/>
         <source>Space or click toggles a channel. Changed cells stay highlighted until saved.</source>
         <translation>Leertaste oder Klick schaltet einen Kanal um. Geänderte Felder bleiben bis zum Speichern markiert.</translation>
     </message>
@@ -1391,22 +1391,22 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     </message>
     <message>
         <location line="+0"/>
-        <location line="+102"/>
+        <location line="+98"/>
         <source>Refresh preferences</source>
         <translation>Einwilligungen neu laden</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-96"/>
         <source>Read the preferences from Magicline again</source>
         <translation>Die Einwilligungen erneut aus Magicline lesen</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Preferences status</source>
         <translation>Status der Einwilligungen</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+92"/>
         <source>Refreshing discards the changes you have not saved. Refresh anyway?</source>
         <translation>Beim Neuladen gehen nicht gespeicherte Änderungen verloren. Trotzdem neu laden?</translation>
     </message>
@@ -1543,7 +1543,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Nicht lesbar ({code})</translation>
     </message>
     <message>
-        <location filename="../../studio_comm/ui/review_window.py" line="+82"/>
+        <location filename="../../studio_comm/ui/review_window.py" line="+79"/>
         <source>less than a minute</source>
         <translation>weniger als eine Minute</translation>
     </message>
@@ -1616,12 +1616,12 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Einwilligungsübersicht</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
         <source>Members by category and channel</source>
         <translation>Mitglieder nach Kategorie und Kanal</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+42"/>
         <source>Read:</source>
         <translation>Lesen:</translation>
     </message>
@@ -1893,7 +1893,7 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Mitgliedsdaten nach {path} exportiert</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+6"/>
         <source>Export consent review</source>
         <translation>Einwilligungsübersicht exportieren</translation>
     </message>
@@ -1958,12 +1958,12 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>Search status</source>
         <translation>Suchstatus</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+65"/>
         <source>Connect to a studio to search.</source>
         <translation>Verbinden Sie sich mit einem Studio, um zu suchen.</translation>
     </message>

@@ -15,7 +15,7 @@
 <context>
     <name>PreferencesPanel</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+426"/>
+        <location filename="../../studio_comm/ui/preferences_panel.py" line="+419"/>
         <source>%n unsaved change(s)</source>
         <translation>
             <numerusform>%n unsaved change</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>ReviewWindow</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/review_window.py" line="+85"/>
+        <location filename="../../studio_comm/ui/review_window.py" line="+82"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -61,7 +61,7 @@
 <context>
     <name>SearchPanel</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/search_panel.py" line="+181"/>
+        <location filename="../../studio_comm/ui/search_panel.py" line="+177"/>
         <source>%n customer(s) found</source>
         <translation>
             <numerusform>%n customer found</numerusform>
