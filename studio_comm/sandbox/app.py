@@ -494,10 +494,16 @@ class Gate:
         body = await _read_body(receive)
         endpoint, match = self.endpoint(scope)
         record = self._record(scope, endpoint, body)
-        status = await self._serve(scope, body, receive, send, endpoint, match)
-        record["status"] = status
-        with self.sb.lock:
-            self.sb.stats[(endpoint, str(status))] += 1
+
+        def settle(status) -> None:
+            # Recorded before the client can see the outcome, so whoever asks the admin
+            # endpoints right after an answer (or a dropped connection) finds it counted.
+            if record["status"] is None:
+                record["status"] = status
+                with self.sb.lock:
+                    self.sb.stats[(endpoint, str(status))] += 1
+
+        settle(await self._serve(scope, body, receive, send, endpoint, match, settle))
 
     async def _admin(self, scope, receive, send) -> None:
         headers = _headers(scope)
@@ -532,7 +538,7 @@ class Gate:
         return record
 
     async def _serve(self, scope, body: bytes, client_receive, send, endpoint: str,
-                     match: Match):
+                     match: Match, settle):
         """Answer one API request; returns the status sent (or "dropped"/"disconnected")."""
         sent: dict = {}
 
@@ -542,6 +548,7 @@ class Gate:
         async def tracking_send(message):
             if message["type"] == "http.response.start":
                 sent["status"] = message["status"]
+                settle(message["status"])
             await send(message)
 
         async def respond(response: Response):
@@ -567,6 +574,7 @@ class Gate:
         if kind == "status":
             return await respond(error_response(int(fault.value or 500)))
         if kind == "drop":
+            settle("dropped")
             await _drop(send)
             return "dropped"
         if kind == "malformed":
