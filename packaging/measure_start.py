@@ -66,8 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     window = statistics.median(r[0] for r in runs)
     customers = statistics.median(r[1] for r in runs)
     print(f"{executable}: median of {options.runs} runs (offscreen, --demo)")
-    print(f"  first window      {window:.3f} s   (min {min(r[0] for r in runs):.3f}, max {max(r[0] for r in runs):.3f})")
-    print(f"  demo customers    {customers:.3f} s   (min {min(r[1] for r in runs):.3f}, max {max(r[1] for r in runs):.3f})")
+    print(
+        f"  first window      {window:.3f} s   (min {min(r[0] for r in runs):.3f}, max {max(r[0] for r in runs):.3f})"
+    )
+    print(
+        f"  demo customers    {customers:.3f} s   "
+        f"(min {min(r[1] for r in runs):.3f}, max {max(r[1] for r in runs):.3f})"
+    )
     return 0
 
 

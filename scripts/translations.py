@@ -45,7 +45,7 @@ def lupdate(language: str, target: Path) -> None:
     if exe is None:
         raise SystemExit("pyside6-lupdate not found: install the project into .venv first")
     subprocess.run(
-        [exe, "-silent", "-extensions", "py", "-no-obsolete", "-locations", "relative",
+        [exe, "-silent", "-extensions", "py", "-no-obsolete", "-locations", "none",
          "-source-language", "en", "-target-language", language, *LANGUAGES[language],
          *SOURCES, "-ts", str(target)],
         cwd=ROOT, check=True,

@@ -4,62 +4,50 @@
 <context>
     <name>Audit</name>
     <message>
-        <location filename="../../studio_comm/ui/models/audit_model.py" line="+29"/>
         <source>Consent change</source>
         <translation>Einwilligung geändert</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Message</source>
         <translation>Nachricht</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Saved</source>
         <translation>Gespeichert</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Saved, but the server differs</source>
         <translation>Gespeichert, aber Magicline weicht ab</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Conflict, not saved</source>
         <translation>Konflikt, nicht gespeichert</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Sent</source>
         <translation>Gesendet</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Outcome unknown</source>
         <translation>Ergebnis unbekannt</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Blocked by consent</source>
         <translation>Gesperrt (keine Einwilligung)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Pending</source>
         <translation>Ausstehend</translation>
     </message>
     <message>
-        <location line="+31"/>
         <source>{cell}: {state} (intended, not saved)</source>
         <translation>{cell}: {state} (gewünscht, nicht gespeichert)</translation>
     </message>
@@ -67,47 +55,38 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location line="+42"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Staff</source>
         <translation>Mitarbeiter</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Member</source>
         <translation>Mitglied</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Before</source>
         <translation>Vorher</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>After</source>
         <translation>Nachher</translation>
     </message>
     <message>
-        <location line="+24"/>
         <source>(not given)</source>
         <translation>(nicht angegeben)</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Trace id: {trace_id}</source>
         <translation>Trace-ID: {trace_id}</translation>
     </message>
@@ -115,109 +94,86 @@
 <context>
     <name>AuditWindow</name>
     <message>
-        <location filename="../../studio_comm/ui/audit_window.py" line="+51"/>
         <source>Audit history – studio-comm</source>
         <translation>Änderungsprotokoll – studio-comm</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Audit history</source>
         <translation>Änderungsprotokoll</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>Member</source>
         <translation>Mitglied</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Member: number, id or name</source>
         <translation>Mitglied: Nummer, ID oder Name</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Staff member</source>
         <translation>Mitarbeiter</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Any staff member</source>
         <translation>Alle Mitarbeiter</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+199"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
     <message>
-        <location line="-198"/>
         <source>All actions</source>
         <translation>Alle Aktionen</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>From</source>
         <translation>Von</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>From date</source>
         <translation>Von Datum</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>to</source>
         <translation>bis</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>To date</source>
         <translation>Bis Datum</translation>
     </message>
     <message>
-        <location line="+15"/>
         <source>Audit entries</source>
         <translation>Protokolleinträge</translation>
     </message>
     <message>
-        <location line="+15"/>
         <source>Selected entry</source>
         <translation>Ausgewählter Eintrag</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>CSV separator</source>
         <translation>CSV-Trennzeichen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Comma</source>
         <translation>Komma</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Semicolon (German Excel)</source>
         <translation>Semikolon (deutsches Excel)</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Export…</source>
         <translation>Exportieren …</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+170"/>
         <source>Export audit history</source>
         <translation>Änderungsprotokoll exportieren</translation>
     </message>
     <message>
-        <location line="-155"/>
         <source>Separator:</source>
         <translation>Trennzeichen:</translation>
     </message>
     <message numerus="yes">
-        <location line="+89"/>
         <source>%n entries</source>
         <translation>
             <numerusform>%n Eintrag</numerusform>
@@ -225,64 +181,50 @@
         </translation>
     </message>
     <message>
-        <location line="+30"/>
         <source>Trace id: {trace_id}</source>
         <translation>Trace-ID: {trace_id}</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+14"/>
         <source>Before</source>
         <translation>Vorher</translation>
     </message>
     <message>
-        <location line="-14"/>
-        <location line="+14"/>
         <source>After</source>
         <translation>Nachher</translation>
     </message>
     <message>
-        <location line="-2"/>
         <source>Time (UTC)</source>
         <translation>Zeit (UTC)</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Staff</source>
         <translation>Mitarbeiter</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Customer ID</source>
         <translation>Kunden-ID</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Request ID</source>
         <translation>Anfrage-ID</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Workstation</source>
         <translation>Arbeitsplatz</translation>
     </message>
     <message>
-        <location line="+14"/>
         <source>Exported {count} entries to {path}</source>
         <translation>{count} Einträge nach {path} exportiert</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Connect to a studio first.</source>
         <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
     </message>
@@ -290,104 +232,82 @@
 <context>
     <name>ComposeArea</name>
     <message>
-        <location filename="../../studio_comm/ui/compose.py" line="+54"/>
         <source>Direction</source>
         <translation>Richtung</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Send to member</source>
         <translation>An Mitglied senden</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Log incoming (phone call, desk conversation)</source>
         <translation>Eingang erfassen (Anruf, Gespräch am Empfang)</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Channel</source>
         <translation>Kanal</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Message category</source>
         <translation>Nachrichtenkategorie</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Thread status after this message</source>
         <translation>Status des Verlaufs nach dieser Nachricht</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Status: automatic</source>
         <translation>Status: automatisch</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Happened at</source>
         <translation>Zeitpunkt</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Back-date this log</source>
         <translation>Eintrag rückdatieren</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>When it happened</source>
         <translation>Zeitpunkt des Kontakts</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+1"/>
-        <location line="+33"/>
         <source>Subject</source>
         <translation>Betreff</translation>
     </message>
     <message>
-        <location line="-32"/>
         <source>Message text</source>
         <translation>Nachrichtentext</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Message to the member, or notes of the call or conversation</source>
         <translation>Nachricht an das Mitglied oder Notizen zum Anruf bzw. Gespräch</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Compose notice</source>
         <translation>Hinweis zur Nachricht</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Send into the selected thread</source>
         <translation>In den ausgewählten Verlauf senden</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Send into the selected thread (Ctrl+Enter)</source>
         <translation>In den ausgewählten Verlauf senden (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>New thread…</source>
         <translation>Neuer Verlauf …</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Start a new thread</source>
         <translation>Neuen Verlauf beginnen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Start a new thread with this message (Ctrl+N)</source>
         <translation>Mit dieser Nachricht einen neuen Verlauf beginnen (Strg+N)</translation>
     </message>
@@ -395,32 +315,26 @@
 <context>
     <name>ConfirmChangesDialog</name>
     <message>
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+121"/>
         <source>Confirm preference changes</source>
         <translation>Änderungen bestätigen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Save communication preferences</source>
         <translation>Einwilligungen speichern</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Save these changes for {member}?</source>
         <translation>Diese Änderungen für {member} speichern?</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Changes to save</source>
         <translation>Zu speichernde Änderungen</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -428,57 +342,46 @@
 <context>
     <name>ConflictDialog</name>
     <message>
-        <location line="+19"/>
         <source>Resolve conflicting changes</source>
         <translation>Widersprüchliche Änderungen klären</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Changed elsewhere meanwhile</source>
         <translation>Inzwischen anderswo geändert</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>While you were editing, these preferences were changed elsewhere (in Magicline, by the member or at another desk). Choose for each which value to save.</source>
         <translation>Während Sie bearbeitet haben, wurden diese Einwilligungen anderswo geändert (in Magicline, vom Mitglied oder an einem anderen Platz). Wählen Sie jeweils, welcher Wert gespeichert wird.</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>{cell}: was {before} when you opened it; you chose {mine}; it is now {theirs}.</source>
         <translation>{cell}: beim Öffnen {before}; Ihre Wahl: {mine}; jetzt: {theirs}.</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Someone else made the same change.</source>
         <translation>Jemand anderes hat dieselbe Änderung vorgenommen.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>The category no longer offers this channel.</source>
         <translation>Die Kategorie bietet diesen Kanal nicht mehr an.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>The studio has fixed this channel meanwhile, so it cannot be changed here.</source>
         <translation>Das Studio hat diesen Kanal inzwischen festgelegt; er kann hier nicht geändert werden.</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Keep mine ({value})</source>
         <translation>Meinen Wert behalten ({value})</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Take theirs ({value})</source>
         <translation>Neuen Wert übernehmen ({value})</translation>
     </message>
     <message>
-        <location line="+15"/>
         <source>Save with these choices</source>
         <translation>Mit dieser Auswahl speichern</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -486,119 +389,90 @@
 <context>
     <name>ConnectionDialog</name>
     <message>
-        <location filename="../../studio_comm/ui/connection_dialog.py" line="+52"/>
-        <location line="+1"/>
         <source>Studio connection</source>
         <translation>Studioverbindung</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+29"/>
         <source>Profile name</source>
         <translation>Profilname</translation>
     </message>
     <message>
-        <location line="-28"/>
         <source>e.g. Studio Mitte</source>
         <translation>z. B. Studio Mitte</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+28"/>
         <source>Base URL</source>
         <translation>Basis-URL</translation>
     </message>
     <message>
-        <location line="-26"/>
-        <location line="+27"/>
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location line="-24"/>
-        <location line="+1"/>
         <source>Test connection</source>
         <translation>Verbindung testen</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Connection test result</source>
         <translation>Ergebnis des Verbindungstests</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Keyring notice</source>
         <translation>Hinweis zum Schlüsselbund</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>No system keyring is available on this computer, so the API key cannot be stored. You can keep it for this session only: it is forgotten when the program closes, and is never written to a file.</source>
         <translation>Auf diesem Computer ist kein Schlüsselbund verfügbar, daher kann der API-Schlüssel nicht gespeichert werden. Sie können ihn nur für diese Sitzung behalten: Beim Beenden des Programms wird er vergessen und nie in eine Datei geschrieben.</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+1"/>
         <source>Keep the key for this session only</source>
         <translation>Schlüssel nur für diese Sitzung behalten</translation>
     </message>
     <message>
-        <location line="+38"/>
         <source>stored; leave empty to keep it</source>
         <translation>gespeichert; leer lassen, um ihn zu behalten</translation>
     </message>
     <message>
-        <location line="+30"/>
         <source>Connecting…</source>
         <translation>Verbindung wird hergestellt …</translation>
     </message>
     <message>
-        <location line="+12"/>
         <source>Connected to: {studio}</source>
         <translation>Verbunden mit: {studio}</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>studio {id}</source>
         <translation>Studio {id}</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+4"/>
         <source>Could not connect: {error}</source>
         <translation>Verbindung fehlgeschlagen: {error}</translation>
     </message>
     <message>
-        <location line="+14"/>
         <source>Enter a profile name.</source>
         <translation>Geben Sie einen Profilnamen ein.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Enter the studio&apos;s base URL ({pattern}).</source>
         <translation>Geben Sie die Basis-URL des Studios ein ({pattern}).</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Enter the API key.</source>
         <translation>Geben Sie den API-Schlüssel ein.</translation>
     </message>
     <message>
-        <location line="+31"/>
         <source>The key was not saved: no system keyring is available. Choose “Keep the key for this session only” and save again.</source>
         <translation>Der Schlüssel wurde nicht gespeichert: Es ist kein Schlüsselbund verfügbar. Wählen Sie „Schlüssel nur für diese Sitzung behalten“ und speichern Sie erneut.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>The key was not saved: the system keyring is locked. Unlock it and save again.</source>
         <translation>Der Schlüssel wurde nicht gespeichert: Der Schlüsselbund ist gesperrt. Entsperren Sie ihn und speichern Sie erneut.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>The key was not saved: the system keyring reported an error ({detail}).</source>
         <translation>Der Schlüssel wurde nicht gespeichert: Der Schlüsselbund meldet einen Fehler ({detail}).</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>The profile was not saved: {error}</source>
         <translation>Das Profil wurde nicht gespeichert: {error}</translation>
     </message>
@@ -606,17 +480,14 @@
 <context>
     <name>ConsentSummary</name>
     <message>
-        <location filename="../../studio_comm/ui/consent_summary.py" line="+42"/>
         <source>Share of members active per category and channel</source>
         <translation>Anteil aktiver Mitglieder je Kategorie und Kanal</translation>
     </message>
     <message>
-        <location line="+29"/>
         <source>{cell}: no member has this channel</source>
         <translation>{cell}: kein Mitglied hat diesen Kanal</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>{cell}: {active} of {total} members active ({share:.0%}), {inactive} inactive, {absent} not offered, {fixed} fixed by the studio</source>
         <translation>{cell}: {active} von {total} Mitgliedern aktiv ({share:.0%}), {inactive} inaktiv, {absent} nicht angeboten, {fixed} vom Studio festgelegt</translation>
     </message>
@@ -624,183 +495,146 @@
 <context>
     <name>ConversationPanel</name>
     <message>
-        <location filename="../../studio_comm/ui/conversation_panel.py" line="+126"/>
         <source>Conversation</source>
         <translation>Kommunikation</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Threads</source>
         <translation>Verläufe</translation>
     </message>
     <message>
-        <location line="+18"/>
         <source>Messages of the thread</source>
         <translation>Nachrichten des Verlaufs</translation>
     </message>
     <message>
-        <location line="+14"/>
         <source>Message details</source>
         <translation>Nachrichtendetails</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>What happened to the message</source>
         <translation>Was mit der Nachricht geschah</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Full message text</source>
         <translation>Vollständiger Nachrichtentext</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Resend…</source>
         <translation>Erneut senden …</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Resend this message</source>
         <translation>Diese Nachricht erneut senden</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Copy to compose</source>
         <translation>In Eingabe übernehmen</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Copy this message into the compose area</source>
         <translation>Diese Nachricht in das Eingabefeld übernehmen</translation>
     </message>
     <message>
-        <location line="+163"/>
         <source>Could not read the member&apos;s consent: {error}</source>
         <translation>Die Einwilligungen des Mitglieds konnten nicht gelesen werden: {error}</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>{channel} is not offered for {category} messages to this member.</source>
         <translation>{channel} wird für Nachrichten der Kategorie {category} an dieses Mitglied nicht angeboten.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The member has not agreed to {category} messages by {channel}.</source>
         <translation>Das Mitglied hat Nachrichten der Kategorie {category} per {channel} nicht zugestimmt.</translation>
     </message>
     <message>
-        <location line="+46"/>
         <source>Enter a subject first.</source>
         <translation>Geben Sie zuerst einen Betreff ein.</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Write the message first.</source>
         <translation>Schreiben Sie zuerst die Nachricht.</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <location line="+43"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message>
-        <location line="-30"/>
         <source>Not sent: {error}</source>
         <translation>Nicht gesendet: {error}</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>Not sent. {reason} The text is kept.</source>
         <translation>Nicht gesendet. {reason} Der Text bleibt erhalten.</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Sent.</source>
         <translation>Gesendet.</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Logged.</source>
         <translation>Erfasst.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>The text is kept.</source>
         <translation>Der Text bleibt erhalten.</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>Magicline said: “{message}”</source>
         <translation>Magicline meldet: „{message}“</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>(Trace id: {trace_id})</source>
         <translation>(Trace-ID: {trace_id})</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Logged in Magicline.</source>
         <translation>In Magicline erfasst.</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Sent: Magicline has it.</source>
         <translation>Gesendet: Magicline hat die Nachricht erhalten.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Not sent: Magicline did not take the message. It is safe to send it again.</source>
         <translation>Nicht gesendet: Magicline hat die Nachricht nicht angenommen. Sie können sie gefahrlos erneut senden.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Rejected by Magicline.</source>
         <translation>Von Magicline abgelehnt.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Outcome unknown: the connection was lost after sending, so Magicline may have received it. Check with the member before sending it again.</source>
         <translation>Ergebnis unbekannt: Die Verbindung brach nach dem Senden ab, Magicline hat die Nachricht eventuell erhalten. Fragen Sie beim Mitglied nach, bevor Sie sie erneut senden.</translation>
     </message>
     <message>
-        <location line="+26"/>
         <source>It was sent again as a later message (see below: {state}).</source>
         <translation>Sie wurde als spätere Nachricht erneut gesendet (siehe unten: {state}).</translation>
     </message>
     <message>
-        <location line="+20"/>
         <source>Magicline may already have received this message. Check with the member before sending it again, or they may get it twice.</source>
         <translation>Magicline hat diese Nachricht eventuell schon erhalten. Fragen Sie beim Mitglied nach, bevor Sie sie erneut senden, sonst erhält es sie womöglich doppelt.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Magicline refused this message. Sent unchanged, it may be refused again.</source>
         <translation>Magicline hat diese Nachricht abgelehnt. Unverändert gesendet, wird sie womöglich erneut abgelehnt.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>This message was not sent.</source>
         <translation>Diese Nachricht wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Resend message</source>
         <translation>Nachricht erneut senden</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Send it again now?</source>
         <translation>Jetzt erneut senden?</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Resend</source>
         <translation>Erneut senden</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Not sent again. {reason}</source>
         <translation>Nicht erneut gesendet. {reason}</translation>
     </message>
@@ -808,52 +642,42 @@
 <context>
     <name>CustomerHeader</name>
     <message>
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="-138"/>
         <source>Member details</source>
         <translation>Mitgliedsdaten</translation>
     </message>
     <message>
-        <location line="+31"/>
         <source>No member open</source>
         <translation>Kein Mitglied geöffnet</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Search on the left and press Enter to open a member.</source>
         <translation>Suchen Sie links und drücken Sie die Eingabetaste, um ein Mitglied zu öffnen.</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Customer no. {number}</source>
         <translation>Kundennr. {number}</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>mobile</source>
         <translation>mobil</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>home</source>
         <translation>privat</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>business mobile</source>
         <translation>geschäftlich mobil</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>business</source>
         <translation>geschäftlich</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>no email address</source>
         <translation>keine E-Mail-Adresse</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Access refused: this person may not enter the studio at the moment.</source>
         <translation>Zutritt gesperrt: Diese Person darf das Studio derzeit nicht betreten.</translation>
     </message>
@@ -861,37 +685,30 @@
 <context>
     <name>CustomerResultsModel</name>
     <message>
-        <location filename="../../studio_comm/ui/models/customer_results.py" line="+89"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Customer no.</source>
         <translation>Kundennr.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Email</source>
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Date of birth</source>
         <translation>Geburtsdatum</translation>
     </message>
     <message>
-        <location line="+21"/>
         <source>Access refused: this person may not enter the studio at the moment.</source>
         <translation>Zutritt gesperrt: Diese Person darf das Studio derzeit nicht betreten.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Access refused</source>
         <translation>Zutritt gesperrt</translation>
     </message>
@@ -899,114 +716,92 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../studio_comm/ui/error_banner.py" line="+25"/>
         <source>Error message</source>
         <translation>Fehlermeldung</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Dismiss</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Dismiss error message</source>
         <translation>Fehlermeldung schließen</translation>
     </message>
     <message>
-        <location line="+31"/>
         <source>Trace id for support: {trace_id}</source>
         <translation>Trace-ID für den Support: {trace_id}</translation>
     </message>
     <message>
-        <location line="+15"/>
         <source>{sentence}
 Magicline says: {message}</source>
         <translation>{sentence}
 Magicline meldet: {message}</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>No system keyring is available on this computer, so the API key cannot be stored.</source>
         <translation>Auf diesem Computer ist kein Schlüsselbund verfügbar, daher kann der API-Schlüssel nicht gespeichert werden.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The system keyring is locked; unlock it to use the stored API key.</source>
         <translation>Der Schlüsselbund ist gesperrt; entsperren Sie ihn, um den gespeicherten API-Schlüssel zu verwenden.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The system keyring could not be used.</source>
         <translation>Der Schlüsselbund konnte nicht verwendet werden.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>The studio&apos;s API key was refused. Check the key in the connection settings.</source>
         <translation>Der API-Schlüssel des Studios wurde abgelehnt. Prüfen Sie den Schlüssel in den Verbindungseinstellungen.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The studio&apos;s API key is not allowed to do this. Ask the studio to grant the permission.</source>
         <translation>Der API-Schlüssel des Studios hat dafür keine Berechtigung. Bitten Sie das Studio, sie freizugeben.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Magicline does not know this record; it may have been deleted.</source>
         <translation>Magicline kennt diesen Datensatz nicht; er wurde eventuell gelöscht.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Magicline did not accept the request.</source>
         <translation>Magicline hat die Anfrage nicht angenommen.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The record was changed elsewhere at the same time. Reload it and try again.</source>
         <translation>Der Datensatz wurde gleichzeitig anderswo geändert. Laden Sie ihn neu und versuchen Sie es noch einmal.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Too many requests within a minute; Magicline is refusing more for now. Wait a minute and try again.</source>
         <translation>Zu viele Anfragen innerhalb einer Minute; Magicline nimmt vorerst keine weiteren an. Warten Sie eine Minute und versuchen Sie es dann noch einmal.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Magicline had a problem on its side. Try again in a moment.</source>
         <translation>Bei Magicline ist ein Problem aufgetreten. Versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Magicline sent an answer this program cannot read.</source>
         <translation>Magicline hat eine Antwort gesendet, die dieses Programm nicht lesen kann.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Could not connect to Magicline; nothing was sent. Check the network and try again.</source>
         <translation>Keine Verbindung zu Magicline; es wurde nichts gesendet. Prüfen Sie das Netzwerk und versuchen Sie es noch einmal.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The connection was lost after the request was sent; Magicline may or may not have carried it out.</source>
         <translation>Die Verbindung brach nach dem Senden der Anfrage ab; ob Magicline sie ausgeführt hat, ist unklar.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The connection to Magicline failed.</source>
         <translation>Die Verbindung zu Magicline ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Magicline answered with an unexpected status.</source>
         <translation>Magicline hat mit einem unerwarteten Status geantwortet.</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>(HTTP status {status})</source>
         <translation>(HTTP-Status {status})</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Field: {field}.</source>
         <translation>Feld: {field}.</translation>
     </message>
@@ -1014,127 +809,102 @@ Magicline meldet: {message}</translation>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../studio_comm/ui/labels.py" line="+21"/>
         <source>Contract</source>
         <translation>Vertrag</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>General</source>
         <translation>Allgemein</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Appointment</source>
         <translation>Termin</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Newsletter</source>
         <translation>Newsletter</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Loyalty programme</source>
         <translation>Bonusprogramm</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Letter</source>
         <translation>Brief</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Email</source>
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Text message</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Phone</source>
         <translation>Telefon</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Fax</source>
         <translation>Fax</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Conversation</source>
         <translation>Gespräch</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Other</source>
         <translation>Sonstige</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Outgoing</source>
         <translation>Ausgehend</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Incoming</source>
         <translation>Eingehend</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>New</source>
         <translation>Neu</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Ongoing</source>
         <translation>Laufend</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Closed</source>
         <translation>Abgeschlossen</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Member</source>
         <translation>Mitglied</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Prospect</source>
         <translation>Interessent</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Former member</source>
         <translation>Ehemaliges Mitglied</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>Unknown ({value})</source>
         <translation>Unbekannt ({value})</translation>
     </message>
     <message>
-        <location line="+31"/>
         <source>not offered</source>
         <translation>nicht angeboten</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>on</source>
         <translation>an</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
@@ -1142,27 +912,22 @@ Magicline meldet: {message}</translation>
 <context>
     <name>LanguageMenu</name>
     <message>
-        <location filename="../../studio_comm/ui/i18n.py" line="+114"/>
         <source>&amp;Language</source>
         <translation>Sp&amp;rache</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>As the system ({language})</source>
         <translation>Wie das System ({language})</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Takes effect after a restart</source>
         <translation>Gilt nach einem Neustart</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The new language applies when you start studio-comm again.</source>
         <translation>Die neue Sprache gilt, sobald Sie studio-comm neu starten.</translation>
     </message>
@@ -1170,92 +935,74 @@ Magicline meldet: {message}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio_comm/ui/main_window.py" line="+41"/>
         <source>studio-comm main window</source>
         <translation>studio-comm Hauptfenster</translation>
     </message>
     <message>
-        <location line="+59"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&amp;Connect to studio…</source>
         <translation>Mit Studio &amp;verbinden …</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>&amp;Switch studio</source>
         <translation>Studio &amp;wechseln</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&amp;Find customer</source>
         <translation>Mitglied &amp;suchen</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>&amp;Browse all members</source>
         <translation>&amp;Alle Mitglieder anzeigen</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>&amp;Refresh preferences</source>
         <translation>Einwilligungen &amp;neu laden</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>&amp;Dismiss error message</source>
         <translation>&amp;Fehlermeldung schließen</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>&amp;Manager</source>
         <translation>&amp;Studioleitung</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Consent &amp;review…</source>
         <translation>&amp;Einwilligungsübersicht …</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>&amp;Audit history…</source>
         <translation>Änderungs&amp;protokoll …</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>&amp;About studio-comm</source>
         <translation>&amp;Über studio-comm</translation>
     </message>
     <message>
-        <location line="+16"/>
         <source>No saved studios yet</source>
         <translation>Noch keine Studios gespeichert</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>About studio-comm</source>
         <translation>Über studio-comm</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>studio-comm {version}
 
 Communication consent and member conversations for Magicline studios.</source>
@@ -1264,22 +1011,18 @@ Communication consent and member conversations for Magicline studios.</source>
 Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</translation>
     </message>
     <message>
-        <location line="+41"/>
         <source>Connecting to {profile}…</source>
         <translation>Verbindung zu {profile} wird hergestellt …</translation>
     </message>
     <message>
-        <location line="+76"/>
         <source>Unsaved changes</source>
         <translation>Nicht gespeicherte Änderungen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The preferences of {member} have changes that are not saved. Discard them?</source>
         <translation>Die Einwilligungen von {member} enthalten nicht gespeicherte Änderungen. Änderungen verwerfen?</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Discard changes</source>
         <translation>Änderungen verwerfen</translation>
     </message>
@@ -1287,33 +1030,26 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>OpenThreadsDialog</name>
     <message>
-        <location filename="../../studio_comm/ui/conversation_panel.py" line="-465"/>
         <source>Open threads of the member</source>
         <translation>Offene Verläufe des Mitglieds</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+7"/>
         <source>Open threads</source>
         <translation>Offene Verläufe</translation>
     </message>
     <message>
-        <location line="-6"/>
         <source>Explanation</source>
         <translation>Erläuterung</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>This member already has open threads. Follow up in one of them, or start a new thread if this is a different topic.</source>
         <translation>Dieses Mitglied hat bereits offene Verläufe. Schreiben Sie in einem davon weiter oder beginnen Sie einen neuen Verlauf, wenn es um ein anderes Thema geht.</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Follow up in selected thread</source>
         <translation>Im ausgewählten Verlauf weiterschreiben</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Start a new thread</source>
         <translation>Neuen Verlauf beginnen</translation>
     </message>
@@ -1321,22 +1057,18 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>PreferencesMatrixModel</name>
     <message>
-        <location filename="../../studio_comm/ui/models/preferences_matrix.py" line="+125"/>
         <source>Not offered for this category</source>
         <translation>Für diese Kategorie nicht angeboten</translation>
     </message>
     <message>
-        <location line="+51"/>
         <source>{category} by {channel}: {state}</source>
         <translation>{category} per {channel}: {state}</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Fixed by the studio: this channel cannot be changed here.</source>
         <translation>Vom Studio festgelegt: Dieser Kanal kann hier nicht geändert werden.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Changed, not saved yet (was {before}).</source>
         <translation>Geändert, noch nicht gespeichert (vorher {before}).</translation>
     </message>
@@ -1344,94 +1076,74 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>PreferencesPanel</name>
     <message>
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+127"/>
-        <location line="+33"/>
         <source>Communication preferences</source>
         <translation>Einwilligungen</translation>
     </message>
     <message>
-        <location line="-25"/>
         <source>Space or click toggles a channel. Changed cells stay highlighted until saved.</source>
         <translation>Leertaste oder Klick schaltet einen Kanal um. Geänderte Felder bleiben bis zum Speichern markiert.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Save preferences</source>
         <translation>Einwilligungen speichern</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Save the changed preferences (Ctrl+S)</source>
         <translation>Die geänderten Einwilligungen speichern (Strg+S)</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>&amp;Revert</source>
         <translation>&amp;Verwerfen</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Revert preference changes</source>
         <translation>Änderungen verwerfen</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Discard the changes you have not saved</source>
         <translation>Nicht gespeicherte Änderungen verwerfen</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>R&amp;efresh</source>
         <translation>&amp;Neu laden</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+98"/>
         <source>Refresh preferences</source>
         <translation>Einwilligungen neu laden</translation>
     </message>
     <message>
-        <location line="-96"/>
         <source>Read the preferences from Magicline again</source>
         <translation>Die Einwilligungen erneut aus Magicline lesen</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Preferences status</source>
         <translation>Status der Einwilligungen</translation>
     </message>
     <message>
-        <location line="+92"/>
         <source>Refreshing discards the changes you have not saved. Refresh anyway?</source>
         <translation>Beim Neuladen gehen nicht gespeicherte Änderungen verloren. Trotzdem neu laden?</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Discard and refresh</source>
         <translation>Verwerfen und neu laden</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Reading preferences…</source>
         <translation>Einwilligungen werden gelesen …</translation>
     </message>
     <message>
-        <location line="+15"/>
         <source>The preferences could not be read; see the message above.</source>
         <translation>Die Einwilligungen konnten nicht gelesen werden; siehe Meldung oben.</translation>
     </message>
     <message>
-        <location line="+25"/>
         <source>{cell} cannot be changed here.</source>
         <translation>{cell} kann hier nicht geändert werden.</translation>
     </message>
     <message numerus="yes">
-        <location line="+7"/>
         <source>%n unsaved change(s)</source>
         <translation>
             <numerusform>%n nicht gespeicherte Änderung</numerusform>
@@ -1439,38 +1151,30 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         </translation>
     </message>
     <message>
-        <location line="+28"/>
         <source>Saving…</source>
         <translation>Wird gespeichert …</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+35"/>
         <source>Not saved; your changes are kept. See the message above.</source>
         <translation>Nicht gespeichert; Ihre Änderungen bleiben erhalten. Siehe Meldung oben.</translation>
     </message>
     <message>
-        <location line="-17"/>
         <source>Saved. Showing the preferences as Magicline has them now.</source>
         <translation>Gespeichert. Angezeigt werden die Einwilligungen, wie Magicline sie jetzt hat.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>{cell}: you chose {intended}, Magicline has {actual}</source>
         <translation>{cell}: Ihre Wahl {intended}, in Magicline {actual}</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Saved, but Magicline did not apply everything as intended:</source>
         <translation>Gespeichert, aber Magicline hat nicht alles wie gewünscht übernommen:</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Someone changed these preferences meanwhile; choose what to keep.</source>
         <translation>Jemand hat diese Einwilligungen inzwischen geändert; wählen Sie, was gelten soll.</translation>
     </message>
     <message>
-        <location line="+21"/>
         <source>Nothing left to save: the other values were taken.</source>
         <translation>Nichts mehr zu speichern: Die anderen Werte wurden übernommen.</translation>
     </message>
@@ -1478,72 +1182,58 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>Review</name>
     <message>
-        <location filename="../../studio_comm/ui/models/review_model.py" line="+37"/>
         <source>on</source>
         <translation>an</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>on (studio)</source>
         <translation>an (Studio)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>off (studio)</source>
         <translation>aus (Studio)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>not read</source>
         <translation>nicht gelesen</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Inactive</source>
         <translation>Inaktiv</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Not offered for this member</source>
         <translation>Für dieses Mitglied nicht angeboten</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Active, fixed by the studio</source>
         <translation>Aktiv, vom Studio festgelegt</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Inactive, fixed by the studio</source>
         <translation>Inaktiv, vom Studio festgelegt</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>The preferences could not be read</source>
         <translation>Die Einwilligungen konnten nicht gelesen werden</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Not found: the customer is gone or access is disabled</source>
         <translation>Nicht gefunden: Der Kunde wurde entfernt oder der Zugriff ist gesperrt</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Could not be read ({code})</source>
         <translation>Nicht lesbar ({code})</translation>
     </message>
     <message>
-        <location filename="../../studio_comm/ui/review_window.py" line="+79"/>
         <source>less than a minute</source>
         <translation>weniger als eine Minute</translation>
     </message>
@@ -1551,22 +1241,18 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>ReviewModel</name>
     <message>
-        <location filename="../../studio_comm/ui/models/review_model.py" line="+80"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Read at</source>
         <translation>Gelesen am</translation>
     </message>
@@ -1574,7 +1260,6 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>ReviewWindow</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/review_window.py" line="+3"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n Minute</numerusform>
@@ -1582,7 +1267,6 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n Stunde</numerusform>
@@ -1590,7 +1274,6 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n Tag</numerusform>
@@ -1598,7 +1281,6 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+6"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n Sekunde</numerusform>
@@ -1606,314 +1288,250 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         </translation>
     </message>
     <message>
-        <location line="+14"/>
         <source>Consent review – studio-comm</source>
         <translation>Einwilligungsübersicht – studio-comm</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Consent review</source>
         <translation>Einwilligungsübersicht</translation>
     </message>
     <message>
-        <location line="+21"/>
         <source>Members by category and channel</source>
         <translation>Mitglieder nach Kategorie und Kanal</translation>
     </message>
     <message>
-        <location line="+42"/>
         <source>Read:</source>
         <translation>Lesen:</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>Read all</source>
         <translation>Alle lesen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Read the preferences of every customer of the chosen kinds</source>
         <translation>Die Einwilligungen aller Kunden der gewählten Arten lesen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Continue the cancelled review without reading again what it has</source>
         <translation>Die abgebrochene Übersicht fortsetzen, ohne Gelesenes erneut zu lesen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Maximum age</source>
         <translation>Maximales Alter</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Unit of the maximum age</source>
         <translation>Einheit des maximalen Alters</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>hours</source>
         <translation>Stunden</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>days</source>
         <translation>Tage</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Refresh older than</source>
         <translation>Neu laden, wenn älter als</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Refresh selected member</source>
         <translation>Ausgewähltes Mitglied neu laden</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Review progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location line="+24"/>
         <source>Category</source>
         <translation>Kategorie</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>All categories</source>
         <translation>Alle Kategorien</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Channel</source>
         <translation>Kanal</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>All channels</source>
         <translation>Alle Kanäle</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Any state</source>
         <translation>Alle Zustände</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Inactive</source>
         <translation>Inaktiv</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Not offered</source>
         <translation>Nicht angeboten</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Fixed by the studio</source>
         <translation>Vom Studio festgelegt</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+334"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="-333"/>
         <source>All statuses</source>
         <translation>Alle Status</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+1"/>
         <source>Name or number</source>
         <translation>Name oder Nummer</translation>
     </message>
     <message>
-        <location line="+18"/>
         <source>CSV separator</source>
         <translation>CSV-Trennzeichen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Comma</source>
         <translation>Komma</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Semicolon (German Excel)</source>
         <translation>Semikolon (deutsches Excel)</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Export table…</source>
         <translation>Tabelle exportieren …</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Export member data…</source>
         <translation>Mitgliedsdaten exportieren …</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Everything studio-comm holds about the selected member, in one file (for a data-protection request)</source>
         <translation>Alles, was studio-comm über das ausgewählte Mitglied speichert, in einer Datei (für eine Datenschutzanfrage)</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Separator:</source>
         <translation>Trennzeichen:</translation>
     </message>
     <message>
-        <location line="+135"/>
         <source>{shown} of {total} customers</source>
         <translation>{shown} von {total} Kunden</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>{count} could not be read</source>
         <translation>{count} nicht lesbar</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>No preferences read yet. Choose the kinds of customers and press “Read all”.</source>
         <translation>Noch keine Einwilligungen gelesen. Wählen Sie die Kundenarten und klicken Sie auf „Alle lesen“.</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Read between {oldest} and {newest}: the oldest row is {age} old.</source>
         <translation>Gelesen zwischen {oldest} und {newest}: Die älteste Zeile ist {age} alt.</translation>
     </message>
     <message>
-        <location line="+54"/>
         <source>Listing customers…</source>
         <translation>Kunden werden aufgelistet …</translation>
     </message>
     <message>
-        <location line="+24"/>
         <source>The review stopped: {error}</source>
         <translation>Die Übersicht wurde abgebrochen: {error}</translation>
     </message>
     <message>
-        <location line="+31"/>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>{done} of {listed}+ customers</source>
         <translation>{done} von {listed}+ Kunden</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>{done} of {total} customers</source>
         <translation>{done} von {total} Kunden</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>{read} read, {skipped} already up to date, {failed} failed</source>
         <translation>{read} gelesen, {skipped} bereits aktuell, {failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>cancelled: “Resume” continues where it stopped</source>
         <translation>abgebrochen: „Fortsetzen“ macht an derselben Stelle weiter</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>finished</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>{rate} per minute</source>
         <translation>{rate} pro Minute</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location line="+19"/>
         <source>Customer ID</source>
         <translation>Kunden-ID</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Customer number</source>
         <translation>Kundennummer</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Read at (UTC)</source>
         <translation>Gelesen am (UTC)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Read error</source>
         <translation>Lesefehler</translation>
     </message>
     <message>
-        <location line="+21"/>
         <source>Exported {count} rows to {path}</source>
         <translation>{count} Zeilen nach {path} exportiert</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Member data exported to {path}</source>
         <translation>Mitgliedsdaten nach {path} exportiert</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>Export consent review</source>
         <translation>Einwilligungsübersicht exportieren</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Export member data</source>
         <translation>Mitgliedsdaten exportieren</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>JSON files (*.json)</source>
         <translation>JSON-Dateien (*.json)</translation>
     </message>
     <message>
-        <location line="+63"/>
         <source>Connect to a studio first.</source>
         <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
     </message>
@@ -1921,59 +1539,48 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>SearchPanel</name>
     <message>
-        <location filename="../../studio_comm/ui/search_panel.py" line="+47"/>
         <source>Search customers</source>
         <translation>Mitglieder suchen</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Name, email, customer no., card no. or birthday</source>
         <translation>Name, E-Mail, Kunden-/Kartennr. oder Geburtstag</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Type a name (&quot;Anna Schmidt&quot; or &quot;Schm&quot;), an email address, a customer number,
 a card number or a date of birth; the search starts when you pause typing.</source>
         <translation>Geben Sie einen Namen („Anna Schmidt“ oder „Schm“), eine E-Mail-Adresse, eine Kundennummer,
 eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz innehalten.</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Browse all</source>
         <translation>Alle anzeigen</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Browse all members</source>
         <translation>Alle Mitglieder anzeigen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>List all members, page by page as you scroll</source>
         <translation>Alle Mitglieder auflisten, seitenweise beim Scrollen</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Customer search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location line="+12"/>
         <source>Search status</source>
         <translation>Suchstatus</translation>
     </message>
     <message>
-        <location line="+65"/>
         <source>Connect to a studio to search.</source>
         <translation>Verbinden Sie sich mit einem Studio, um zu suchen.</translation>
     </message>
     <message>
-        <location line="+17"/>
         <source>Searching…</source>
         <translation>Suche läuft …</translation>
     </message>
     <message numerus="yes">
-        <location line="+14"/>
         <source>%n customer(s) found</source>
         <translation>
             <numerusform>%n Treffer</numerusform>
@@ -1981,22 +1588,18 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         </translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>No customer found for “{text}”.</source>
         <translation>Kein Treffer für „{text}“.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>The search failed; see the message above.</source>
         <translation>Die Suche ist fehlgeschlagen; siehe Meldung oben.</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Loading members…</source>
         <translation>Mitglieder werden geladen …</translation>
     </message>
     <message numerus="yes">
-        <location line="+25"/>
         <source>%n member(s) listed</source>
         <translation>
             <numerusform>%n Mitglied aufgelistet</numerusform>
@@ -2004,7 +1607,6 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         </translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>(scroll for more)</source>
         <translation>(weitere beim Scrollen)</translation>
     </message>
@@ -2012,57 +1614,46 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../studio_comm/ui/status_bar.py" line="+27"/>
         <source>Status bar</source>
         <translation>Statusleiste</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>Studio connected to</source>
         <translation>Verbundenes Studio</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>At the desk:</source>
         <translation>Am Empfang:</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Staff member at the desk</source>
         <translation>Mitarbeiter am Empfang</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Requests under way</source>
         <translation>Laufende Anfragen</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>Request limit</source>
         <translation>Anfragelimit</translation>
     </message>
     <message>
-        <location line="+18"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Connected to {studio} ({profile})</source>
         <translation>Verbunden mit {studio} ({profile})</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Connected to {studio}</source>
         <translation>Verbunden mit {studio}</translation>
     </message>
     <message numerus="yes">
-        <location line="+33"/>
         <source>%n request(s) under way</source>
         <translation>
             <numerusform>%n Anfrage läuft</numerusform>
@@ -2070,12 +1661,10 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         </translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message numerus="yes">
-        <location line="+14"/>
         <source>Waiting %n s: request limit reached</source>
         <translation>
             <numerusform>Anfragelimit erreicht, weiter in %n s</numerusform>
@@ -2086,17 +1675,14 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
 <context>
     <name>ThreadListModel</name>
     <message>
-        <location filename="../../studio_comm/ui/models/thread_list_model.py" line="+45"/>
         <source>Subject</source>
         <translation>Betreff</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Last activity</source>
         <translation>Letzte Aktivität</translation>
     </message>
@@ -2104,37 +1690,30 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../studio_comm/ui/models/timeline_model.py" line="+134"/>
         <source>Logging…</source>
         <translation>Wird erfasst …</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Logged</source>
         <translation>Erfasst</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Sent</source>
         <translation>Gesendet</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Outcome unknown</source>
         <translation>Ergebnis unbekannt</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
     </message>

@@ -4,7 +4,6 @@
 <context>
     <name>AuditWindow</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/audit_window.py" line="+228"/>
         <source>%n entries</source>
         <translation>
             <numerusform>%n entry</numerusform>
@@ -15,7 +14,6 @@
 <context>
     <name>PreferencesPanel</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/preferences_panel.py" line="+419"/>
         <source>%n unsaved change(s)</source>
         <translation>
             <numerusform>%n unsaved change</numerusform>
@@ -26,7 +24,6 @@
 <context>
     <name>ReviewWindow</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/review_window.py" line="+82"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -34,7 +31,6 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n hour</numerusform>
@@ -42,7 +38,6 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n day</numerusform>
@@ -50,7 +45,6 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+6"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n second</numerusform>
@@ -61,7 +55,6 @@
 <context>
     <name>SearchPanel</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/search_panel.py" line="+177"/>
         <source>%n customer(s) found</source>
         <translation>
             <numerusform>%n customer found</numerusform>
@@ -69,7 +62,6 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+41"/>
         <source>%n member(s) listed</source>
         <translation>
             <numerusform>%n member listed</numerusform>
@@ -80,7 +72,6 @@
 <context>
     <name>StatusBar</name>
     <message numerus="yes">
-        <location filename="../../studio_comm/ui/status_bar.py" line="+114"/>
         <source>%n request(s) under way</source>
         <translation>
             <numerusform>%n request under way</numerusform>
@@ -88,7 +79,6 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+16"/>
         <source>Waiting %n s: request limit reached</source>
         <translation>
             <numerusform>Waiting %n s: request limit reached</numerusform>

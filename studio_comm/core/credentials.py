@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-
 from types import ModuleType
 
 SERVICE = "studio-comm"

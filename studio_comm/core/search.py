@@ -159,7 +159,7 @@ class CustomerSearch:
             return await self._lookup(query.lookups)
         if query.names:
             found = await asyncio.gather(
-                *(client.search_customers(first_name=f, last_name=l) for f, l in query.names)
+                *(client.search_customers(first_name=first, last_name=last) for first, last in query.names)
             )
             return dedupe(found)
         return []

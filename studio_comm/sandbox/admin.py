@@ -31,8 +31,15 @@ PREFIX = "/__sandbox__"
 
 
 def admin_routes(sb: Sandbox) -> list[Route]:
-    from studio_comm.sandbox.app import (ApiError, apply_preferences, existing_customer,
-                                         handling_errors, int_param, json_body, json_response)
+    from studio_comm.sandbox.app import (
+        ApiError,
+        apply_preferences,
+        existing_customer,
+        handling_errors,
+        int_param,
+        json_body,
+        json_response,
+    )
 
     async def received(request: Request):
         since = int_param(request.query_params.get("since"), "since", 0, 0)

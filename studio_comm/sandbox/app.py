@@ -529,7 +529,7 @@ class Gate:
                                     keep_blank_values=True)),
             "headers": headers, "request_id": headers.get("x-request-id"),
             "json": parsed, "body": raw,
-            "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
             "status": None,
         }
         with self.sb.lock:

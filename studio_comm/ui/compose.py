@@ -8,7 +8,7 @@ are never blocked and may be back-dated.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtGui import QStandardItemModel
@@ -71,7 +71,9 @@ class ComposeArea(QWidget):
         for status in ThreadStatus:
             self.thread_status.addItem(thread_status_label(status), status.value)
 
-        self.backdate = _named(QCheckBox(self.tr("Happened at"), self), "composeBackdate", self.tr("Back-date this log"))
+        self.backdate = _named(
+            QCheckBox(self.tr("Happened at"), self), "composeBackdate", self.tr("Back-date this log")
+        )
         self.time = _named(QDateTimeEdit(QDateTime.currentDateTime(), self), "composeTime", self.tr("When it happened"))
         self.time.setCalendarPopup(True)
         self.time.setDisplayFormat(datetime_pattern())  # like every other date on screen
@@ -88,9 +90,13 @@ class ComposeArea(QWidget):
         # Two lines held free even when empty: the area does not jump when a reason appears.
         self.notice = PlainLabel(self, "composeNotice", self.tr("Compose notice"), lines=2)
 
-        self.send_button = _named(QPushButton(self.tr("Send"), self), "sendButton", self.tr("Send into the selected thread"))
+        self.send_button = _named(
+            QPushButton(self.tr("Send"), self), "sendButton", self.tr("Send into the selected thread")
+        )
         self.send_button.setToolTip(self.tr("Send into the selected thread (Ctrl+Enter)"))
-        self.new_thread_button = _named(QPushButton(self.tr("New thread…"), self), "newThreadButton", self.tr("Start a new thread"))
+        self.new_thread_button = _named(
+            QPushButton(self.tr("New thread…"), self), "newThreadButton", self.tr("Start a new thread")
+        )
         self.new_thread_button.setToolTip(self.tr("Start a new thread with this message (Ctrl+N)"))
         self.send_button.clicked.connect(self.sendRequested)
         self.new_thread_button.clicked.connect(self.newThreadRequested)
@@ -146,7 +152,7 @@ class ComposeArea(QWidget):
         if self.selected_direction() != Direction.INCOMING or not self.backdate.isChecked():
             return None
         seconds = self.time.dateTime().toSecsSinceEpoch()
-        return datetime.fromtimestamp(seconds, tz=timezone.utc).astimezone()
+        return datetime.fromtimestamp(seconds, tz=UTC).astimezone()
 
     def text(self) -> tuple[str, str]:
         return self.subject.text(), self.body.toPlainText()

@@ -76,7 +76,9 @@ class ConnectionDialog(QDialog):
         self.keyring_label.hide()
         self.session_only.hide()
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("saveConnectionButton")
         self.buttons.accepted.connect(self._save_clicked)
@@ -152,7 +154,9 @@ class ConnectionDialog(QDialog):
         async with client:
             await client.check_key()
             info = await client.studio_information()
-        return self.tr("Connected to: {studio}").format(studio=info.name or self.tr("studio {id}").format(id=info.studio_id))
+        return self.tr("Connected to: {studio}").format(
+            studio=info.name or self.tr("studio {id}").format(id=info.studio_id)
+        )
 
     def _tested(self, outcome) -> None:
         self._set_busy(False)

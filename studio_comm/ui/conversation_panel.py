@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -60,7 +60,7 @@ class PendingMessage:
     agent: str | None = None
     state: str = "pending"
     request_id: str = field(default_factory=lambda: f"local-pending-{next(_pending_ids)}")
-    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class OpenThreadsDialog(QDialog):
@@ -88,7 +88,9 @@ class OpenThreadsDialog(QDialog):
             QListWidgetItem(text, self.list).setData(Qt.ItemDataRole.UserRole, thread.id)
         self.list.setCurrentRow(0)
         buttons = QDialogButtonBox(self)
-        self.follow_up = buttons.addButton(self.tr("Follow up in selected thread"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.follow_up = buttons.addButton(
+            self.tr("Follow up in selected thread"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.follow_up.setObjectName("followUpButton")
         self.new_thread = buttons.addButton(self.tr("Start a new thread"), QDialogButtonBox.ButtonRole.ActionRole)
         self.new_thread.setObjectName("startNewThreadButton")
@@ -342,7 +344,9 @@ class ConversationPanel(QWidget):
             })
 
         def failed(exc):
-            self.compose.show_notice(self.tr("Could not read the member's consent: {error}").format(error=ErrorBanner.describe(exc)))
+            self.compose.show_notice(
+                self.tr("Could not read the member's consent: {error}").format(error=ErrorBanner.describe(exc))
+            )
 
         self._run(self._messenger.consent(self._customer.id, category), on_result=loaded, on_error=failed)
 
@@ -502,7 +506,9 @@ class ConversationPanel(QWidget):
         resendable = message.state in RESENDABLE
         if resendable and (later := self._resent_as(message)) is not None:
             resendable = False
-            explanation += " " + self.tr("It was sent again as a later message (see below: {state}).").format(state=state_label(later.state))
+            explanation += " " + self.tr("It was sent again as a later message (see below: {state}).").format(
+                state=state_label(later.state)
+            )
         self.detail_state.setText(explanation)
         if self.detail_text.toPlainText() != (message.content or ""):
             self.detail_text.setPlainText(message.content or "")

@@ -88,21 +88,46 @@ class ErrorBanner(QFrame):
     def _sentence(self, exc: BaseException) -> str | None:  # noqa: N804
         if isinstance(exc, CredentialError):
             sentence = {
-                "no_keyring": self.tr("No system keyring is available on this computer, so the API key cannot be stored."),
+                "no_keyring": self.tr(
+                    "No system keyring is available on this computer, so the API key cannot be stored."
+                ),
                 "locked": self.tr("The system keyring is locked; unlock it to use the stored API key."),
             }.get(exc.kind, self.tr("The system keyring could not be used."))
             return sentence + (f" ({exc.detail})" if exc.detail else "")
         sentences = [
-            (errors.BadKeyError, self.tr("The studio's API key was refused. Check the key in the connection settings.")),
-            (errors.ForbiddenError, self.tr("The studio's API key is not allowed to do this. Ask the studio to grant the permission.")),
+            (
+                errors.BadKeyError,
+                self.tr("The studio's API key was refused. Check the key in the connection settings."),
+            ),
+            (
+                errors.ForbiddenError,
+                self.tr("The studio's API key is not allowed to do this. Ask the studio to grant the permission."),
+            ),
             (errors.NotFoundError, self.tr("Magicline does not know this record; it may have been deleted.")),
             (errors.InvalidRequestError, self.tr("Magicline did not accept the request.")),
-            (errors.ConflictError, self.tr("The record was changed elsewhere at the same time. Reload it and try again.")),
-            (errors.RateLimitedError, self.tr("Too many requests within a minute; Magicline is refusing more for now. Wait a minute and try again.")),
+            (
+                errors.ConflictError,
+                self.tr("The record was changed elsewhere at the same time. Reload it and try again."),
+            ),
+            (
+                errors.RateLimitedError,
+                self.tr(
+                    "Too many requests within a minute; Magicline is refusing more for now. "
+                    "Wait a minute and try again."
+                ),
+            ),
             (errors.ServerError, self.tr("Magicline had a problem on its side. Try again in a moment.")),
             (errors.MalformedResponseError, self.tr("Magicline sent an answer this program cannot read.")),
-            (errors.NotSentError, self.tr("Could not connect to Magicline; nothing was sent. Check the network and try again.")),
-            (errors.OutcomeUnknownError, self.tr("The connection was lost after the request was sent; Magicline may or may not have carried it out.")),
+            (
+                errors.NotSentError,
+                self.tr("Could not connect to Magicline; nothing was sent. Check the network and try again."),
+            ),
+            (
+                errors.OutcomeUnknownError,
+                self.tr(
+                    "The connection was lost after the request was sent; Magicline may or may not have carried it out."
+                ),
+            ),
             (errors.NetworkError, self.tr("The connection to Magicline failed.")),
             (errors.ApiError, self.tr("Magicline answered with an unexpected status.")),
         ]

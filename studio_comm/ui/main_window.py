@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 from studio_comm import __version__
 from studio_comm.api import errors
 from studio_comm.api.models import Customer
+from studio_comm.ui.audit_window import open_audit_window
 from studio_comm.ui.conversation_panel import ConversationPanel
 from studio_comm.ui.error_banner import ErrorBanner
-from studio_comm.ui.audit_window import open_audit_window
 from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
 from studio_comm.ui.preferences_panel import PreferencesPanel

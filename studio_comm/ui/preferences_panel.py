@@ -12,7 +12,6 @@ tests can find them through `confirmation_dialog` / `conflict_dialog`.
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (

@@ -99,7 +99,7 @@ async def _browse(window, beat: Heartbeat) -> float:
     panel.browse_all()
     while model.rowCount() < BROWSE:
         rows = model.rowCount()
-        await until(lambda: model.rowCount() > rows, 60, "the next page of members")
+        await until(lambda rows=rows: model.rowCount() > rows, 60, "the next page of members")
         view.scrollToBottom()  # as a user scrolling on: the view asks the model for more
     await settle()
     return beat.stop()

@@ -20,7 +20,7 @@ def run(quick: bool) -> list[Figure]:
     empty = median_of(runs, lambda: timed(lambda: _start_and_ask(0)))
     figures = []
     for customers, limit in ((2_000, 1.0), (100_000, 10.0)):
-        value = median_of(runs, lambda: timed(lambda: _start_and_ask(customers)))
+        value = median_of(runs, lambda customers=customers: timed(lambda: _start_and_ask(customers)))
         figures.append(Figure(
             name=f"sandbox start-up to serving, {customers:,} customers", value=value,
             baseline=empty, unit="s", baseline_name="the same sandbox without customers",

@@ -153,7 +153,7 @@ def test_review_of_600_members_cancel_resume_totals_exports(qtbot, qloop, limite
         customer = customers[cid]
         assert line[1] == customer.customer_number
         assert line[4]  # read time of the row
-        states = {cell: words[text] for cell, text in zip(cells, line[6:])}
+        states = {cell: words[text] for cell, text in zip(cells, line[6:], strict=True)}
         assert {c: s for c, s in states.items() if s != "absent"} == expected[cid]
 
     # One-member export: audit entries and messages made through the core, fresh preferences.

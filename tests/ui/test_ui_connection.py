@@ -96,7 +96,10 @@ def test_save_puts_the_key_in_the_keyring_and_in_no_file(qtbot, qloop, memory_ke
 
 def test_several_profiles_and_editing_keeps_the_stored_key(qtbot, qloop, memory_keyring, profiles):
     credentials = CredentialStore()
-    for name, url, key in (("Studio Mitte", URL, KEY), ("Studio Nord", "https://nord.open-api.magicline.com", "other-key")):
+    for name, url, key in (
+        ("Studio Mitte", URL, KEY),
+        ("Studio Nord", "https://nord.open-api.magicline.com", "other-key"),
+    ):
         dialog = make_dialog(qtbot, profiles, credentials)
         fill(qtbot, dialog, name, url, key)
         save(qtbot, dialog)
@@ -174,7 +177,9 @@ def test_keyring_failing_on_save_offers_the_session_only_option(qtbot, qloop, pr
         keyring.set_keyring(previous)
 
 
-def test_test_connection_names_the_studio_or_says_what_is_wrong(qtbot, qloop, memory_keyring, profiles, sandbox_process):
+def test_test_connection_names_the_studio_or_says_what_is_wrong(
+    qtbot, qloop, memory_keyring, profiles, sandbox_process
+):
     dialog = make_dialog(qtbot, profiles, CredentialStore())
     fill(qtbot, dialog, url=sandbox_process.base_url, key=sandbox_process.api_key)
     qtbot.mouseClick(dialog.test_button, LEFT)

@@ -3,7 +3,7 @@ loopback, with the real core session and a journal on disk."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QDateTime, Qt
@@ -199,7 +199,7 @@ def test_an_incoming_call_is_logged_back_dated_without_a_consent_check(qtbot, pa
     compose.direction.setCurrentIndex(compose.direction.findData("INCOMING"))
     write(panel, "Anruf", "Fragt nach den Sauna-Zeiten.", channel="TEXT_MESSAGE")
     compose.backdate.setChecked(True)
-    when = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=3)
+    when = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
     compose.time.setDateTime(QDateTime.fromSecsSinceEpoch(int(when.timestamp())))
     qtbot.mouseClick(compose.send_button, LEFT)
     qtbot.waitUntil(lambda: states(panel) == ["sent"] and panel.threads.rowCount() == 1, timeout=WAIT)
@@ -218,7 +218,7 @@ def test_a_small_window_cuts_no_message_in_half(qtbot, panel):
         write(panel, "Frage zur Pause der Mitgliedschaft während der Elternzeit ab März", f"Anruf {n}")
         qtbot.mouseClick(compose.send_button, LEFT)
         # Sent, and the thread selected again: the next one follows up in it.
-        qtbot.waitUntil(lambda: states(panel) == ["sent"] * (n + 1) and panel.selected_thread() is not None,
+        qtbot.waitUntil(lambda n=n: states(panel) == ["sent"] * (n + 1) and panel.selected_thread() is not None,
                         timeout=WAIT)
     # As small as the panel goes: a laptop screen at 150 %.
     panel.resize(620, 200)
@@ -254,7 +254,7 @@ def test_member_text_is_plain_text_everywhere(qtbot, panel):
 
 def journal_messages(count: int) -> list[MessageRecord]:
     """Records as the journal returns them, with every state, long and right-to-left text."""
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     cycle = ("sent", "failed", "unknown", "rejected", "pending")
     return [
         MessageRecord(
@@ -279,7 +279,9 @@ def test_a_thread_of_10000_messages_paints_only_the_visible_rows(qtbot, qtmodelt
     widget.show()
     painted = []
     original = TimelineDelegate.paint
-    monkeypatch.setattr(TimelineDelegate, "paint", lambda self, p, o, i: (painted.append(i.row()), original(self, p, o, i)))
+    monkeypatch.setattr(
+        TimelineDelegate, "paint", lambda self, p, o, i: (painted.append(i.row()), original(self, p, o, i))
+    )
 
     messages = journal_messages(10_000)
     widget.timeline.set_messages(messages)

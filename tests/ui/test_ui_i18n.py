@@ -52,7 +52,11 @@ def translations_of(message) -> list[str]:
 
 
 def test_every_german_text_and_english_plural_is_translated():
-    missing = [f"{language}: [{c}] {s!r}" for language in tools.LANGUAGES for c, s, _ in tools.unfinished(tools.ts_path(language))]
+    missing = [
+        f"{language}: [{c}] {s!r}"
+        for language in tools.LANGUAGES
+        for c, s, _ in tools.unfinished(tools.ts_path(language))
+    ]
     assert not missing, "translations missing or unfinished:\n" + "\n".join(missing)
     # German has two plural forms (one, other): both must be there.
     for (context, source, _), message in tools.messages(tools.ts_path("de")).items():
@@ -176,7 +180,9 @@ def test_every_translatable_call_is_in_the_catalogue():
     catalogue = {
         (c, s, m, message.get("numerus") == "yes") for (c, s, m), message in tools.messages(tools.ts_path("de")).items()
     }
-    problems += [f"not in the catalogue as Qt looks it up: [{c}] {s!r} plural={p}" for c, s, _, p in sorted(expected - catalogue)]
+    problems += [
+        f"not in the catalogue as Qt looks it up: [{c}] {s!r} plural={p}" for c, s, _, p in sorted(expected - catalogue)
+    ]
     assert not problems, "\n".join(problems)
 
 

@@ -201,8 +201,11 @@ def test_opening_another_member_asks_before_dropping_unsaved_edits(qtbot, app_wi
     qtbot.waitUntil(lambda: panel.model.matrix is not None and not panel.busy, timeout=WAIT_MS)
     cell = next(c for c in panel.model.matrix.cells() if panel.model.matrix.editable(c))
     index = panel.model.index_of(*cell)
-    panel.model.setData(index, Qt.CheckState.Unchecked.value if panel.model.value(cell) else Qt.CheckState.Checked.value,
-                        Qt.ItemDataRole.CheckStateRole)
+    panel.model.setData(
+        index,
+        Qt.CheckState.Unchecked.value if panel.model.value(cell) else Qt.CheckState.Checked.value,
+        Qt.ItemDataRole.CheckStateRole,
+    )
     assert panel.is_dirty
 
     app_window.open_customer(second)

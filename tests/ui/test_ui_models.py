@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -150,7 +149,9 @@ def test_matrix_headers_and_keys(qapp):
     rows = [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())]
     assert rows[:5] == ["Contract", "General", "Appointment", "Newsletter", "Loyalty programme"]
     assert rows[5] == "Unknown (BIRTHDAY_WISHES)"
-    keys = [model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.UserRole) for c in range(model.columnCount())]
+    keys = [
+        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.UserRole) for c in range(model.columnCount())
+    ]
     assert keys == ["LETTER", "EMAIL", "TEXT_MESSAGE"]
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Text message"
     index = model.index_of(*NEWSLETTER_SMS)

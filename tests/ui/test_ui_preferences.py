@@ -141,7 +141,9 @@ def test_promotional_texts_off_appointment_emails_kept(qtbot, app_window, member
     # The sandbox received exactly that one change, everything else as it was.
     puts = preference_puts(sandbox)
     assert len(puts) == 1
-    sent = {(p["messageCategory"], c["communicationChannel"]): c["active"] for p in puts[0]["json"] for c in p["channels"]}
+    sent = {
+        (p["messageCategory"], c["communicationChannel"]): c["active"] for p in puts[0]["json"] for c in p["channels"]
+    }
     assert {cell for cell in before if sent.get(cell) != before[cell]} == {("NEWSLETTER", "TEXT_MESSAGE")}
     assert sent[("NEWSLETTER", "TEXT_MESSAGE")] is False
     # The window shows the re-read: promotional texts off, appointment emails still on.
@@ -160,7 +162,9 @@ def test_cancelled_confirmation_saves_nothing_and_keeps_the_edit(qtbot, app_wind
     toggle(qtbot, app_window, NEWSLETTER_SMS)
     sandbox.admin.reset_received()
     qtbot.keyClick(panel.matrix_view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: panel.confirmation_dialog is not None and panel.confirmation_dialog.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: panel.confirmation_dialog is not None and panel.confirmation_dialog.isVisible(), timeout=WAIT_MS
+    )
     panel.confirmation_dialog.reject()
     assert preference_puts(sandbox) == []
     assert shown(app_window, NEWSLETTER_SMS) is False and panel.is_dirty

@@ -153,7 +153,9 @@ def test_nothing_truncated_with_texts_40_percent_longer(qtbot, pseudo_language, 
     problems = cut_off(qtbot, [window])
     if problems:
         window.grab().save(str(window.data_dir / "pseudo.png"))
-    assert not problems, f"cut off at {window.width()}x{window.height()} (grab in {window.data_dir}):\n" + "\n".join(problems)
+    assert not problems, f"cut off at {window.width()}x{window.height()} (grab in {window.data_dir}):\n" + "\n".join(
+        problems
+    )
     dialog, _cell, _was = ask_to_save_one_change(qtbot, window)  # the save confirmation too
     problems = cut_off(qtbot, [dialog])
     dialog.reject()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -44,7 +44,7 @@ SPEC = Path(__file__).resolve().parents[1] / "data" / "magicline_schema.json"
 def test_zoned_date_times_parse_to_the_right_instant(text, offset_hours, zone):
     value = parse_datetime(text)
     assert value.utcoffset() == timedelta(hours=offset_hours)
-    assert value.astimezone(timezone.utc).hour == 6
+    assert value.astimezone(UTC).hour == 6
     if zone:
         assert str(value.tzinfo) == zone
 
@@ -57,7 +57,7 @@ def test_a_back_dated_thread_request_sends_an_offset_date_time():
     })
     wire = request.to_wire()
     assert wire["communicationDateTime"] == "2026-03-01T10:30:00.000+01:00"
-    assert request.communication_date_time == datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+    assert request.communication_date_time == datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
 
 def test_unknown_enum_values_keep_the_raw_value_and_say_they_are_unknown():
@@ -111,7 +111,12 @@ def test_error_response_reads_the_documented_fields():
         {"errorMessage": "Invalid", "errorCode": "e.1", "traceId": "abc", "reference": "email",
          "args": ["x"], "typedArgs": [{"type": "STRING", "value": "x"}]}
     )
-    assert (error.error_message, error.error_code, error.trace_id, error.reference) == ("Invalid", "e.1", "abc", "email")
+    assert (error.error_message, error.error_code, error.trace_id, error.reference) == (
+        "Invalid",
+        "e.1",
+        "abc",
+        "email",
+    )
 
 
 def _schema(name: str) -> dict:
@@ -124,7 +129,7 @@ def test_what_the_client_sends_fits_the_vendors_schemas():
     thread = ThreadRequest(
         communication_thread_status=ThreadStatus.CREATED, subject="s", content="c",
         communication_direction=Direction.OUTGOING, communication_channel=Channel.TEXT_MESSAGE,
-        ticket_number="T-1", agent="Anna", communication_date_time=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        ticket_number="T-1", agent="Anna", communication_date_time=datetime(2026, 1, 1, tzinfo=UTC),
     )
     jsonschema.validate(thread.to_wire(), _schema("CommunicationThreadRequest"))
     search = CustomerSearchRequest(last_name="Lo", date_of_birth=date(1990, 1, 2))

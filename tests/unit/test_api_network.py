@@ -15,7 +15,17 @@ import pytest
 from studio_comm.api import errors
 from studio_comm.api.client import MagiclineClient
 from tests.unit.test_api_client import (
-    FAST_RETRY, KEY, PREFS, THREAD, Mock, call, fail, fake_limiter, ok, run, thread_request,
+    FAST_RETRY,
+    KEY,
+    PREFS,
+    THREAD,
+    Mock,
+    call,
+    fail,
+    fake_limiter,
+    ok,
+    run,
+    thread_request,
 )
 
 
@@ -45,7 +55,7 @@ class LoopbackServer:
                 head = await reader.readuntil(b"\r\n\r\n")
                 lines = head.decode("latin-1").split("\r\n")
                 method, path, _ = lines[0].split(" ", 2)
-                headers = {k.lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:] if l)}
+                headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:] if line)}
                 body = await reader.readexactly(int(headers.get("content-length", 0)))
                 self.received.append((method, path, headers))
                 answer = self.respond(method, path, body)

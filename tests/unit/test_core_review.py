@@ -35,7 +35,7 @@ from studio_comm.journal import AsyncJournal, Journal
 from studio_comm.sandbox import demo_data
 from studio_comm.sandbox.server import SandboxConfig, SandboxThread
 
-A, I, X, FA, FI = (CellState.ACTIVE, CellState.INACTIVE, CellState.ABSENT,
+A, IN, X, FA, FI = (CellState.ACTIVE, CellState.INACTIVE, CellState.ABSENT,
                    CellState.FIXED_ACTIVE, CellState.FIXED_INACTIVE)
 NL_SMS = ("NEWSLETTER", "TEXT_MESSAGE")
 NL_MAIL = ("NEWSLETTER", "EMAIL")
@@ -49,8 +49,8 @@ def row(cid, name, states, *, status="MEMBER", number=None, error=None, read_at=
 
 
 ROWS = [
-    row(1, "Anna Müller", {NL_SMS: A, NL_MAIL: I, CO_MAIL: FA}),
-    row(2, "Jörg Öztürk", {NL_SMS: I, NL_MAIL: A, CO_MAIL: FA}, status="PROSPECT"),
+    row(1, "Anna Müller", {NL_SMS: A, NL_MAIL: IN, CO_MAIL: FA}),
+    row(2, "Jörg Öztürk", {NL_SMS: IN, NL_MAIL: A, CO_MAIL: FA}, status="PROSPECT"),
     row(3, "Zoë Weiß", {NL_MAIL: A, CO_MAIL: FI}, number="9999"),
     row(4, "=HYPERLINK(\"x\")", {NL_SMS: A, CO_MAIL: FA}, status="FORMER_MEMBER"),
     row(5, "Gone Member", {}, error="not_found"),
@@ -278,7 +278,7 @@ def test_states_from_models_and_from_cached_wire_json_agree():
             {"communicationChannel": "EMAIL", "customerOverridable": False, "active": True},
             {"communicationChannel": "LETTER", "customerOverridable": False, "active": False}]},
     ]
-    expected = {NL_SMS: A, NL_MAIL: I, CO_MAIL: FA, ("CONTRACT", "LETTER"): FI}
+    expected = {NL_SMS: A, NL_MAIL: IN, CO_MAIL: FA, ("CONTRACT", "LETTER"): FI}
     models = [CommunicationPreference.model_validate(p) for p in wire]
     assert cell_states(models) == expected
     assert wire_cell_states(wire) == expected

@@ -11,8 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from studio_comm.sandbox.server import (READY_LINE, SandboxConfig, SandboxProcess,
-                                        SandboxThread, sandbox_command)
+from studio_comm.sandbox.server import READY_LINE, SandboxConfig, SandboxProcess, SandboxThread, sandbox_command
 
 
 def test_sandbox_process_serves_and_stops_cleanly():

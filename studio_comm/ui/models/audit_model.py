@@ -13,7 +13,12 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 
 from studio_comm.core.review import preference_changes, wire_cell_states
 from studio_comm.ui.labels import (
-    category_label, channel_label, direction_label, format_datetime, on_off, plain_tooltip,
+    category_label,
+    channel_label,
+    direction_label,
+    format_datetime,
+    on_off,
+    plain_tooltip,
 )
 from studio_comm.ui.models.review_model import state_text
 

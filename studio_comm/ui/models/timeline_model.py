@@ -202,7 +202,9 @@ class TimelineDelegate(QStyledItemDelegate):
         left = rect.left() + self._ICON + self._PAD
         header_rect = QRect(left, rect.top(), rect.right() - left - label_width - self._PAD, line)
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
-        painter.drawText(header_rect, flags, fm.elidedText(header_text(message), Qt.TextElideMode.ElideRight, header_rect.width()))
+        painter.drawText(
+            header_rect, flags, fm.elidedText(header_text(message), Qt.TextElideMode.ElideRight, header_rect.width())
+        )
         painter.drawText(QRect(rect.right() - label_width, rect.top(), label_width, line), flags, label)
 
         bold = QFont(option.font)
@@ -210,8 +212,16 @@ class TimelineDelegate(QStyledItemDelegate):
         bfm = QFontMetrics(bold)
         subject_rect = QRect(left, rect.top() + line, rect.right() - left, line)
         painter.setFont(bold)
-        painter.drawText(subject_rect, flags, bfm.elidedText(one_line(message.subject or ""), Qt.TextElideMode.ElideRight, subject_rect.width()))
+        painter.drawText(
+            subject_rect,
+            flags,
+            bfm.elidedText(one_line(message.subject or ""), Qt.TextElideMode.ElideRight, subject_rect.width()),
+        )
         painter.setFont(option.font)
         body_rect = QRect(left, rect.top() + 2 * line, rect.right() - left, line)
-        painter.drawText(body_rect, flags, fm.elidedText(one_line(message.content or ""), Qt.TextElideMode.ElideRight, body_rect.width()))
+        painter.drawText(
+            body_rect,
+            flags,
+            fm.elidedText(one_line(message.content or ""), Qt.TextElideMode.ElideRight, body_rect.width()),
+        )
         painter.restore()
