@@ -33,8 +33,9 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from studio_comm.api import errors
-from studio_comm.api.models import Channel, CommunicationPreference, Customer, CustomerStatus, MessageCategory
+from studio_comm.api.models import CommunicationPreference, Customer, CustomerStatus
 from studio_comm.api.ratelimit import RateLimiter
+from studio_comm.core.matrix import cell_order
 
 log = logging.getLogger(__name__)
 
@@ -547,22 +548,12 @@ def _status_values(statuses: Iterable[CustomerStatus | str] | None) -> list[str]
 # --------------------------------------------------------------------------- table logic
 
 
-def _order(enum: type, value: str) -> tuple[int, str]:
-    names = list(enum.__members__)
-    return (names.index(value), "") if value in names else (len(names), value)
-
-
-def cell_key(cell: Cell) -> tuple:
-    """Canonical order: the API's category and channel order, unknown values last."""
-    return (_order(MessageCategory, cell[0]), _order(Channel, cell[1]))
-
-
 def cell_universe(rows: Iterable[ReviewRow]) -> list[Cell]:
     """Every cell that any customer's preferences carry, in canonical order."""
     cells: set[Cell] = set()
     for row in rows:
         cells.update(row.states)
-    return sorted(cells, key=cell_key)
+    return sorted(cells, key=cell_order)
 
 
 @dataclass(frozen=True)
@@ -607,6 +598,13 @@ def _natural(text: str) -> tuple:
     return (0, int(text), "") if text.isdigit() else (1, 0, text.casefold())
 
 
+_STATUS_NAMES = tuple(str(s.value) for s in CustomerStatus)
+
+
+def _status_order(status: str) -> tuple[int, str]:
+    return (_STATUS_NAMES.index(status), "") if status in _STATUS_NAMES else (len(_STATUS_NAMES), status)
+
+
 def sort_rows(rows: list[ReviewRow], column: str | Cell, descending: bool = False) -> list[ReviewRow]:
     """Sorted by "customer_number", "name", "status", "read_at" or a cell's state."""
     if column == "customer_number":
@@ -614,7 +612,7 @@ def sort_rows(rows: list[ReviewRow], column: str | Cell, descending: bool = Fals
     elif column == "name":
         key = lambda r: (r.name.casefold(), r.customer_id)  # noqa: E731
     elif column == "status":
-        key = lambda r: (_order(CustomerStatus, r.status), r.customer_id)  # noqa: E731
+        key = lambda r: (_status_order(r.status), r.customer_id)  # noqa: E731
     elif column == "read_at":
         key = lambda r: (r.read_at, r.customer_id)  # noqa: E731
     else:
@@ -698,7 +696,7 @@ def preference_changes(before: Any, after: Any) -> list[tuple[Cell, CellState, C
     """
     old = wire_cell_states(before or ())
     new = wire_cell_states(after or ())
-    cells = sorted(set(old) | set(new), key=cell_key)
+    cells = sorted(set(old) | set(new), key=cell_order)
     return [
         (cell, old.get(cell, CellState.ABSENT), new.get(cell, CellState.ABSENT))
         for cell in cells

@@ -78,6 +78,7 @@ def _date(year: str, month: str, day: str) -> date | None:
 
 def _number_query(text: str) -> Query:
     if text.isdigit():
+        order: tuple[str, ...]
         if len(text) <= _CUSTOMER_NUMBER_MAX_DIGITS:
             order = ("customer_number", "card_number", "barcode")
             kind: QueryKind = "customer_number"

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
-from studio_comm.journal.records import MESSAGE_STATES
+from studio_comm.journal.records import MessageState
 
 metadata = MetaData()
 
@@ -117,7 +117,7 @@ messages = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("resend_of", String(64)),
     CheckConstraint(
-        "state IN (" + ", ".join(f"'{s}'" for s in MESSAGE_STATES) + ")", name="ck_messages_state"
+        "state IN (" + ", ".join(f"'{s}'" for s in MessageState) + ")", name="ck_messages_state"
     ),
     # A thread's timeline, oldest first, without sorting 10,000 rows.
     Index("ix_messages_thread", "thread_id", "created_at", "id"),

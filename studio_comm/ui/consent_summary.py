@@ -15,7 +15,8 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from studio_comm.core.review import Cell, CellSummary, cell_key
+from studio_comm.core.matrix import cell_order
+from studio_comm.core.review import Cell, CellSummary
 from studio_comm.ui.labels import category_label, channel_label
 
 _LOW = QColor("#f7fbff")
@@ -50,11 +51,11 @@ class ConsentSummary(QWidget):
 
     # -- data -------------------------------------------------------------------------------
     def set_summary(self, summary: dict[Cell, CellSummary], shown: set[Cell] | None = None) -> None:
-        cells = sorted(summary, key=cell_key)
+        cells = sorted(summary, key=cell_order)
         self._summary = dict(summary)
         self._shown = set(summary) if shown is None else set(shown)
         self._categories = list(dict.fromkeys(c[0] for c in cells))
-        self._channels = sorted({c[1] for c in cells}, key=lambda ch: cell_key(("", ch)))
+        self._channels = sorted({c[1] for c in cells}, key=lambda ch: cell_order(("", ch)))
         self.setAccessibleDescription("\n".join(self.cell_text(c) for c in cells))
         self._geometry = None
         self.updateGeometry()

@@ -16,8 +16,8 @@ import pytest
 from studio_comm.api import errors
 from studio_comm.api.client import RetrySettings
 from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadStatus
+from studio_comm.core.matrix import Matrix
 from studio_comm.core.messaging import Draft
-from studio_comm.core.preferences import Matrix
 from studio_comm.sandbox.server import SandboxConfig, SandboxThread
 from tests.fixtures.core import STAFF, WORKSTATION, cell, member_with, studio_session
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 
 from studio_comm.api import errors
-from studio_comm.core.preferences import Change, Conflict, Matrix, PreferenceEditor
+from studio_comm.core.matrix import Matrix
+from studio_comm.core.preferences import Change, Conflict, PreferenceEditor
 from tests.fixtures.core import STAFF, WORKSTATION, cell, member_with, studio_session
 
 NEWS_SMS = cell("NEWSLETTER", "TEXT_MESSAGE")

@@ -11,7 +11,7 @@ from PySide6.QtCore import QLocale, QModelIndex, Qt
 from PySide6.QtGui import QTextDocumentFragment
 
 from studio_comm.api.models import Channel, Customer, MessageCategory
-from studio_comm.core.preferences import Matrix
+from studio_comm.core.matrix import Matrix
 from studio_comm.ui.models.audit_model import AuditModel
 from studio_comm.ui.models.customer_results import CUSTOMER_ROLE, CustomerResultsModel
 from studio_comm.ui.models.preferences_matrix import ABSENT_TEXT, PreferencesMatrixModel

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from studio_comm.api.models import Channel, MessageCategory
+from studio_comm.core.matrix import Matrix
 from studio_comm.core.preferences import (
     Change,
     Conflict,
     Difference,
-    Matrix,
     changes_between,
     differences,
     merge,
@@ -172,7 +172,7 @@ def test_matrix_equality_compares_values():
 def editor_on(m: Matrix):
     from studio_comm.core.preferences import PreferenceEditor
 
-    editor = PreferenceEditor(session=None, customer_id=1)  # type: ignore[arg-type]
+    editor = PreferenceEditor(client=None, audit=None, studio_id=1, customer_id=1)  # type: ignore[arg-type]
     editor.matrix = m
     return editor
 

@@ -39,3 +39,16 @@ def test_layer_imports_follow_the_design(layer):
             if any(name == f or name.startswith(f + ".") for f in FORBIDDEN[layer]):
                 offences.append(f"{source.relative_to(PACKAGE)} imports {name}")
     assert offences == []
+
+
+def test_no_core_module_depends_on_the_session():
+    """StudioSession only composes the use cases; they get their collaborators explicitly,
+    so none of them may reach back into it, not even for a type annotation."""
+    offences = [
+        f"{source.relative_to(PACKAGE)} imports {name}"
+        for source in sorted((PACKAGE / "core").rglob("*.py"))
+        if source.name != "session.py"
+        for name in imported_modules(source)
+        if name == "studio_comm.core.session"
+    ]
+    assert offences == []
