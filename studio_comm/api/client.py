@@ -35,6 +35,7 @@ from pydantic import TypeAdapter, ValidationError
 from studio_comm import __version__
 from studio_comm.api import errors
 from studio_comm.api.models import (
+    ApiEnum,
     CardNumberFormat,
     CommunicationPreference,
     Customer,
@@ -51,7 +52,7 @@ from studio_comm.api.ratelimit import OnWait, RateLimiter
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M")
+M = TypeVar("M", bound=ApiEnum)
 
 
 
@@ -457,15 +458,15 @@ class MagiclineClient:
         endpoint = context["endpoint"]
         await self.limiter.acquire(endpoint, on_wait=self.on_wait)
         started = time.perf_counter()
+        failure: httpx.TransportError | None = None
         try:
             response = await self._http.send(request)
         except httpx.TransportError as exc:
             failure = exc
-        else:
-            failure = None
         if failure is not None:
             # Raised outside the except block so the error drags no context along; the
             # httpx error stays attached as the cause unless its text holds the key.
+            kind: type[errors.NetworkError]
             if isinstance(failure, _NOT_SENT):
                 log.info("%s not sent: %s", endpoint, type(failure).__name__)
                 kind = errors.NotSentError

@@ -22,12 +22,12 @@ from sqlalchemy.engine import make_url
 from studio_comm.journal import schema
 from studio_comm.journal.migrations import migrate
 from studio_comm.journal.records import (
-    MESSAGE_STATES,
     AuditEntry,
     CachedPreferences,
     CacheSummary,
     CustomerExport,
     MessageRecord,
+    MessageState,
     ProfileRecord,
     ThreadRecord,
 )
@@ -131,7 +131,7 @@ class Journal:
     def save_profile(self, name: str, base_url: str, studio_id: int | None = None,
                      studio_name: str | None = None) -> ProfileRecord:
         """Insert or update a studio profile (never its API key)."""
-        row = dict(name=name, base_url=base_url, studio_id=studio_id, studio_name=studio_name,
+        row: dict[str, Any] = dict(name=name, base_url=base_url, studio_id=studio_id, studio_name=studio_name,
                    updated_at=utc_now())
         with self._write() as conn:
             conn.execute(_upsert(conn, schema.profiles, ["name"]), row)
@@ -154,7 +154,7 @@ class Journal:
                    remote_thread_id: int | None = None) -> ThreadRecord:
         """A new local thread; its remote id follows once the first POST answered."""
         now = utc_now()
-        row = dict(studio_id=studio_id, customer_id=customer_id, remote_thread_id=remote_thread_id,
+        row: dict[str, Any] = dict(studio_id=studio_id, customer_id=customer_id, remote_thread_id=remote_thread_id,
                    subject=subject, status=status, category=category, created_at=now,
                    updated_at=now)
         with self._write() as conn:
@@ -183,7 +183,7 @@ class Journal:
             t = schema.threads
             if conn.execute(t.update().where(t.c.id == thread_id).values(values)).rowcount != 1:
                 raise LookupError(f"There is no thread {thread_id} in the journal.")
-            return self._thread(conn, thread_id)
+            return _record(ThreadRecord, conn.execute(select(t).where(t.c.id == thread_id)).one())
 
     def set_remote_thread_id(self, thread_id: int, remote_thread_id: int) -> ThreadRecord:
         return self.update_thread(thread_id, remote_thread_id=remote_thread_id)
@@ -218,7 +218,7 @@ class Journal:
             thread = self._thread(conn, thread_id)
             if thread is None:
                 raise LookupError(f"There is no thread {thread_id} in the journal.")
-            row = dict(
+            row: dict[str, Any] = dict(
                 request_id=request_id, thread_id=thread_id, studio_id=thread.studio_id,
                 customer_id=thread.customer_id, direction=direction, channel=channel,
                 category=category, subject=subject, content=content, agent=agent,
@@ -408,5 +408,5 @@ class Journal:
 
 
 def _check_state(state: str) -> None:
-    if state not in MESSAGE_STATES:
+    if state not in set(MessageState):
         raise ValueError(f"Unknown message state {state!r}.")
