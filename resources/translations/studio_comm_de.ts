@@ -1182,14 +1182,6 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>Review</name>
     <message>
-        <source>on</source>
-        <translation>an</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>aus</translation>
-    </message>
-    <message>
         <source>on (studio)</source>
         <translation>an (Studio)</translation>
     </message>

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from studio_comm.core.matrix import cell_order
 from studio_comm.core.review import Cell, CellSummary
-from studio_comm.ui.labels import category_label, channel_label
+from studio_comm.ui.labels import category_label, cell_label, channel_label
 
 _LOW = QColor("#f7fbff")
 _HIGH = QColor("#08306b")
@@ -67,7 +67,7 @@ class ConsentSummary(QWidget):
 
     def cell_text(self, cell: Cell) -> str:
         s = self._summary.get(cell)
-        title = f"{category_label(cell[0])} / {channel_label(cell[1])}"
+        title = cell_label(cell)
         if s is None:
             return self.tr("{cell}: no member has this channel").format(cell=title)
         return self.tr(

@@ -35,20 +35,15 @@ from PySide6.QtWidgets import (
 
 from studio_comm.api.models import Customer
 from studio_comm.ui.icons import icon
-from studio_comm.ui.labels import category_label, channel_label, customer_status_label, on_off
+from studio_comm.ui.labels import cell_label, customer_status_label, on_off
 from studio_comm.ui.models.preferences_matrix import PreferencesMatrixModel
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner
 
 
-def cell_name(cell) -> str:
-    category, channel = cell
-    return f"{category_label(category)} / {channel_label(channel)}"
-
-
 def change_line(change) -> str:
     """"Newsletter / Text message: on → off" for one intended change."""
-    return f"{cell_name(change.cell)}: {on_off(change.before)} → {on_off(change.after)}"
+    return f"{cell_label(change.cell)}: {on_off(change.before)} → {on_off(change.after)}"
 
 
 class CustomerHeader(QFrame):
@@ -163,7 +158,7 @@ class ConflictDialog(QDialog):
         self.choices: dict = {}
         for row, conflict in enumerate(conflicts):
             sentence = self.tr("{cell}: was {before} when you opened it; you chose {mine}; it is now {theirs}.").format(
-                cell=cell_name(conflict.cell),
+                cell=cell_label(conflict.cell),
                 before=on_off(conflict.before),
                 mine=on_off(conflict.mine),
                 theirs=on_off(conflict.theirs),
@@ -408,7 +403,7 @@ class PreferencesPanel(QWidget):
         try:
             self._editor.set(cell, active)
         except ValueError:
-            self._say(self.tr("{cell} cannot be changed here.").format(cell=cell_name(cell)), "warning")
+            self._say(self.tr("{cell} cannot be changed here.").format(cell=cell_label(cell)), "warning")
         self._sync_intent()
 
     def _sync_intent(self) -> None:
@@ -470,7 +465,7 @@ class PreferencesPanel(QWidget):
         elif outcome == "differs":
             lines = [
                 self.tr("{cell}: you chose {intended}, Magicline has {actual}").format(
-                    cell=cell_name(d.cell), intended=on_off(d.intended), actual=on_off(d.actual)
+                    cell=cell_label(d.cell), intended=on_off(d.intended), actual=on_off(d.actual)
                 )
                 for d in report.differences
             ]

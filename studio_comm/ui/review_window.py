@@ -47,8 +47,8 @@ from studio_comm.core.review import (
 )
 from studio_comm.ui.consent_summary import ConsentSummary
 from studio_comm.ui.error_banner import ErrorBanner
-from studio_comm.ui.labels import category_label, channel_label, customer_status_label, format_datetime
-from studio_comm.ui.models.review_model import ReviewModel, cell_title, error_text, state_description, state_text
+from studio_comm.ui.labels import category_label, cell_label, channel_label, customer_status_label, format_datetime
+from studio_comm.ui.models.review_model import ReviewModel, error_text, state_description, state_text
 from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
 from studio_comm.ui.tasks import TaskRunner
 
@@ -584,7 +584,7 @@ class ReviewWindow(QMainWindow):
                 "read_at": self.tr("Read at (UTC)"),
                 "error": self.tr("Read error"),
             },
-            cell_header=cell_title,
+            cell_header=cell_label,
             state=state_description,
             status=customer_status_label,
             error=error_text,

@@ -424,13 +424,13 @@ def test_search_without_a_usable_field_is_refused(kwargs):
 @pytest.mark.parametrize(
     "status,kind,words",
     [
-        (400, errors.InvalidRequestError, "did not accept"),
-        (401, errors.BadKeyError, "API key was refused (401). Check the key in the connection settings"),
-        (403, errors.ForbiddenError, "not allowed"),
-        (404, errors.NotFoundError, "does not know this record"),
-        (409, errors.ConflictError, "changed by someone else"),
-        (500, errors.ServerError, "problem on its side (500)"),
-        (418, errors.ApiError, "unexpected status (418)"),
+        (400, errors.InvalidRequestError, "refused as invalid"),
+        (401, errors.BadKeyError, "API key refused (401)."),
+        (403, errors.ForbiddenError, "lacks the permission"),
+        (404, errors.NotFoundError, "Record not found (404)"),
+        (409, errors.ConflictError, "modified by another request"),
+        (500, errors.ServerError, "Server error at Magicline (500)"),
+        (418, errors.ApiError, "Unexpected answer from Magicline (418)"),
     ],
 )
 def test_error_statuses_raise_one_type_per_meaning_with_the_server_details(status, kind, words):
@@ -540,7 +540,7 @@ def test_a_thread_write_that_may_have_arrived_is_sent_once_and_reported_unknown(
         run(call(mock, ops))
     assert len(mock.requests) == 1
     assert caught.value.request_id == "rid-9"
-    assert "may or may not" in str(caught.value)
+    assert "Outcome unknown" in str(caught.value)
 
 
 @pytest.mark.parametrize("exc", [httpx.ConnectError("refused"), httpx.ConnectTimeout("t"), httpx.PoolTimeout("t")])
@@ -562,7 +562,7 @@ def test_no_connection_at_all_raises_not_sent_after_the_retries():
     mock = Mock(default=httpx.ConnectError("refused"))
     with pytest.raises(errors.NotSentError) as caught:
         run(call(mock, lambda c: c.create_thread(7, thread_request())))
-    assert "nothing was sent" in str(caught.value)
+    assert "Not sent" in str(caught.value)
     assert len(mock.requests) == FAST_RETRY.attempts
 
 
@@ -600,7 +600,7 @@ def test_a_second_429_raises_rate_limited():
     with pytest.raises(errors.RateLimitedError) as caught:
         run(call(mock, lambda c: c.get_preferences(7), limiter=limiter))
     assert len(mock.requests) == 2
-    assert caught.value.status == 429 and "Wait a minute" in str(caught.value)
+    assert caught.value.status == 429 and "Rate limit" in str(caught.value)
 
 
 def test_many_concurrent_reads_never_exceed_the_budget_in_any_window():

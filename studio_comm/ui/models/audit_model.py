@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from studio_comm.core.review import preference_changes, wire_cell_states
 from studio_comm.ui.labels import (
     category_label,
+    cell_label,
     channel_label,
     direction_label,
     format_datetime,
@@ -51,10 +52,6 @@ def outcome_label(outcome: str | None) -> str:
     }.get(outcome or "", outcome or "")
 
 
-def _cell_text(cell) -> str:
-    return f"{category_label(cell[0])} / {channel_label(cell[1])}"
-
-
 def describe_side(entry, side: str) -> str:
     """One line per changed cell: its state on `side` ("before" or "after") of the entry.
 
@@ -76,13 +73,13 @@ def describe_side(entry, side: str) -> str:
         intent = [(tuple((i["messageCategory"], i["communicationChannel"])), i["active"])
                   for i in (getattr(entry, "intent", None) or ())]
         if side == "before":
-            return "\n".join(f"{_cell_text(c)}: {state_text(before.get(c))}" for c, _ in intent)
+            return "\n".join(f"{cell_label(c)}: {state_text(before.get(c))}" for c, _ in intent)
         return "\n".join(
             QCoreApplication.translate("Audit", "{cell}: {state} (intended, not saved)").format(
-                cell=_cell_text(c), state=on_off(a))
+                cell=cell_label(c), state=on_off(a))
             for c, a in intent)
     index = 1 if side == "before" else 2
-    return "\n".join(f"{_cell_text(change[0])}: {state_text(change[index])}" for change in changes)
+    return "\n".join(f"{cell_label(change[0])}: {state_text(change[index])}" for change in changes)
 
 
 class AuditModel(QAbstractTableModel):

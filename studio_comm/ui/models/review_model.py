@@ -15,7 +15,14 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from studio_comm.core.review import CellState, ReviewRow, ReviewTable
-from studio_comm.ui.labels import category_label, channel_label, customer_status_label, format_datetime
+from studio_comm.ui.labels import (
+    category_label,
+    cell_label,
+    channel_label,
+    customer_status_label,
+    format_datetime,
+    on_off,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ReviewRow itself
@@ -34,8 +41,8 @@ _STATE_COLOURS = {
 def state_text(state: CellState | None) -> str:
     translate = QCoreApplication.translate
     return {
-        CellState.ACTIVE: translate("Review", "on"),
-        CellState.INACTIVE: translate("Review", "off"),
+        CellState.ACTIVE: on_off(True),
+        CellState.INACTIVE: on_off(False),
         CellState.ABSENT: "—",
         CellState.FIXED_ACTIVE: translate("Review", "on (studio)"),
         CellState.FIXED_INACTIVE: translate("Review", "off (studio)"),
@@ -62,10 +69,6 @@ def error_text(code: str | None) -> str:
         return QCoreApplication.translate(
             "Review", "Not found: the customer is gone or access is disabled")
     return QCoreApplication.translate("Review", "Could not be read ({code})").format(code=code)
-
-
-def cell_title(cell: tuple[str, str]) -> str:
-    return f"{category_label(cell[0])} / {channel_label(cell[1])}"
 
 
 # Role constants looked up once: data() runs for every visible cell and role on each
@@ -139,7 +142,7 @@ class ReviewModel(QAbstractTableModel):
                 if role == _DISPLAY:
                     # Two lines keep sixteen cell columns narrow enough to see at once.
                     return f"{category_label(key[0])}\n{channel_label(key[1])}"
-                return cell_title(key)
+                return cell_label(key)
             return {
                 "customer_number": self.tr("Number"),
                 "name": self.tr("Name"),
