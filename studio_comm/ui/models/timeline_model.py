@@ -15,12 +15,13 @@ from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QP
 from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from studio_comm.journal.records import MessageState
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import category_label, channel_label, direction_label, format_datetime
 
 _Index = QModelIndex | QPersistentModelIndex
 _ONE_LINE_MAX = 1000
-STATES = ("pending", "sent", "failed", "unknown", "rejected")
+STATES = frozenset(MessageState)
 
 
 def message_fields(message) -> dict:
@@ -128,17 +129,17 @@ class TimelineModel(QAbstractListModel):
 
 
 def state_label(state: str, direction: object = None) -> str:
-    if str(getattr(direction, "value", direction)) == "INCOMING" and state in ("pending", "sent"):
+    if str(getattr(direction, "value", direction)) == "INCOMING" and state in (MessageState.PENDING, MessageState.SENT):
         # An incoming message is a log of what the member did, not something sent to them.
-        if state == "pending":
+        if state == MessageState.PENDING:
             return QCoreApplication.translate("Timeline", "Logging…")
         return QCoreApplication.translate("Timeline", "Logged")
     labels = {
-        "pending": QCoreApplication.translate("Timeline", "Sending…"),
-        "sent": QCoreApplication.translate("Timeline", "Sent"),
-        "failed": QCoreApplication.translate("Timeline", "Not sent"),
-        "unknown": QCoreApplication.translate("Timeline", "Outcome unknown"),
-        "rejected": QCoreApplication.translate("Timeline", "Rejected"),
+        MessageState.PENDING: QCoreApplication.translate("Timeline", "Sending…"),
+        MessageState.SENT: QCoreApplication.translate("Timeline", "Sent"),
+        MessageState.FAILED: QCoreApplication.translate("Timeline", "Not sent"),
+        MessageState.UNKNOWN: QCoreApplication.translate("Timeline", "Outcome unknown"),
+        MessageState.REJECTED: QCoreApplication.translate("Timeline", "Rejected"),
     }
     return labels.get(state, state)
 
