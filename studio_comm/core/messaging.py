@@ -9,6 +9,10 @@ has no idempotency key. So:
   server answered no: its message and trace id are kept), `unknown` (the request may have
   arrived: only the user can decide, after checking in Magicline);
 - a send abandoned while its request is out (the task cancelled) leaves `unknown` too;
+- an accepted message whose outcome the journal cannot take (a shared PostgreSQL whose
+  connection just dropped) is `sent, not recorded`: its ids are kept in memory, follow-ups
+  still go into its thread, and `record_outcomes()` writes them once the journal answers;
+  it is never offered for a resend;
 - nothing is re-sent automatically; `resend` is the user's explicit act and writes a new
   message row that points to the old one, which keeps its state;
 - outgoing messages pass the consent guard on preferences read just before sending;
@@ -26,7 +30,7 @@ from typing import Literal
 
 from studio_comm.api import errors
 from studio_comm.api.client import MagiclineClient, new_request_id
-from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadRequest, ThreadStatus
+from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadRequest, ThreadResponse, ThreadStatus
 from studio_comm.core.audit import AuditLog
 from studio_comm.core.consent import Consent, Reason, consent, consent_by_channel
 from studio_comm.core.desk import Desk
@@ -36,9 +40,11 @@ from studio_comm.journal.records import RESENDABLE, MessageRecord, MessageState,
 
 log = logging.getLogger(__name__)
 
-# What a send ends as: the message's state, or blocked by the consent guard (no message).
+# What a send ends as: the message's state; or blocked by the consent guard (no message);
+# or accepted by Magicline while the journal could not record it yet.
 BLOCKED: Literal["blocked"] = "blocked"
-State = MessageState | Literal["blocked"]
+SENT_UNRECORDED: Literal["sent_unrecorded"] = "sent_unrecorded"
+State = MessageState | Literal["blocked", "sent_unrecorded"]
 # Answers that mean the server did not act on the request: sending again is safe.
 _NOT_ACTED = frozenset({429, 502, 503, 504})
 
@@ -74,6 +80,15 @@ class SendResult:
     error: errors.ApiError | None = None
 
 
+@dataclass(frozen=True)
+class _Accepted:
+    """A message Magicline accepted, with what the journal must record of it."""
+
+    message: MessageRecord  # as written, pending
+    thread: ThreadRecord
+    response: ThreadResponse
+
+
 def state_after(exc: errors.ApiError) -> MessageState:
     """The message state a failed request leaves, by what is known about the server."""
     if isinstance(exc, errors.NotSentError):
@@ -101,6 +116,15 @@ class Messenger:
         # One send per thread at a time: a second message to a thread whose POST is still
         # out must not POST another thread.
         self._thread_locks: dict[int, asyncio.Lock] = {}
+        # Accepted messages the journal has not recorded yet, by request id, and the
+        # Magicline thread ids they created (a follow-up must not start another thread).
+        self._unrecorded: dict[str, _Accepted] = {}
+        self._remote_ids: dict[int, int] = {}
+
+    @property
+    def unrecorded(self) -> list[MessageRecord]:
+        """Messages Magicline accepted whose outcome the journal could not take yet."""
+        return [item.message for item in self._unrecorded.values()]
 
     # ------------------------------------------------------------------ reading
 
@@ -181,6 +205,8 @@ class Messenger:
         async with lock:
             # Another desk (or an earlier send) may have given the thread its remote id.
             thread = await _existing(journal, thread.id)
+            if thread.remote_thread_id is None and thread.id in self._remote_ids:
+                thread = replace(thread, remote_thread_id=self._remote_ids[thread.id])
             request_id = new_request_id()
             message = await journal.add_message(
                 request_id=request_id, thread_id=thread.id, direction=str(draft.direction.value),
@@ -227,15 +253,45 @@ class Messenger:
                     await self._audit.message(message, thread, outcome=state, http_status=exc.status,
                                               trace_id=exc.trace_id)
                 return result
+            self._remote_ids[thread.id] = response.thread_id
+            accepted = _Accepted(message, thread, response)
+            try:
+                return await self._record(accepted)
+            except Exception as exc:  # the journal's own failure, whatever its driver raised
+                log.warning("message %s was sent, but the journal could not record it (%s); kept to record later",
+                            request_id, type(exc).__name__)
+                self._unrecorded[request_id] = accepted
+                return SendResult(
+                    SENT_UNRECORDED,
+                    replace(message, state=MessageState.SENT, communication_id=response.communication_id),
+                    replace(thread, remote_thread_id=response.thread_id),
+                )
+
+    async def record_outcomes(self) -> list[SendResult]:
+        """Write what the journal could not take when it happened; returns the results now
+        recorded. Stops at the first write that still fails (the journal is still away)."""
+        recorded = []
+        for request_id, accepted in list(self._unrecorded.items()):
+            result = await self._record(accepted, again=True)
+            del self._unrecorded[request_id]
+            recorded.append(result)
+        return recorded
+
+    async def _record(self, accepted: _Accepted, again: bool = False) -> SendResult:
+        journal, response = self._journal, accepted.response
+        request_id = accepted.message.request_id
+        # A write whose answer was lost may have committed: then it stands.
+        message = await journal.message(request_id) if again else None
+        if message is None or message.state != MessageState.SENT:
             message = await journal.mark_message(
                 request_id, MessageState.SENT, communication_id=response.communication_id, http_status=200
             )
-            thread = await journal.update_thread(
-                thread.id, remote_thread_id=response.thread_id,
-                status=str(response.communication_thread_status.value),
-            )
-            await self._audit.message(message, thread, outcome=MessageState.SENT, http_status=200, trace_id=None)
-            return SendResult(MessageState.SENT, message, thread)
+        thread = await journal.update_thread(
+            accepted.thread.id, remote_thread_id=response.thread_id,
+            status=str(response.communication_thread_status.value),
+        )
+        await self._audit.message(message, thread, outcome=MessageState.SENT, http_status=200, trace_id=None)
+        return SendResult(MessageState.SENT, message, thread)
 
 
 async def _existing(journal: AsyncJournal, thread_id: int) -> ThreadRecord:

@@ -24,7 +24,10 @@ from studio_comm.core.matrix import Cell, Intent, Matrix, as_cell
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Outcome = Literal["saved", "differs", "conflict", "failed"]
+# saved / differs: the PUT answered and the re-read shows (or not) the intent; partial: the
+# PUT's answer was lost and the re-read shows only some of the intent; unknown: neither the
+# PUT's answer nor a re-read could be had.
+Outcome = Literal["saved", "differs", "partial", "conflict", "failed", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,7 @@ class PreferenceEditor:
                                     http_status=exc.status)
             report.changes = changes_between(base, attempt.intent)
             if attempt.reached_server:
-                after = report.matrix if report.outcome in ("saved", "differs") else None
+                after = report.matrix if report.outcome in ("saved", "differs", "partial") else None
                 await self._audit.preferences(
                     self.studio_id, self.customer_id, request_id=attempt.request_id,
                     before=attempt.before, after=after, intent=attempt.intent, outcome=report.outcome,
@@ -233,6 +236,9 @@ class PreferenceEditor:
                     raise
                 log.info("preferences of %s changed during the save; merging again", customer_id)
                 continue
+            except (errors.OutcomeUnknownError, errors.MalformedResponseError) as exc:
+                # The PUT may have been applied: only a read can tell.
+                return await self._settle_by_reading(attempt, exc)
             break
         try:
             after = Matrix(await client.get_preferences(customer_id))
@@ -245,6 +251,33 @@ class PreferenceEditor:
         diffs = differences(after, attempt.intent)
         return SaveReport("differs" if diffs else "saved", after, attempt.request_id,
                           differences=diffs, http_status=attempt.http_status)
+
+    async def _settle_by_reading(self, attempt: SaveAttempt, exc: errors.ApiError) -> SaveReport:
+        """After a PUT whose answer was lost: read, and tell what really happened.
+
+        Cells that show the intent were saved; the others stay in the intent (on the fresh
+        read) for the user to save again. When not even the read works, nobody can tell:
+        the intent stays as it was and the outcome is `unknown`.
+        """
+        try:
+            after = Matrix(await attempt.call(self._client.get_preferences(self.customer_id)))
+        except errors.ApiError:
+            log.warning("preferences of %s: outcome of the save unknown, the re-read failed too", self.customer_id)
+            return SaveReport("unknown", self.matrix, attempt.request_id, error=exc, http_status=attempt.http_status)
+        applied = {cell for cell, wanted in attempt.intent.items() if after.active(cell) == wanted}
+        self.matrix = after
+        self._intent = {cell: wanted for cell, wanted in attempt.intent.items()
+                        if cell not in applied and after.editable(cell)}
+        self.conflicts = []
+        if len(applied) == len(attempt.intent):
+            outcome: Outcome = "saved"
+        elif applied:
+            outcome = "partial"
+        else:
+            outcome = "failed"
+        log.info("preferences of %s: answer lost, the re-read shows %s", self.customer_id, outcome)
+        return SaveReport(outcome, after, attempt.request_id, error=exc, http_status=attempt.http_status,
+                          differences=differences(after, attempt.intent))
 
     def _require_matrix(self) -> Matrix:
         if self.matrix is None:
