@@ -35,7 +35,7 @@ from studio_comm.core.audit import AuditLog
 from studio_comm.core.consent import Consent, Reason, consent, consent_by_channel
 from studio_comm.core.desk import Desk
 from studio_comm.core.matrix import Matrix
-from studio_comm.journal import AsyncJournal
+from studio_comm.journal import AsyncJournal, JournalUnavailableError
 from studio_comm.journal.records import RESENDABLE, MessageRecord, MessageState, ThreadRecord
 
 log = logging.getLogger(__name__)
@@ -257,7 +257,7 @@ class Messenger:
             accepted = _Accepted(message, thread, response)
             try:
                 return await self._record(accepted)
-            except Exception as exc:  # the journal's own failure, whatever its driver raised
+            except JournalUnavailableError as exc:
                 log.warning("message %s was sent, but the journal could not record it (%s); kept to record later",
                             request_id, type(exc).__name__)
                 self._unrecorded[request_id] = accepted

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from studio_comm.journal import schema
 from studio_comm.journal.migrations import migrate
@@ -73,6 +74,21 @@ def _engine(target: str | Path) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+class JournalUnavailableError(RuntimeError):
+    """The journal's database cannot be reached (a shared server restarting, a dropped
+    connection): nothing of this call was committed, or its commit was not confirmed."""
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        raise JournalUnavailableError(
+            "The journal's database cannot be reached right now; try again in a moment."
+        ) from exc
+
+
 def _record(cls, row) -> Any:
     return None if row is None else cls(**row._mapping)
 
@@ -117,12 +133,12 @@ class Journal:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+        with _reachable(), self.engine.begin() as conn:
             yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(journal_read_only=True) as conn:
+        with _reachable(), self.engine.connect().execution_options(journal_read_only=True) as conn:
             with conn.begin():
                 yield conn
 

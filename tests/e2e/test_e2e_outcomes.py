@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from studio_comm.journal import Journal
+from studio_comm.journal import Journal, JournalUnavailableError
 from studio_comm.journal.records import MessageState
 from tests.e2e.test_e2e_core_messaging import general_email_allowed, outgoing, thread_requests, until_post_arrived
 from tests.fixtures.core import member_with, studio_session
@@ -35,7 +35,7 @@ def test_a_message_accepted_while_the_journal_is_away_is_sent_not_recorded_then_
             assert result.message.state == MessageState.SENT and result.message.communication_id is not None
             assert result.thread.remote_thread_id is not None
             assert [m.request_id for m in messenger.unrecorded] == [result.message.request_id]
-            with pytest.raises(Exception):  # still away: nothing can be recorded yet
+            with pytest.raises(JournalUnavailableError):  # still away: nothing can be recorded yet
                 await messenger.record_outcomes()
             assert len(messenger.unrecorded) == 1
 
