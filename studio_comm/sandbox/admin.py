@@ -16,31 +16,19 @@ small synchronous client over them for tests.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import httpx
 from starlette.requests import Request
 from starlette.routing import Route
 
 from studio_comm.sandbox.faults import FaultSpecError
-
-if TYPE_CHECKING:
-    from studio_comm.sandbox.app import Sandbox
+from studio_comm.sandbox.http import VendorError, handling_errors, int_param, json_body, json_response
+from studio_comm.sandbox.rules import apply_preferences, existing_customer
+from studio_comm.sandbox.state import Sandbox
 
 PREFIX = "/__sandbox__"
 
 
 def admin_routes(sb: Sandbox) -> list[Route]:
-    from studio_comm.sandbox.app import (
-        ApiError,
-        apply_preferences,
-        existing_customer,
-        handling_errors,
-        int_param,
-        json_body,
-        json_response,
-    )
-
     async def received(request: Request):
         since = int_param(request.query_params.get("since"), "since", 0, 0)
         with sb.lock:
@@ -61,7 +49,7 @@ def admin_routes(sb: Sandbox) -> list[Route]:
             try:
                 sb.faults.set((await json_body(request)).get("spec", ""))
             except (FaultSpecError, AttributeError) as exc:
-                raise ApiError(400, str(exc), "spec") from None
+                raise VendorError(400, str(exc), "spec") from None
         return json_response({"spec": sb.faults.spec})
 
     async def rate_limit(request: Request):
@@ -70,7 +58,7 @@ def admin_routes(sb: Sandbox) -> list[Route]:
             try:
                 sb.rate_limit.configure(int(data["budget"]), float(data["window"]))
             except (KeyError, TypeError, ValueError) as exc:
-                raise ApiError(400, f"budget and window required: {exc}", "budget") from None
+                raise VendorError(400, f"budget and window required: {exc}", "budget") from None
         return json_response({"budget": sb.rate_limit.budget, "window": sb.rate_limit.window})
 
     async def set_preferences(request: Request):

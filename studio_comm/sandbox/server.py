@@ -26,9 +26,10 @@ from typing import Self
 import uvicorn
 
 from studio_comm.sandbox.admin import AdminClient
-from studio_comm.sandbox.app import Sandbox, build
 from studio_comm.sandbox.faults import Faults, FaultSpecError
+from studio_comm.sandbox.gate import build
 from studio_comm.sandbox.ratelimit import RateLimit
+from studio_comm.sandbox.state import Sandbox
 from studio_comm.sandbox.store import Store
 from studio_comm.sandbox.webhooks import WebhookSender
 
