@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import logging
 import os
 import re
@@ -35,6 +36,7 @@ from studio_comm.sandbox.webhooks import WebhookSender
 
 READY_LINE = re.compile(r"^studio-comm sandbox: (?P<url>http://\S+) key=(?P<key>\S+)$")
 KEY_ENV = "STUDIO_COMM_SANDBOX_API_KEY"
+DEFAULT_KEY = "sandbox-key"  # public: written in this file, so only for loopback
 MAX_CUSTOMERS = 100_000
 
 
@@ -42,7 +44,7 @@ MAX_CUSTOMERS = 100_000
 class SandboxConfig:
     customers: int = 2000
     seed: int = 1
-    api_key: str = "sandbox-key"
+    api_key: str = DEFAULT_KEY
     rate_limit: tuple[int, float] = (1000, 60.0)
     faults: str = ""
     webhook_url: str | None = None
@@ -278,6 +280,17 @@ def _stop_on_stdin_eof(server: _Server) -> None:
     threading.Thread(target=watch, name="sandbox-parent-watch", daemon=True).start()
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only (a name other than localhost
+    may resolve to anything, so it counts as reachable from others)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def parse_args(argv: list[str]) -> tuple[SandboxConfig, bool]:
     """The configuration, and whether to stop when standard input closes."""
     parser = argparse.ArgumentParser(
@@ -288,8 +301,9 @@ def parse_args(argv: list[str]) -> tuple[SandboxConfig, bool]:
     parser.add_argument("--customers", type=int, default=2000,
                         help=f"demo customers, 0..{MAX_CUSTOMERS}")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--api-key", default=os.environ.get(KEY_ENV, "sandbox-key"),
-                        help=f"key clients must send (default: ${KEY_ENV} or sandbox-key)")
+    parser.add_argument("--api-key", default=os.environ.get(KEY_ENV),
+                        help=f"key clients must send (default: ${KEY_ENV}, or {DEFAULT_KEY} "
+                             "on a loopback host)")
     parser.add_argument("--rate-limit", type=_rate_limit, default=(1000, 60.0),
                         metavar="N/SECONDS", help="per-endpoint budget per window")
     parser.add_argument("--faults", default="", metavar="SPEC",
@@ -308,8 +322,11 @@ def parse_args(argv: list[str]) -> tuple[SandboxConfig, bool]:
         Faults(args.faults)
     except FaultSpecError as exc:
         parser.error(f"--faults: {exc}")
+    if not is_loopback(args.host) and args.api_key in (None, "", DEFAULT_KEY):
+        parser.error(f"--host {args.host} can be reached from other machines, and the default key "
+                     f"{DEFAULT_KEY} is public: give a key of your own with --api-key or ${KEY_ENV}")
     return SandboxConfig(
-        customers=args.customers, seed=args.seed, api_key=args.api_key,
+        customers=args.customers, seed=args.seed, api_key=args.api_key or DEFAULT_KEY,
         rate_limit=args.rate_limit, faults=args.faults, webhook_url=args.webhook_url,
         webhook_key=args.webhook_key, admin=args.admin, host=args.host,
         port=args.port), args.exit_with_parent
