@@ -26,7 +26,7 @@ from studio_comm.sandbox.rules import (
     CARD_FORMATS,
     CUSTOMER_STATUSES,
     apply_preferences,
-    existing_customer,
+    readable_customer,
     thread_request,
     zoned_now,
 )
@@ -124,10 +124,8 @@ class Operations:
     async def customer(self, request: Request) -> Response:
         customer_id = path_id(request, "customerId")
         self._card_format(request)
-        body = self.store.customer(customer_id)
-        if body is None:
-            raise VendorError(404, f"Customer {customer_id} not found")
-        return json_response(body)
+        readable_customer(self.store, customer_id)
+        return json_response(self.store.customer(customer_id))
 
     async def studio(self, request: Request) -> Response:
         return json_response(demo_data.studio_information())
@@ -142,11 +140,11 @@ class Operations:
                               "offset": str(start + len(page))})
 
     async def get_preferences(self, request: Request) -> Response:
-        customer_id = existing_customer(self.store, request)
+        customer_id = readable_customer(self.store, path_id(request, "customerId"))
         return json_response(self.store.preferences(customer_id))
 
     async def put_preferences(self, request: Request) -> Response:
-        customer_id = existing_customer(self.store, request)
+        customer_id = readable_customer(self.store, path_id(request, "customerId"))
         body = await json_body(request)
         current = self.store.preferences(customer_id)
         updated = apply_preferences(current, body, studio_change=False)
@@ -161,7 +159,7 @@ class Operations:
         return await self._communicate(request, thread=True)
 
     async def _communicate(self, request: Request, thread: bool) -> Response:
-        customer_id = existing_customer(self.store, request)
+        customer_id = readable_customer(self.store, path_id(request, "customerId"))
         thread_id = path_id(request, "threadId") if thread else None
         message = thread_request(await json_body(request))
         stored = dict(message)

@@ -20,6 +20,15 @@ Choices the vendor does not specify (the sandbox's documented behaviour):
 - A customer search with no criterion is refused with 400; names match as prefixes from
   the start, case-insensitively (Unicode case folding); email and dateOfBirth exactly.
 - Offsets are opaque strings (here: the last id of the slice); a malformed one is 400.
+- A customer whose access was disabled (the CUSTOMER_ACCESS_DISABLED event: "that
+  customer's data can no longer be requested") answers 403 on every operation on that
+  customer (customer, preferences GET and PUT, thread POST and PUT): the vendor's 403 is
+  "the caller has no privilege to the given resource", and the customer still exists, so
+  it is not 404. Lists, searches and `/v1/customers/by` leave such a customer out (a `by`
+  that matches only them is 404, as for no match). A deleted customer (CUSTOMER_DELETED)
+  answers 404 everywhere, like one that never existed.
+- A customer created in Magicline itself (admin) is a MEMBER unless a status is given,
+  has the next free id and customer number, and no access media.
 """
 
 from __future__ import annotations
@@ -31,13 +40,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from starlette.requests import Request
 
 from studio_comm.sandbox import demo_data
-from studio_comm.sandbox.http import VendorError, datetime_field, enum_param, path_id, string_field
-from studio_comm.sandbox.store import Store
+from studio_comm.sandbox.http import VendorError, date_field, datetime_field, enum_param, path_id, string_field
+from studio_comm.sandbox.store import ACCESS_DISABLED, Store
 
 THREAD_STATUSES = ("CREATED", "ONGOING", "CLOSED")
 DIRECTIONS = ("INCOMING", "OUTGOING")
 CUSTOMER_STATUSES = ("MEMBER", "PROSPECT", "FORMER_MEMBER")
 CARD_FORMATS = ("DECIMAL", "HEX_MSB", "HEX_LSB")
+GENDERS = ("MALE", "FEMALE", "UNISEX")
+# The Customer fields a change in Magicline itself may set (admin); the rest is the server's.
+CUSTOMER_TEXT_FIELDS = (
+    "customerNumber", "firstName", "lastName", "email", "street", "houseNumber", "zipCode",
+    "city", "country", "phonePrivate", "phonePrivateMobile", "phoneBusiness",
+    "phoneBusinessMobile")
+CUSTOMER_REQUIRED_FIELDS = ("firstName", "lastName")
 
 
 def zoned_now() -> str:
@@ -51,11 +67,52 @@ def zoned_now() -> str:
 
 
 def existing_customer(store: Store, request: Request) -> int:
-    """The path's `customerId`; 404 when there is no such customer."""
+    """The path's `customerId`; 404 when there is no such customer (for Magicline itself,
+    which still sees a customer whose access is disabled)."""
     customer_id = path_id(request, "customerId")
-    if not store.exists(customer_id):
+    if store.standing(customer_id) is None:
         raise VendorError(404, f"Customer {customer_id} not found")
     return customer_id
+
+
+def readable_customer(store: Store, customer_id: int) -> int:
+    """`customer_id` if the API may serve its data: 404 when there is no such customer,
+    403 when its access is disabled."""
+    standing = store.standing(customer_id)
+    if standing is None:
+        raise VendorError(404, f"Customer {customer_id} not found")
+    if standing == ACCESS_DISABLED:
+        raise VendorError(403, f"Access to the data of customer {customer_id} is disabled")
+    return customer_id
+
+
+def customer_fields(body, creating: bool) -> dict:
+    """Validate the Customer fields of an admin create (`creating`) or update: known
+    fields only, each of its type; in an update, null removes an optional field."""
+    if not isinstance(body, dict):
+        raise VendorError(400, "The body must be a JSON object", "body")
+    fields = {}
+    for name, value in body.items():
+        if value is None:
+            if creating or name in CUSTOMER_REQUIRED_FIELDS or name == "status":
+                raise VendorError(400, f"{name} must not be null", name)
+            fields[name] = None
+        elif name in CUSTOMER_TEXT_FIELDS:
+            fields[name] = string_field(body, name)
+        elif name == "dateOfBirth":
+            fields[name] = date_field(value, name)
+        elif name == "gender":
+            fields[name] = enum_param(value, name, GENDERS)
+        elif name == "status":
+            fields[name] = enum_param(value, name, CUSTOMER_STATUSES)
+        else:
+            raise VendorError(400, f"{name} cannot be set", name)
+    for name in CUSTOMER_REQUIRED_FIELDS:
+        if creating and name not in fields:
+            raise VendorError(400, f"{name} is required", name)
+        if name in fields and not fields[name].strip():
+            raise VendorError(400, f"{name} must not be empty", name)
+    return fields
 
 
 def thread_request(body) -> dict:
