@@ -3,9 +3,10 @@ small synchronous client over them for tests.
 
 - `GET  /__sandbox__/received?since=N`  requests received by the API, from index N
 - `DELETE /__sandbox__/received`        forget them
-- `POST /__sandbox__/reset`             back to the seeded state: preferences, threads,
-                                        received requests, stats, the started faults and
-                                        rate limit
+- `POST /__sandbox__/reset`             back to the seeded state: customers, preferences,
+                                        threads, received requests, stats per endpoint,
+                                        kept webhook events, the started faults and rate
+                                        limit (webhook delivery counts go on counting)
 - `GET|PUT /__sandbox__/faults`         `{"spec": "..."}` (see `faults`)
 - `GET|PUT /__sandbox__/rate-limit`     `{"budget": N, "window": SECONDS}`
 - `PUT /__sandbox__/customers/{id}/communication-preferences[?by=member]`  a consent change
@@ -21,6 +22,9 @@ small synchronous client over them for tests.
                                         this customer and leaves it out of lists and searches
 - `DELETE /__sandbox__/customers/{id}`  delete the customer: 404 from now on
 - `GET /__sandbox__/customers/{id}/threads`  the threads and messages the sandbox stored
+- `GET /__sandbox__/webhooks`           `{"events": [...]}` the last webhook events, oldest first
+- `POST /__sandbox__/webhooks/redeliver`  `{"count": N}` sends the last N events again with
+                                        their original uuid (a vendor retry); answers them
 - `GET /__sandbox__/stats`              counts per endpoint and status, webhook deliveries
 
 Each change above fires its webhook (when a webhook URL is configured), whether or not a
@@ -119,6 +123,16 @@ def admin_routes(sb: Sandbox) -> list[Route]:
         sb.webhooks.send(cid, webhooks.CUSTOMER_DELETED)
         return json_response({})
 
+    async def webhook_events(request: Request):
+        return json_response({"events": sb.webhooks.recent()})
+
+    async def redeliver(request: Request):
+        data = await json_body(request)
+        count = data.get("count") if isinstance(data, dict) else None
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise VendorError(400, "count must be a positive integer", "count")
+        return json_response({"events": sb.webhooks.redeliver(count)})
+
     async def threads(request: Request):
         return json_response(sb.store.threads(existing_customer(sb.store, request)))
 
@@ -147,6 +161,8 @@ def admin_routes(sb: Sandbox) -> list[Route]:
               handling_errors(set_preferences), methods=["PUT"]),
         Route(f"{PREFIX}/customers/{{customerId}}/threads", handling_errors(threads),
               methods=["GET"]),
+        Route(f"{PREFIX}/webhooks", handling_errors(webhook_events), methods=["GET"]),
+        Route(f"{PREFIX}/webhooks/redeliver", handling_errors(redeliver), methods=["POST"]),
         Route(f"{PREFIX}/stats", handling_errors(stats), methods=["GET"]),
     ]
 
@@ -214,6 +230,14 @@ class AdminClient:
     def delete_customer(self, customer_id: int) -> None:
         """The API answers 404 for the customer from now on; fires CUSTOMER_DELETED."""
         self._call("DELETE", f"/customers/{customer_id}")
+
+    def webhook_events(self) -> list[dict]:
+        """The last webhook events (bodies as sent), oldest first."""
+        return self._call("GET", "/webhooks")["events"]
+
+    def redeliver_webhooks(self, count: int) -> list[dict]:
+        """Send the last `count` events again, each with its original uuid."""
+        return self._call("POST", "/webhooks/redeliver", json={"count": count})["events"]
 
     def threads(self, customer_id: int) -> list[dict]:
         return self._call("GET", f"/customers/{customer_id}/threads")

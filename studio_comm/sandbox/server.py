@@ -36,6 +36,7 @@ from studio_comm.sandbox.webhooks import WebhookSender
 
 READY_LINE = re.compile(r"^studio-comm sandbox: (?P<url>http://\S+) key=(?P<key>\S+)$")
 KEY_ENV = "STUDIO_COMM_SANDBOX_API_KEY"
+WEBHOOK_KEY_ENV = "STUDIO_COMM_SANDBOX_WEBHOOK_KEY"
 DEFAULT_KEY = "sandbox-key"  # public: written in this file, so only for loopback
 MAX_CUSTOMERS = 100_000
 
@@ -212,7 +213,7 @@ class SandboxProcess(_Running):
     def start(self, timeout: float = 60.0) -> SandboxProcess:
         env = dict(os.environ, **{KEY_ENV: self.config.api_key})
         if self.config.webhook_key:
-            env["STUDIO_COMM_SANDBOX_WEBHOOK_KEY"] = self.config.webhook_key
+            env[WEBHOOK_KEY_ENV] = self.config.webhook_key
         # stdin stays an open pipe: the child stops when it closes (when we go away).
         self.process = subprocess.Popen(
             sandbox_command() + config_args(self.config) + ["--exit-with-parent"],
@@ -308,9 +309,10 @@ def parse_args(argv: list[str]) -> tuple[SandboxConfig, bool]:
                         metavar="N/SECONDS", help="per-endpoint budget per window")
     parser.add_argument("--faults", default="", metavar="SPEC",
                         help="e.g. 'status=503:count=1@/v1/communications;latency=150'")
-    parser.add_argument("--webhook-url")
-    parser.add_argument("--webhook-key",
-                        default=os.environ.get("STUDIO_COMM_SANDBOX_WEBHOOK_KEY"))
+    parser.add_argument("--webhook-url", help="where to POST the vendor's webhook events")
+    parser.add_argument("--webhook-key", default=os.environ.get(WEBHOOK_KEY_ENV),
+                        help=f"their X-API-KEY (default: ${WEBHOOK_KEY_ENV}, which keeps it "
+                             "off the process list)")
     parser.add_argument("--admin", action="store_true",
                         help="enable the admin endpoints under /__sandbox__/")
     parser.add_argument("--exit-with-parent", action="store_true",
@@ -322,6 +324,9 @@ def parse_args(argv: list[str]) -> tuple[SandboxConfig, bool]:
         Faults(args.faults)
     except FaultSpecError as exc:
         parser.error(f"--faults: {exc}")
+    if args.webhook_url and not args.webhook_key:
+        parser.error("--webhook-url needs a webhook key (the vendor always sends one): "
+                     f"--webhook-key or ${WEBHOOK_KEY_ENV}")
     if not is_loopback(args.host) and args.api_key in (None, "", DEFAULT_KEY):
         parser.error(f"--host {args.host} can be reached from other machines, and the default key "
                      f"{DEFAULT_KEY} is public: give a key of your own with --api-key or ${KEY_ENV}")

@@ -32,6 +32,7 @@ class Sandbox:
         self.store.reset()
         self.faults.reset()
         self.rate_limit.reset()
+        self.webhooks.forget()
         with self.lock:
             self.received.clear()
             self.stats.clear()

@@ -16,6 +16,7 @@ from studio_comm.sandbox.server import (
     DEFAULT_KEY,
     KEY_ENV,
     READY_LINE,
+    WEBHOOK_KEY_ENV,
     SandboxConfig,
     SandboxProcess,
     SandboxThread,
@@ -188,3 +189,12 @@ def test_a_loopback_host_may_use_the_default_key(host):
             process.wait()
         process.stdout.close()
         process.stderr.close()
+
+
+def test_webhooks_without_a_webhook_key_are_refused():
+    # The vendor always sends its webhook key; events without one would only be refused.
+    env = {k: v for k, v in os.environ.items() if k != WEBHOOK_KEY_ENV}
+    result = subprocess.run(sandbox_command() + ["--webhook-url", "http://127.0.0.1:9/hook"],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "--webhook-key" in result.stderr and WEBHOOK_KEY_ENV in result.stderr
