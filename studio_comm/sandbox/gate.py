@@ -14,7 +14,7 @@ import json
 from urllib.parse import parse_qsl
 
 from starlette.responses import Response
-from starlette.routing import Match, Router
+from starlette.routing import Match, Route, Router
 
 from studio_comm.sandbox.admin import PREFIX as ADMIN_PREFIX
 from studio_comm.sandbox.admin import admin_routes
@@ -34,6 +34,8 @@ class Gate:
         (PARTIAL: a known path with another method)."""
         method, partial = scope["method"], None
         for route in self.api.routes:
+            if not isinstance(route, Route):
+                continue
             match, _ = route.matches(scope)
             if match is Match.FULL:
                 return f"{method} {route.path}", Match.FULL
@@ -78,6 +80,7 @@ class Gate:
     def _record(self, scope, endpoint: str, body: bytes) -> dict:
         headers = _headers(scope)
         headers.pop("x-api-key", None)
+        raw: str | None
         try:
             parsed, raw = (json.loads(body), None) if body else (None, None)
         except (ValueError, UnicodeDecodeError):
@@ -127,11 +130,12 @@ class Gate:
             return await respond(Response(status_code=200))
         fault = decision.outcome
         kind = fault.kind if fault is not None else None
+        value = fault.value if fault is not None else None
         if kind == "hang":
-            if await _client_gone_within(client_receive, fault.value or 60.0):
+            if await _client_gone_within(client_receive, value or 60.0):
                 return "disconnected"
         if kind == "status":
-            return await respond(error_response(int(fault.value or 500)))
+            return await respond(error_response(int(value or 500)))
         if kind == "drop":
             settle("dropped")
             await _drop(send)

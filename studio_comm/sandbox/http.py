@@ -10,6 +10,7 @@ import json
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import overload
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -70,19 +71,29 @@ def handling_errors(handler: Callable[[Request], Awaitable[Response]]):
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
+@overload
+def int_param(value: str | None, name: str, default: int, minimum: int | None = None,
+              maximum: int | None = None) -> int: ...
+@overload
+def int_param(value: str | None, name: str, default: None = None, minimum: int | None = None,
+              maximum: int | None = None) -> int | None: ...
 def int_param(value: str | None, name: str, default: int | None = None,
               minimum: int | None = None, maximum: int | None = None) -> int | None:
     if value is None:
         return default
-    # Plain ASCII digits only: int() would also read "1_000", " 7" and other scripts' digits.
-    if _INTEGER.fullmatch(value) is None:
-        raise VendorError(400, f"{name} must be an integer", name)
-    number = int(value)
+    number = _integer(value, name)
     if minimum is not None and number < minimum:
         raise VendorError(400, f"{name} must be at least {minimum}", name)
     if maximum is not None and number > maximum:
         raise VendorError(400, f"{name} must be at most {maximum}", name)
     return number
+
+
+def _integer(value: str, name: str) -> int:
+    # Plain ASCII digits only: int() would also read "1_000", " 7" and other scripts' digits.
+    if _INTEGER.fullmatch(value) is None:
+        raise VendorError(400, f"{name} must be an integer", name)
+    return int(value)
 
 
 def enum_param(value, name: str, allowed: tuple[str, ...], default: str | None = None):
@@ -102,7 +113,7 @@ def offset_param(request: Request) -> int:
 
 
 def path_id(request: Request, name: str) -> int:
-    value = int_param(request.path_params[name], name)
+    value = _integer(request.path_params[name], name)
     if not 0 < value < 2**63:
         raise VendorError(400, f"{name} out of range", name)
     return value

@@ -58,6 +58,7 @@ CUSTOMER_REQUIRED_FIELDS = ("firstName", "lastName")
 
 def zoned_now() -> str:
     """Now in the vendor's form: `2026-01-05T09:30:00.000+01:00[Europe/Berlin]`."""
+    zone: dt.tzinfo
     try:
         zone = ZoneInfo(demo_data.ZONE)
     except ZoneInfoNotFoundError:  # Windows without the tzdata package
@@ -91,7 +92,7 @@ def customer_fields(body, creating: bool) -> dict:
     fields only, each of its type; in an update, null removes an optional field."""
     if not isinstance(body, dict):
         raise VendorError(400, "The body must be a JSON object", "body")
-    fields = {}
+    fields: dict[str, str | None] = {}
     for name, value in body.items():
         if value is None:
             if creating or name in CUSTOMER_REQUIRED_FIELDS or name == "status":
@@ -110,7 +111,7 @@ def customer_fields(body, creating: bool) -> dict:
     for name in CUSTOMER_REQUIRED_FIELDS:
         if creating and name not in fields:
             raise VendorError(400, f"{name} is required", name)
-        if name in fields and not fields[name].strip():
+        if name in fields and not (fields[name] or "").strip():
             raise VendorError(400, f"{name} must not be empty", name)
     return fields
 

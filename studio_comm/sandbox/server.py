@@ -136,8 +136,15 @@ class _Running:
     def api_key(self) -> str:
         return self.config.api_key
 
+    def start(self, timeout: float = 30.0) -> Self:
+        """Start serving; returns self once it serves."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
     def __enter__(self) -> Self:
-        return self.start()  # the subclass's: returns self once it serves
+        return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
@@ -152,7 +159,7 @@ class SandboxThread(_Running):
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self, timeout: float = 30.0) -> SandboxThread:
+    def start(self, timeout: float = 30.0) -> Self:
         self.sandbox = create_sandbox(self.config)
         sock = _bind(self.config.host, self.config.port)
         self.base_url = _base_url(self.config.host, sock.getsockname()[1])
@@ -210,7 +217,7 @@ class SandboxProcess(_Running):
         super().__init__(config)
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> SandboxProcess:
+    def start(self, timeout: float = 60.0) -> Self:
         env = dict(os.environ, **{KEY_ENV: self.config.api_key})
         if self.config.webhook_key:
             env[WEBHOOK_KEY_ENV] = self.config.webhook_key
@@ -219,7 +226,7 @@ class SandboxProcess(_Running):
             sandbox_command() + config_args(self.config) + ["--exit-with-parent"],
             stdout=subprocess.PIPE, stdin=subprocess.PIPE, env=env, text=True,
             encoding="utf-8")
-        line = self._first_line(timeout)
+        line = _first_line(self.process, timeout)
         match = READY_LINE.match(line.strip())
         if match is None:
             self.stop()
@@ -227,15 +234,6 @@ class SandboxProcess(_Running):
         self.base_url = match["url"]
         self.admin = AdminClient(self.base_url, self.api_key)
         return self
-
-    def _first_line(self, timeout: float) -> str:
-        # readline() blocks; read on a helper thread so a stuck child cannot hang us.
-        result: list[str] = []
-        reader = threading.Thread(target=lambda: result.append(self.process.stdout.readline()),
-                                  daemon=True)
-        reader.start()
-        reader.join(timeout)
-        return result[0] if result else ""
 
     def stop(self, timeout: float = 10.0) -> None:
         if self.admin is not None:
@@ -254,6 +252,17 @@ class SandboxProcess(_Running):
             if pipe is not None:
                 pipe.close()
         self.process = None
+
+
+def _first_line(process: subprocess.Popen, timeout: float) -> str:
+    # readline() blocks; read on a helper thread so a stuck child cannot hang us.
+    result: list[str] = []
+    stdout = process.stdout
+    assert stdout is not None  # started with stdout=PIPE
+    reader = threading.Thread(target=lambda: result.append(stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return result[0] if result else ""
 
 
 def _rate_limit(text: str) -> tuple[int, float]:

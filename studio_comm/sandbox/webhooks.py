@@ -101,9 +101,9 @@ class WebhookSender:
 
     def _enqueue(self, body: dict) -> None:
         with self._start_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="sandbox-webhooks",
-                                                daemon=True)
+            if self._thread is None and self.url and self._key:
+                self._thread = threading.Thread(target=self._run, args=(self.url, self._key),
+                                                name="sandbox-webhooks", daemon=True)
                 self._thread.start()
         try:
             self._queue.put_nowait(body)
@@ -119,13 +119,13 @@ class WebhookSender:
             else:
                 self._failed += 1
 
-    def _run(self) -> None:
-        headers = {"X-API-KEY": self._key}
+    def _run(self, url: str, key: str) -> None:
+        headers = {"X-API-KEY": key}
         # trust_env off: the vendor posts straight to the URL, whatever proxy this machine has.
         with httpx.Client(timeout=self._timeout, trust_env=False) as client:
             while (body := self._queue.get()) is not None:
                 try:
-                    response = client.post(self.url, json=body, headers=headers)
+                    response = client.post(url, json=body, headers=headers)
                     response.raise_for_status()
                     self._count(ok=True)
                 except httpx.HTTPError as exc:
