@@ -131,6 +131,8 @@ class Gate:
         fault = decision.outcome
         kind = fault.kind if fault is not None else None
         value = fault.value if fault is not None else None
+        if fault is not None and fault.after and match is Match.FULL:
+            await self._carry_out(scope, body)  # applied; the answer is lost below
         if kind == "hang":
             if await _client_gone_within(client_receive, value or 60.0):
                 return "disconnected"
@@ -150,6 +152,16 @@ class Gate:
             return await respond(await self._with_unknown_enum(scope, receive))
         await self.api(scope, receive, tracking_send)
         return sent.get("status")
+
+    async def _carry_out(self, scope, body: bytes) -> None:
+        """Run the operation and throw its answer away."""
+        async def receive():
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def discard(message):
+            pass
+
+        await self.api(scope, receive, discard)
 
     async def _with_unknown_enum(self, scope, receive) -> Response:
         """Run the operation, then put an enum value into its answer no client knows."""

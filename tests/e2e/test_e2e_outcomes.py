@@ -8,14 +8,15 @@ import asyncio
 
 import pytest
 
+from studio_comm.api.client import RetrySettings
 from studio_comm.journal import Journal, JournalUnavailableError
 from studio_comm.journal.records import MessageState
 from tests.e2e.test_e2e_core_messaging import general_email_allowed, outgoing, thread_requests, until_post_arrived
+from tests.e2e.test_e2e_core_preferences import NEWS_SMS, editor_turning_sms_off, requests_to
 from tests.fixtures.core import member_with, studio_session
 
-pytestmark = pytest.mark.postgres
 
-
+@pytest.mark.postgres
 def test_a_message_accepted_while_the_journal_is_away_is_sent_not_recorded_then_recorded(
         sandbox, own_pg_database):
     journal = Journal.open(own_pg_database.url)
@@ -58,3 +59,53 @@ def test_a_message_accepted_while_the_journal_is_away_is_sent_not_recorded_then_
     audit = journal.audit(customer_id=customer_id)
     assert sorted(e.outcome for e in audit) == ["sent", "sent"]
     journal.close()
+
+
+@pytest.mark.parametrize("fault", ["drop:after", "malformed:after"])
+def test_a_preferences_put_applied_but_unanswered_is_reported_saved_after_a_read(sandbox, journal, fault):
+    async def scenario():
+        async with studio_session(sandbox, journal) as session:
+            customer_id, editor = await editor_turning_sms_off(session)
+            sandbox.admin.set_faults(f"{fault}:count=1:method=PUT@/v1/communications")
+            report = await editor.save()
+            return customer_id, editor, report
+
+    customer_id, editor, report = asyncio.run(scenario())
+    assert report.outcome == "saved", report
+    assert report.error is not None  # the answer was lost: the UI says the read confirmed it
+    assert report.matrix.active(NEWS_SMS) is False and not editor.is_dirty
+    assert [r["method"] for r in requests_to(sandbox, customer_id)][-2:] == ["PUT", "GET"]
+    [entry] = journal.audit(customer_id=customer_id)
+    assert entry.outcome == "saved" and entry.after is not None
+
+
+def test_a_preferences_put_lost_before_it_was_applied_is_reported_not_saved_and_kept(sandbox, journal):
+    async def scenario():
+        async with studio_session(sandbox, journal) as session:
+            customer_id, editor = await editor_turning_sms_off(session)
+            sandbox.admin.set_faults("drop:count=1:method=PUT@/v1/communications")
+            report = await editor.save()
+            return customer_id, editor, report
+
+    customer_id, editor, report = asyncio.run(scenario())
+    assert report.outcome == "failed", report
+    assert editor.intent == {NEWS_SMS: False}  # kept: saving again needs no re-typing
+    [entry] = journal.audit(customer_id=customer_id)
+    assert entry.outcome == "failed"
+
+
+def test_a_preferences_put_unanswered_and_unreadable_is_reported_unknown(sandbox, journal):
+    async def scenario():
+        async with studio_session(sandbox, journal, retry=RetrySettings(attempts=1)) as session:
+            customer_id, editor = await editor_turning_sms_off(session)
+            # The PUT's answer is lost, and so is the read after it that would tell.
+            sandbox.admin.set_faults("drop:after:count=1:method=PUT@/v1/communications;"
+                                     "status=503:skip=1:count=5:method=GET@/v1/communications")
+            report = await editor.save()
+            return customer_id, editor, report
+
+    customer_id, editor, report = asyncio.run(scenario())
+    assert report.outcome == "unknown", report
+    assert editor.intent == {NEWS_SMS: False}
+    [entry] = journal.audit(customer_id=customer_id)
+    assert entry.outcome == "unknown"
