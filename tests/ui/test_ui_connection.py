@@ -192,3 +192,28 @@ def test_test_connection_names_the_studio_or_says_what_is_wrong(
     text = dialog.result_label.text()
     assert text.startswith("Could not connect:") and "refused" in text and "wrong-key" not in text
     assert memory_keyring.passwords == {}  # testing stores nothing
+
+
+SECRET = "pa55w0rd-never-shown"
+
+
+@pytest.mark.parametrize("url,expected", [
+    (f"https://desk:{SECRET}@studio-mitte.open-api.magicline.com", "must not contain a user name or password"),
+    (f"https://studio-mitte.open-api.magicline.com/?token={SECRET}", "must not contain a query"),
+])
+def test_an_address_with_credentials_or_a_query_is_refused_and_nothing_is_stored(
+    qtbot, qloop, memory_keyring, profiles, url, expected
+):
+    dialog = make_dialog(qtbot, profiles, CredentialStore())
+    fill(qtbot, dialog, url=url)
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert expected in dialog.result_label.text() and SECRET not in dialog.result_label.text()
+    assert dialog.isVisible() and dialog.url_edit.text() == url  # nothing typed is lost
+    assert memory_keyring.passwords == {} and profiles.list() == []
+
+    # Testing the connection says the same, and sends nothing anywhere.
+    qtbot.mouseClick(dialog.test_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=15_000)
+    assert expected in dialog.result_label.text() and SECRET not in dialog.result_label.text()
+
+
