@@ -237,6 +237,17 @@ async def _start(window: MainWindow, services: AppServices) -> None:
     if not base_url:
         window.open_connection_dialog(name)
         return
+    from studio_comm.core.connection import BaseUrlError, normalize_base_url
+
+    try:
+        base_url = normalize_base_url(base_url)
+    except BaseUrlError as exc:
+        from studio_comm.ui.connection_dialog import ConnectionDialog
+
+        # Checked before anything is stored: a refused address may hold a password.
+        log.warning("the address of studio profile %s was refused: %s", name, exc)
+        window.open_connection_dialog(name, problem=ConnectionDialog.describe_address_problem(exc))
+        return
     if profile is None or profile.base_url != base_url:
         services.profiles.add(name, base_url)
     window.connect_profile(name, base_url)
