@@ -60,14 +60,25 @@ def _sqlite_engine(url) -> Engine:
     return engine
 
 
+def _private_file(path: Path) -> None:
+    # Member messages: a new journal is this user's only. SQLite gives its -wal and -shm
+    # files the permissions of the database file.
+    path.touch(mode=0o600, exist_ok=True)
+
+
 def _engine(target: str | Path) -> Engine:
     text = str(target)
     if "://" not in text:
         path = Path(target).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
         return _sqlite_engine(f"sqlite:///{path}")
     url = make_url(text)
     if url.get_backend_name() == "sqlite":
+        if url.database not in (None, "", ":memory:") and not url.database.startswith("file:"):
+            database = Path(url.database)
+            if database.parent.is_dir():  # else SQLite says what is wrong, as before
+                _private_file(database)
         return _sqlite_engine(url)
     # A shared server may restart overnight; check a pooled connection before using it.
     return create_engine(url, pool_pre_ping=True)
