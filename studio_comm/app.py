@@ -27,7 +27,7 @@ import socket
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio_comm import __version__
@@ -258,6 +258,13 @@ class AppServices:
 async def _start(window: MainWindow, services: AppServices) -> None:
     """Connect the way the arguments and settings say; ask when nothing says how."""
     options = services.options
+    if options.journal:
+        from studio_comm.journal.store import url_has_password
+
+        if url_has_password(options.journal):  # the journal logs it too, without the password
+            window.show_error(QCoreApplication.translate(
+                "app", "The shared journal's password is part of the --journal address, where every user of "
+                "this computer can see it. Keep it in a .pgpass file instead (see the README)."))
     if options.demo:
         base_url, key = await services.start_demo()
         window.connect_profile(DEMO_PROFILE, base_url, key)

@@ -1738,4 +1738,11 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Abgelehnt</translation>
     </message>
 </context>
+<context>
+    <name>app</name>
+    <message>
+        <source>The shared journal&apos;s password is part of the --journal address, where every user of this computer can see it. Keep it in a .pgpass file instead (see the README).</source>
+        <translation>Das Passwort des gemeinsamen Journals steht in der --journal-Adresse, die jeder Benutzer dieses Computers sehen kann. Legen Sie es stattdessen in einer .pgpass-Datei ab (siehe README).</translation>
+    </message>
+</context>
 </TS>
