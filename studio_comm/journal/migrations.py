@@ -46,7 +46,25 @@ def _v1(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]  # step i brings the schema to i + 1
+# Columns that hold what the server sends, bounded in version 1 (see schema.py).
+_SERVER_STRINGS = (("messages", "trace_id"), ("audit", "trace_id"), ("threads", "status"),
+                   ("preference_cache", "customer_number"), ("preference_cache", "status"))
+
+
+def _v2_server_strings_unbounded(conn: Connection) -> None:
+    # PostgreSQL refused a trace id over 200 characters (and so the journal write of a
+    # message the server had answered). SQLite never enforced the lengths: nothing to do
+    # there. From varchar to text PostgreSQL rewrites neither the table nor its indexes.
+    if conn.dialect.name != "postgresql":
+        return
+    for table, column in _SERVER_STRINGS:
+        conn.exec_driver_sql(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE TEXT")
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1,
+    _v2_server_strings_unbounded,
+]  # step i brings the schema to i + 1
 
 
 def current_version(conn: Connection) -> int:

@@ -2,6 +2,9 @@
 
 Ids are 64-bit (customer and thread ids are int64 in the API). Local primary keys are
 INTEGER on SQLite because only an INTEGER PRIMARY KEY is an auto-incrementing rowid there.
+What the server or a member sends (trace ids, statuses, customer numbers, texts) goes into
+Text columns: the API gives no length for them, and PostgreSQL, unlike SQLite, refuses a
+value longer than a String(n). String(n) is for values this program makes itself.
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ threads = Table(
     Column("customer_id", BigInteger, nullable=False),
     Column("remote_thread_id", BigInteger),
     Column("subject", Text, nullable=False),
-    Column("status", String(40), nullable=False),
+    Column("status", Text, nullable=False),  # the server's communicationThreadStatus
     Column("category", String(40)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
@@ -110,7 +113,7 @@ messages = Table(
     Column("communication_id", BigInteger),
     Column("error", Text),
     Column("http_status", Integer),
-    Column("trace_id", String(200)),
+    Column("trace_id", Text),
     Column("workstation", String(200)),
     Column("staff", Text),
     Column("created_at", UtcDateTime, nullable=False),
@@ -140,7 +143,7 @@ audit = Table(
     Column("intent", Json),
     Column("outcome", String(40)),
     Column("http_status", Integer),
-    Column("trace_id", String(200)),
+    Column("trace_id", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_audit_studio_time", "studio_id", "created_at"),
     Index("ix_audit_customer", "studio_id", "customer_id", "created_at"),
@@ -151,9 +154,9 @@ preference_cache = Table(
     metadata,
     Column("studio_id", BigInteger, primary_key=True, autoincrement=False),
     Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("customer_number", String(100)),
+    Column("customer_number", Text),
     Column("name", Text),
-    Column("status", String(40)),
+    Column("status", Text),  # the server's customer status
     Column("preferences", Json),
     Column("error", String(100)),
     Column("read_at", UtcDateTime, nullable=False),

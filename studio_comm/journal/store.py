@@ -4,11 +4,17 @@ The API cannot list threads nor tell who changed a consent, so these rows exist 
 else. Every write commits before its method returns; on SQLite the file runs in WAL mode
 with synchronous=FULL, so a committed row survives `kill -9` and power loss.
 
+A shared PostgreSQL journal takes its password the ways libpq offers (a .pgpass file,
+PGPASSFILE, PGPASSWORD, PGSERVICE): psycopg leaves whatever the URL does not say to them.
+A password in the URL itself works too, but every local user can read it in the process
+list, so opening such a journal logs a warning (without the password).
+
 Blocking: call it from a worker thread (see `AsyncJournal`), never from the UI thread.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from studio_comm.journal import schema
@@ -33,6 +39,8 @@ from studio_comm.journal.records import (
     ThreadRecord,
 )
 from studio_comm.journal.schema import utc_now
+
+log = logging.getLogger(__name__)
 
 _BUSY_TIMEOUT_MS = 30_000  # another process holding the write lock: wait, do not fail
 
@@ -61,15 +69,31 @@ def _sqlite_engine(url) -> Engine:
     return engine
 
 
+def _private_file(path: Path) -> None:
+    # Member messages: a new journal is this user's only. SQLite gives its -wal and -shm
+    # files the permissions of the database file.
+    path.touch(mode=0o600, exist_ok=True)
+
+
 def _engine(target: str | Path) -> Engine:
     text = str(target)
     if "://" not in text:
         path = Path(target).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
         return _sqlite_engine(f"sqlite:///{path}")
     url = make_url(text)
     if url.get_backend_name() == "sqlite":
+        if url.database not in (None, "", ":memory:") and not url.database.startswith("file:"):
+            database = Path(url.database)
+            if database.parent.is_dir():  # else SQLite says what is wrong, as before
+                _private_file(database)
         return _sqlite_engine(url)
+    if url_has_password(url):
+        shown = url.difference_update_query(["password"])  # rendered with "***" for a password
+        log.warning("The password of the journal %s is part of its URL, which every user of this computer "
+                    "can see in the process list; keep it in a .pgpass file instead (or use PGPASSFILE "
+                    "or PGSERVICE).", shown.render_as_string(hide_password=True))
     # A shared server may restart overnight; check a pooled connection before using it.
     return create_engine(url, pool_pre_ping=True)
 
@@ -84,9 +108,18 @@ def _reachable() -> Iterator[None]:
     try:
         yield
     except (OperationalError, InterfaceError) as exc:
-        raise JournalUnavailableError(
-            "The journal's database cannot be reached right now; try again in a moment."
-        ) from exc
+        # The driver's first line says why (refused, timed out, no password supplied); it
+        # names the host, never a password.
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise JournalUnavailableError(f"The journal's database cannot be reached: {reason}") from exc
+
+
+def url_has_password(target: str | Path | URL) -> bool:
+    """Whether a journal URL carries a password itself (user:password@, or ?password=)."""
+    if isinstance(target, Path) or "://" not in str(target):
+        return False
+    url = target if isinstance(target, URL) else make_url(str(target))
+    return bool(url.password) or "password" in url.query
 
 
 def _record(cls, row) -> Any:

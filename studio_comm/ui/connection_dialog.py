@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from studio_comm.api import errors
-from studio_comm.api.client import MagiclineClient
-from studio_comm.api.client import _check_base_url as normalized_base_url
+from studio_comm.api.models import StudioInformation
+from studio_comm.core import connection
+from studio_comm.core.connection import BaseUrlError, BaseUrlProblem
 from studio_comm.core.credentials import CredentialError, CredentialStore, default_store, keyring_available
+from studio_comm.ui import i18n
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.profiles import ProfileStore
@@ -46,7 +48,9 @@ class ConnectionDialog(QDialog):
         parent: QWidget | None = None,
         *,
         profile_name: str | None = None,
+        problem: str | None = None,
     ):
+        """`problem`: a sentence shown when the dialog opens (why it was opened)."""
         super().__init__(parent)
         self.setObjectName("connectionDialog")
         self.setAccessibleName(self.tr("Studio connection"))
@@ -102,6 +106,8 @@ class ConnectionDialog(QDialog):
 
         if profile_name:
             self.select_profile(profile_name)
+        if problem:
+            self.result_label.setText(problem)
         # Finding the keyring backend may talk to D-Bus: ask on a worker thread.
         self.tasks.run(asyncio.to_thread(keyring_available),
                        on_result=lambda available: available or self._offer_session_only())
@@ -145,30 +151,42 @@ class ConnectionDialog(QDialog):
         self.result_label.setText(self.tr("Connecting…"))
         self.tasks.run(self._test(), on_result=self._tested, on_error=self._tested)
 
-    async def _test(self) -> str:
+    async def _test(self) -> StudioInformation:
         key = await self._stored_key(self.name_edit.text().strip())
-        try:
-            client = MagiclineClient(self.url_edit.text(), key)
-        except ValueError as exc:  # the client words bad URLs and keys without echoing the key
-            return str(exc)
-        async with client:
-            await client.check_key()
-            info = await client.studio_information()
-        return self.tr("Connected to: {studio}").format(
-            studio=info.name or self.tr("studio {id}").format(id=info.studio_id)
-        )
+        return await connection.test_connection(self.url_edit.text(), key, i18n.current_language())
 
-    def _tested(self, outcome) -> None:
+    def _tested(self, outcome: StudioInformation | BaseException) -> None:
         self._set_busy(False)
-        if isinstance(outcome, errors.ApiError):
+        if isinstance(outcome, StudioInformation):
+            text = self.tr("Connected to: {studio}").format(
+                studio=outcome.name or self.tr("studio {id}").format(id=outcome.studio_id))
+        elif isinstance(outcome, BaseUrlError):
+            text = self.describe_address_problem(outcome)
+        elif isinstance(outcome, errors.ApiError):
             text = self.tr("Could not connect: {error}").format(error=ErrorBanner.describe(outcome))
         elif isinstance(outcome, CredentialError):
             text = ErrorBanner.describe(outcome)
-        elif isinstance(outcome, BaseException):
-            text = self.tr("Could not connect: {error}").format(error=type(outcome).__name__)
+        elif isinstance(outcome, ValueError):  # the client words a bad key without echoing it
+            text = str(outcome)
         else:
-            text = outcome
+            text = self.tr("Could not connect: {error}").format(error=type(outcome).__name__)
         self.result_label.setText(text)
+
+    # A class method, so the command line's --base-url is worded like the dialog's field;
+    # the first argument keeps the name self so pyside6-lupdate files the texts here.
+    @classmethod
+    def describe_address_problem(self, exc: BaseUrlError) -> str:  # noqa: N804
+        """Why the address cannot be used, in the UI's language (never repeating it)."""
+        return {
+            BaseUrlProblem.NOT_A_WEB_ADDRESS: self.tr(
+                "The address is not a web address (expected {pattern}).").format(pattern=URL_PATTERN),
+            BaseUrlProblem.PLAIN_HTTP: self.tr(
+                "Plain http:// is only allowed for this computer; use https:// for {host}.").format(host=exc.host),
+            BaseUrlProblem.CREDENTIALS: self.tr(
+                "The address must not contain a user name or password. Enter the API key in its own field."),
+            BaseUrlProblem.QUERY: self.tr("The address must not contain a query (the part from “?”)."),
+            BaseUrlProblem.FRAGMENT: self.tr("The address must not contain a fragment (the part from “#”)."),
+        }[exc.problem]
 
     # ---------------------------------------------------------------- save
 
@@ -186,9 +204,9 @@ class ConnectionDialog(QDialog):
             problem = self.tr("Enter the API key.")
         else:
             try:
-                url = normalized_base_url(url)
-            except ValueError as exc:
-                problem = str(exc)
+                url = connection.normalize_base_url(url)
+            except BaseUrlError as exc:
+                problem = self.describe_address_problem(exc)
         if problem:
             self.result_label.setText(problem)
             return

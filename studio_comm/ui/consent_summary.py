@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from studio_comm.core.matrix import cell_order
 from studio_comm.core.review import Cell, CellSummary
-from studio_comm.ui.labels import category_label, cell_label, channel_label
+from studio_comm.ui.labels import category_label, cell_label, channel_label, plain_tooltip
 
 _LOW = QColor("#f7fbff")
 _HIGH = QColor("#08306b")
@@ -168,6 +168,6 @@ class ConsentSummary(QWidget):
             if cell is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(event.globalPos(), self.cell_text(cell), self)
+                QToolTip.showText(event.globalPos(), plain_tooltip(self.cell_text(cell)), self)
             return True
         return super().event(event)

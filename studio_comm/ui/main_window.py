@@ -232,8 +232,8 @@ class MainWindow(QMainWindow):
             return
         self._when_no_unsaved_changes(lambda: self.connect_profile(profile.name, profile.base_url))
 
-    def open_connection_dialog(self, profile_name: str | None = None) -> None:
-        """Add or edit a studio profile; connect to it once it is saved."""
+    def open_connection_dialog(self, profile_name: str | None = None, problem: str | None = None) -> None:
+        """Add or edit a studio profile; connect to it once it is saved. `problem`: why it opened."""
         from studio_comm.ui.connection_dialog import ConnectionDialog
 
         if self.connection_dialog is not None:
@@ -245,6 +245,7 @@ class MainWindow(QMainWindow):
             credentials=self.services.credentials,
             parent=self,
             profile_name=profile_name,
+            problem=problem,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.connection_dialog = dialog

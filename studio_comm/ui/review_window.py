@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -629,7 +630,7 @@ class ReviewWindow(QMainWindow):
         if row is None or self.member_exporter is None:
             return
         save_file_dialog(self, "memberExportDialog", self.tr("Export member data"),
-                         f"member-{row.customer_number or row.customer_id}.json",
+                         member_file_name(row),
                          self.tr("JSON files (*.json)"),
                          lambda path: self.export_member(row.customer_id, path))
 
@@ -637,6 +638,14 @@ class ReviewWindow(QMainWindow):
         # Closing (hiding) stops a run; what it read is cached, so "Resume" continues.
         self.cancel()
         super().closeEvent(event)
+
+
+def member_file_name(row: ReviewRow) -> str:
+    """The suggested file of a member export. The customer number is the server's text: of
+    it only letters, digits, "-" and "_" are kept, so it can name no other folder
+    ("x/../../target") and no hidden file."""
+    number = re.sub(r"[^A-Za-z0-9_-]+", "_", row.customer_number or "").strip("_")[:64]
+    return f"member-{number or row.customer_id}.json"
 
 
 _retiring: set[asyncio.Task] = set()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from studio_comm.ui.icons import icon
-from studio_comm.ui.labels import category_label, channel_label, on_off
+from studio_comm.ui.labels import category_label, channel_label, on_off, plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -147,7 +147,10 @@ class PreferencesMatrixModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # A category or channel this version does not know shows the server's raw value.
+            return plain_tooltip(self._describe(cell, value, changed, fixed))
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return self._describe(cell, value, changed, fixed)
         return None
 

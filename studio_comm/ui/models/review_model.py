@@ -22,6 +22,7 @@ from studio_comm.ui.labels import (
     customer_status_label,
     format_datetime,
     on_off,
+    plain_tooltip,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -142,7 +143,8 @@ class ReviewModel(QAbstractTableModel):
                 if role == _DISPLAY:
                     # Two lines keep sixteen cell columns narrow enough to see at once.
                     return f"{category_label(key[0])}\n{channel_label(key[1])}"
-                return cell_label(key)
+                # A category or channel this version does not know shows the server's raw value.
+                return plain_tooltip(cell_label(key))
             return {
                 "customer_number": self.tr("Number"),
                 "name": self.tr("Name"),
@@ -172,7 +174,7 @@ class ReviewModel(QAbstractTableModel):
             return self._italic if state is not None and state.fixed else None
         if role == _USER:
             return None if state is None else state.value
-        return error_text(row.error) if state is None else state_description(state)  # tooltip
+        return plain_tooltip(error_text(row.error) if state is None else state_description(state))  # tooltip
 
     def _fixed_data(self, r: int, row: ReviewRow, column: int, role):
         if role == _DISPLAY:
@@ -189,5 +191,5 @@ class ReviewModel(QAbstractTableModel):
         if role == _USER:
             return row.customer_id
         if role == _TOOLTIP and row.error is not None:
-            return error_text(row.error)
+            return plain_tooltip(error_text(row.error))
         return None
