@@ -66,6 +66,11 @@ class AsyncJournal:
     messages = _on_worker(Journal.messages)
     mark_stale_pending = _on_worker(Journal.mark_stale_pending)
 
+    save_draft = _on_worker(Journal.save_draft)
+    draft = _on_worker(Journal.draft)
+    drafts = _on_worker(Journal.drafts)
+    discard_draft = _on_worker(Journal.discard_draft)
+
     add_audit = _on_worker(Journal.add_audit)
     audit = _on_worker(Journal.audit)
 

@@ -61,9 +61,14 @@ def _v2_server_strings_unbounded(conn: Connection) -> None:
         conn.exec_driver_sql(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE TEXT")
 
 
+def _v3_drafts(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.drafts])
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1,
     _v2_server_strings_unbounded,
+    _v3_drafts,
 ]  # step i brings the schema to i + 1
 
 

@@ -88,6 +88,20 @@ class MessageRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftRecord:
+    """A text typed for a member and not sent yet, as this desk left it."""
+
+    studio_id: int
+    customer_id: int
+    thread_id: int | None  # local thread id; None = the first message of a new thread
+    workstation: str
+    subject: str
+    content: str
+    fields: dict[str, Any]  # the compose choices: direction, channel, category, status
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     id: int
     request_id: str | None

@@ -162,3 +162,17 @@ preference_cache = Table(
     Column("read_at", UtcDateTime, nullable=False),
     Index("ix_preference_cache_status", "studio_id", "status"),
 )
+
+drafts = Table(
+    "drafts",
+    metadata,
+    # One unsent text per member, thread and desk; kept in the journal so a crash keeps it.
+    Column("studio_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("thread_id", BigInteger, primary_key=True, autoincrement=False),  # local id; 0 = a new thread
+    Column("workstation", String(200), primary_key=True),
+    Column("subject", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("fields", Json),  # direction, channel, category, status as chosen
+    Column("updated_at", UtcDateTime, nullable=False),
+)

@@ -33,6 +33,7 @@ from studio_comm.journal.records import (
     CachedPreferences,
     CacheSummary,
     CustomerExport,
+    DraftRecord,
     MessageRecord,
     MessageState,
     ProfileRecord,
@@ -334,6 +335,46 @@ class Journal:
         with self._write() as conn:
             return conn.execute(update).rowcount
 
+    # ------------------------------------------------------------------ drafts
+
+    def save_draft(self, studio_id: int, customer_id: int, thread_id: int | None, workstation: str, *,
+                   subject: str, content: str, fields: Mapping[str, Any] | None = None) -> DraftRecord | None:
+        """Keep this desk's unsent text for a member's thread (None: a new thread); an empty
+        one is discarded. Returns what is kept."""
+        if not subject.strip() and not content.strip():
+            self.discard_draft(studio_id, customer_id, thread_id, workstation)
+            return None
+        row: dict[str, Any] = dict(studio_id=studio_id, customer_id=customer_id, thread_id=thread_id or 0,
+                                   workstation=workstation, subject=subject, content=content,
+                                   fields=dict(fields or {}), updated_at=utc_now())
+        with self._write() as conn:
+            conn.execute(_upsert(conn, schema.drafts, ["studio_id", "customer_id", "thread_id", "workstation"]),
+                         row)
+        return _draft(row)
+
+    def draft(self, studio_id: int, customer_id: int, thread_id: int | None,
+              workstation: str) -> DraftRecord | None:
+        d = schema.drafts
+        query = select(d).where(d.c.studio_id == studio_id, d.c.customer_id == customer_id,
+                                d.c.thread_id == (thread_id or 0), d.c.workstation == workstation)
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else _draft(dict(row._mapping))
+
+    def drafts(self, studio_id: int, workstation: str) -> list[DraftRecord]:
+        """This desk's unsent texts, newest first."""
+        d = schema.drafts
+        query = (select(d).where(d.c.studio_id == studio_id, d.c.workstation == workstation)
+                 .order_by(d.c.updated_at.desc()))
+        with self._read() as conn:
+            return [_draft(dict(row._mapping)) for row in conn.execute(query)]
+
+    def discard_draft(self, studio_id: int, customer_id: int, thread_id: int | None, workstation: str) -> None:
+        d = schema.drafts
+        with self._write() as conn:
+            conn.execute(d.delete().where(d.c.studio_id == studio_id, d.c.customer_id == customer_id,
+                                          d.c.thread_id == (thread_id or 0), d.c.workstation == workstation))
+
     # ------------------------------------------------------------------ audit
 
     def add_audit(self, action: str, *, request_id: str | None = None,
@@ -454,6 +495,10 @@ class Journal:
                 .order_by(a.c.created_at.desc(), a.c.id.desc())))
             cached = self._cached(conn, studio_id, customer_id)
         return CustomerExport(studio_id, customer_id, cached, threads, messages, audit)
+
+
+def _draft(row: dict[str, Any]) -> DraftRecord:
+    return DraftRecord(**{**row, "thread_id": row["thread_id"] or None, "fields": row["fields"] or {}})
 
 
 def _check_state(state: str) -> None:
