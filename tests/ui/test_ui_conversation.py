@@ -56,7 +56,11 @@ def panel(qtbot, session):
     widget.set_session(session)
     widget.set_customer(run_async(qtbot, session.client.customer(CUSTOMER_ID)))
     qtbot.waitUntil(lambda: not channel_item(widget, "TEXT_MESSAGE").isEnabled(), timeout=WAIT)
-    return widget
+    yield widget
+    # Retired as the app retires a panel: its work ends before qtbot deletes it (a reload
+    # still under way would otherwise answer into deleted widgets).
+    widget.tasks.cancel_all()
+    qtbot.waitUntil(lambda: widget.tasks.pending == 0, timeout=WAIT)
 
 
 def channel_item(panel, channel: str):
