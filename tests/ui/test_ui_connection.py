@@ -5,17 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import keyring
 import keyring.backend
 import keyring.errors
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog
 
 from studio_comm.core.credentials import SERVICE, CredentialStore
 from studio_comm.ui.connection_dialog import ConnectionDialog
 from studio_comm.ui.profiles import ProfileStore
+from tests.fixtures.keyring import use_keyring
 
 KEY = "sk-live-7d0c2e9b41f84a55"
 LEFT = Qt.MouseButton.LeftButton
@@ -35,14 +34,6 @@ def profiles(data_dir):
     store = ProfileStore(settings)
     yield store
     settings.sync()
-
-
-@pytest.fixture
-def no_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 def make_dialog(qtbot, profiles, credentials, **kwargs) -> ConnectionDialog:
@@ -157,9 +148,7 @@ class VanishingKeyring(keyring.backend.KeyringBackend):
 
 
 def test_keyring_failing_on_save_offers_the_session_only_option(qtbot, qloop, profiles):
-    previous = keyring.get_keyring()
-    keyring.set_keyring(VanishingKeyring())
-    try:
+    with use_keyring(VanishingKeyring()):
         credentials = CredentialStore()
         dialog = make_dialog(qtbot, profiles, credentials)
         assert not dialog.session_only.isVisible()
@@ -173,8 +162,6 @@ def test_keyring_failing_on_save_offers_the_session_only_option(qtbot, qloop, pr
 
         save(qtbot, dialog)
         assert credentials.get("Studio Mitte") == KEY
-    finally:
-        keyring.set_keyring(previous)
 
 
 def test_test_connection_names_the_studio_or_says_what_is_wrong(

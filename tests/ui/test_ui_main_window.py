@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from studio_comm.app import launch, shutdown
 from studio_comm.core.credentials import SERVICE
 from tests.fixtures.app import CONNECT_TIMEOUT_MS, PROFILE, WAIT_MS, open_customer, search
+from tests.fixtures.logs import RETRY_SCHEDULED
 from tests.fixtures.qt import run_async
 
 CONTRACT = [
@@ -81,9 +82,10 @@ def test_a_question_waiting_for_the_user_is_no_request_under_way(qtbot, app_wind
     dialog.reject()
 
 
-def test_error_banner_shows_server_message_and_trace_id(qtbot, app_window):
+def test_error_banner_shows_server_message_and_trace_id(qtbot, app_window, expect_log):
     sandbox, banner = app_window.sandbox, app_window.error_banner
     sandbox.admin.set_faults("status=503:count=20@/v1/customers")
+    expect_log(*RETRY_SCHEDULED)  # the search is retried before the banner shows the last 503
     search(qtbot, app_window, "Weber")
     qtbot.waitUntil(banner.isVisible, timeout=WAIT_MS)
     assert banner.trace_id

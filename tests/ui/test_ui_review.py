@@ -12,32 +12,24 @@ from studio_comm.api.client import MagiclineClient
 from studio_comm.core.review import CellState, ConsentReview, ReviewFilter, ReviewRow, build_table
 from studio_comm.journal import AsyncJournal, Journal
 from studio_comm.sandbox import demo_data
-from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
 from studio_comm.ui.consent_summary import ConsentSummary
 from studio_comm.ui.models.review_model import ReviewModel
 from studio_comm.ui.review_window import ReviewWindow
 from tests.fixtures.qt import run_async
+from tests.fixtures.sandbox import SMALL_CUSTOMERS as CUSTOMERS
 
-CUSTOMERS = 120
 WAIT_MS = 30_000
 LOYALTY_CHAT = ("LOYALTY_PROGRAM", "CHAT")
 NL_MAIL = ("NEWSLETTER", "EMAIL")
 
 
-@pytest.fixture(scope="module")
-def small_sandbox():
-    with SandboxProcess(SandboxConfig(customers=CUSTOMERS, rate_limit=(100_000, 60.0))) as sb:
-        yield sb
-
-
 @pytest.fixture
-def review_window(qtbot, qloop, small_sandbox, tmp_path):
-    small_sandbox.admin.reset()
+def review_window(qtbot, qloop, small_sandbox_process, tmp_path):
     journal = Journal.open(tmp_path / "journal.sqlite")
     aj = AsyncJournal(journal)
-    client = MagiclineClient(small_sandbox.base_url, small_sandbox.api_key)
+    client = MagiclineClient(small_sandbox_process.base_url, small_sandbox_process.api_key)
     window = ReviewWindow(ConsentReview(client, aj, demo_data.STUDIO_ID))
-    window.sandbox = small_sandbox
+    window.sandbox = small_sandbox_process
     qtbot.addWidget(window)
     window.show()
     run_async(qtbot, window.load())
