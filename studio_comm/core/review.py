@@ -446,9 +446,16 @@ class _Run:
             # is cancelled, so its answer is kept and a resume does not pay for it again.
             read = asyncio.ensure_future(self._read(customer))
             self.in_flight.add(read)
-            read.add_done_callback(self.in_flight.discard)
+            read.add_done_callback(self._read_done)
             await asyncio.shield(read)
             self._report()
+
+    def _read_done(self, read: asyncio.Future) -> None:
+        self.in_flight.discard(read)
+        # A read whose worker was cancelled meanwhile (another read's error stopped the run)
+        # has nobody awaiting it: its error is the run's, already raised by the first one.
+        if not read.cancelled():
+            read.exception()
 
     async def _read(self, customer: Customer) -> None:
         read_at = utc_now()

@@ -159,10 +159,15 @@ class CustomerSearch:
         if query.lookups:
             return await self._lookup(query.lookups)
         if query.names:
-            found = await asyncio.gather(
-                *(client.search_customers(first_name=first, last_name=last) for first, last in query.names)
-            )
-            return dedupe(found)
+            # A task group: when one search fails, the other stops too instead of retrying
+            # on behind an error the user already sees.
+            try:
+                async with asyncio.TaskGroup() as group:
+                    searches = [group.create_task(client.search_customers(first_name=first, last_name=last))
+                                for first, last in query.names]
+            except BaseExceptionGroup as failed:
+                raise failed.exceptions[0] from None
+            return dedupe([s.result() for s in searches])
         return []
 
     async def _lookup(self, lookups: Iterable[Lookup]) -> list[Customer]:

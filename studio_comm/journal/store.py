@@ -15,6 +15,8 @@ Blocking: call it from a worker thread (see `AsyncJournal`), never from the UI t
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -46,6 +48,19 @@ log = logging.getLogger(__name__)
 _BUSY_TIMEOUT_MS = 30_000  # another process holding the write lock: wait, do not fail
 
 
+def _wal(cursor) -> None:
+    # Switching a fresh file to WAL needs a moment of exclusive access; several desks (or
+    # threads) opening it at once can be told "locked" right away, whatever busy_timeout says.
+    for attempt in range(50):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_engine(url) -> Engine:
     engine = create_engine(url)
 
@@ -55,7 +70,7 @@ def _sqlite_engine(url) -> Engine:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _wal(cursor)
         cursor.execute("PRAGMA synchronous = FULL")  # fsync at every commit, WAL included
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()

@@ -6,6 +6,7 @@ request path."""
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import threading
 import time
@@ -108,7 +109,8 @@ def test_preference_changes_post_the_vendor_event(receiver):
             time.sleep(0.02)
 
 
-def test_failing_receiver_does_not_block_or_break_requests():
+def test_failing_receiver_does_not_block_or_break_requests(expect_log):
+    expect_log("studio_comm.sandbox.webhooks", logging.WARNING, r"webhook delivery for \d+ failed: ConnectError")
     unreachable = Receiver()
     url = unreachable.url
     unreachable.close()  # nothing listens there any more
@@ -257,7 +259,8 @@ def test_a_slow_receiver_never_holds_up_the_api(receiver, hooked):
              "all held deliveries went out")
 
 
-def test_a_receiver_that_answers_an_error_is_counted_as_failed():
+def test_a_receiver_that_answers_an_error_is_counted_as_failed(expect_log):
+    expect_log("studio_comm.sandbox.webhooks", logging.WARNING, r"webhook delivery for \d+ failed: HTTPStatusError")
     failing = Receiver(status=503)
     config = SandboxConfig(customers=20, webhook_url=failing.url, webhook_key=WEBHOOK_KEY)
     try:
