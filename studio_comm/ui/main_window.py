@@ -56,8 +56,7 @@ class MainWindow(QMainWindow):
         self.search_panel = SearchPanel(self.tasks, self)
         self.search_panel.customerOpened.connect(self.open_customer)
         self.preferences_panel = PreferencesPanel(self.tasks, self)
-        self.conversation_panel = ConversationPanel(self)
-        self.conversation_panel.set_task_runner(self.tasks)  # its errors reach the banner too
+        self.conversation_panel = ConversationPanel(self.tasks, self)
         # A channel switched off in the matrix is blocked in the compose area at once.
         self.preferences_panel.reread.connect(self.conversation_panel.refresh_consent)
 
