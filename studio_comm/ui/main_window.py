@@ -57,8 +57,6 @@ class MainWindow(QMainWindow):
         self.search_panel.customerOpened.connect(self.open_customer)
         self.preferences_panel = PreferencesPanel(self.tasks, self)
         self.conversation_panel = ConversationPanel(self.tasks, self)
-        # A channel switched off in the matrix is blocked in the compose area at once.
-        self.preferences_panel.reread.connect(self.conversation_panel.refresh_consent)
 
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.setObjectName("rightSplitter")
