@@ -300,7 +300,7 @@ def open_audit_window(main_window) -> AuditWindow | None:
     """Show the audit history of the main window's connected studio (menu entry)."""
     session = main_window.session
     if session is None or session.studio is None:
-        main_window.show_error(AuditWindow.tr("Connect to a studio first."))
+        main_window.tasks.report(AuditWindow.tr("Connect to a studio first."))
         return None
     window = getattr(main_window, "audit_window", None)
     if window is None:

@@ -3,6 +3,8 @@
 Save puts the key in the OS keyring (service studio-comm, user = profile name) on a worker
 thread, since keyring calls can block on D-Bus, and only the URL in settings. Without a
 keyring the dialog says so and offers to keep the key for this session only, in memory.
+Its work runs on the window's runner, under keys dropped when the dialog is done, so a
+test or save still under way then does not call back into a deleted dialog.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from studio_comm.ui.profiles import ProfileStore
 from studio_comm.ui.tasks import TaskRunner
 
 URL_PATTERN = "https://<tenant>.open-api.magicline.com"
+KEYRING, TEST, SAVE = "connection.keyring", "connection.test", "connection.save"  # the runner's keys
 
 
 class ConnectionDialog(QDialog):
@@ -41,6 +44,7 @@ class ConnectionDialog(QDialog):
 
     def __init__(
         self,
+        tasks: TaskRunner,
         profiles: ProfileStore | None = None,
         credentials: CredentialStore | None = None,
         parent: QWidget | None = None,
@@ -53,7 +57,8 @@ class ConnectionDialog(QDialog):
         self.setWindowTitle(self.tr("Studio connection"))
         self.profiles = profiles if profiles is not None else ProfileStore(parent=self)
         self.credentials = credentials or default_store()
-        self.tasks = TaskRunner(self)
+        self.tasks = tasks
+        self.finished.connect(lambda _code: tasks.drop(KEYRING, TEST, SAVE))
 
         self.name_edit = self._named(QLineEdit(self), "profileNameEdit", self.tr("Profile name"))
         self.name_edit.setPlaceholderText(self.tr("e.g. Studio Mitte"))
@@ -104,7 +109,7 @@ class ConnectionDialog(QDialog):
             self.select_profile(profile_name)
         # Finding the keyring backend may talk to D-Bus: ask on a worker thread.
         self.tasks.run(asyncio.to_thread(keyring_available),
-                       on_result=lambda available: available or self._offer_session_only())
+                       on_result=lambda available: available or self._offer_session_only(), key=KEYRING)
 
     def select_profile(self, name: str) -> None:
         """Fill in a saved profile to edit it (the stored key is kept unless one is typed)."""
@@ -143,7 +148,7 @@ class ConnectionDialog(QDialog):
     def _test_clicked(self) -> None:
         self._set_busy(True)
         self.result_label.setText(self.tr("Connecting…"))
-        self.tasks.run(self._test(), on_result=self._tested, on_error=self._tested)
+        self.tasks.run(self._test(), on_result=self._tested, on_error=self._tested, key=TEST)
 
     async def _test(self) -> str:
         key = await self._stored_key(self.name_edit.text().strip())
@@ -194,7 +199,7 @@ class ConnectionDialog(QDialog):
             return
         self._set_busy(True)
         self.tasks.run(self._save(name, url, key), on_result=lambda _: self._saved(name, url),
-                       on_error=self._save_failed)
+                       on_error=self._save_failed, key=SAVE)
 
     async def _save(self, name: str, url: str, key: str) -> None:
         if key:

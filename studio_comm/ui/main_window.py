@@ -3,7 +3,8 @@ the right, an error banner on top, the studio and the desk's staff member in the
 
 The window knows nothing of how a studio connection is built: `services` (made by
 studio_comm.app) connects a profile and hands back a core `StudioSession`. Long work runs
-on the qasync loop through the window's `TaskRunner`; its failures land in the error banner.
+on the qasync loop through the window's `TaskRunner`, which the panels get from their
+constructors; its failures (and whatever a panel reports to it) land in the error banner.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from studio_comm.ui.preferences_panel import PreferencesPanel
 from studio_comm.ui.review_window import open_review_window
 from studio_comm.ui.search_panel import SearchPanel
 from studio_comm.ui.status_bar import StatusBar
-from studio_comm.ui.tasks import TaskRunner
+from studio_comm.ui.tasks import TaskRunner, ask
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class MainWindow(QMainWindow):
 
         self.tasks = TaskRunner(self)
         self.error_banner = ErrorBanner(self)
-        self.tasks.failed.connect(self.show_error)
+        self.tasks.failed.connect(self.error_banner.show_error)
 
         self.search_panel = SearchPanel(self.tasks, self)
         self.search_panel.customerOpened.connect(self.open_customer)
@@ -215,7 +216,7 @@ class MainWindow(QMainWindow):
             if getattr(exc, "kind", None) == "missing_key":
                 self.open_connection_dialog(name)  # the dialog asks for the key
                 return
-            self.show_error(exc)
+            self.tasks.report(exc)
             if isinstance(exc, errors.BadKeyError):
                 self.open_connection_dialog(name)
 
@@ -238,6 +239,7 @@ class MainWindow(QMainWindow):
             self.connection_dialog.activateWindow()
             return
         dialog = ConnectionDialog(
+            self.tasks,
             profiles=self.services.profiles,
             credentials=self.services.credentials,
             parent=self,
@@ -289,13 +291,7 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.PlainText)  # the member's name, never markup
         discard = box.addButton(self.tr("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(lambda button: proceed() if button is discard else None)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    # -- errors ----------------------------------------------------------------------------
-    def show_error(self, exc: BaseException | str) -> None:
-        self.error_banner.show_error(exc)
+        self.tasks.run(ask(box), on_result=lambda button: proceed() if button is discard else None)
 
     # -- persistence -----------------------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -693,7 +693,7 @@ def open_review_window(main_window) -> ReviewWindow | None:
     """Show the consent review of the main window's connected studio (menu entry)."""
     session = main_window.session
     if session is None or session.studio is None:
-        main_window.show_error(ReviewWindow.tr("Connect to a studio first."))
+        main_window.tasks.report(ReviewWindow.tr("Connect to a studio first."))
         return None
     window = getattr(main_window, "review_window", None)
     if window is None:

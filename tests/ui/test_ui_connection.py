@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog
 from studio_comm.core.credentials import SERVICE, CredentialStore
 from studio_comm.ui.connection_dialog import ConnectionDialog
 from studio_comm.ui.profiles import ProfileStore
+from studio_comm.ui.tasks import TaskRunner
 
 KEY = "sk-live-7d0c2e9b41f84a55"
 LEFT = Qt.MouseButton.LeftButton
@@ -46,7 +47,7 @@ def no_keyring():
 
 
 def make_dialog(qtbot, profiles, credentials, **kwargs) -> ConnectionDialog:
-    dialog = ConnectionDialog(profiles=profiles, credentials=credentials, **kwargs)
+    dialog = ConnectionDialog(TaskRunner(), profiles=profiles, credentials=credentials, **kwargs)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.tasks.pending == 0, timeout=10_000)  # the keyring check
