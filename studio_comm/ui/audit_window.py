@@ -4,7 +4,8 @@ Filters (member, staff member, action, date range) go to the journal's audit que
 runs on the journal's worker thread; the member filter takes a customer number, id or
 part of a name and is resolved through the review cache (the audit keeps only ids). The
 selected entry's full before/after is shown below the table. The filtered list exports to
-CSV like the review table.
+CSV like the review table. The newest query wins (a runner key); like the review window,
+its runner runs within the main window's and its errors show in its own banner.
 """
 
 from __future__ import annotations
@@ -35,27 +36,27 @@ from studio_comm.ui.labels import date_pattern, format_datetime
 from studio_comm.ui.models.audit_model import COLUMNS, AuditModel, action_label, describe_side, outcome_label
 from studio_comm.ui.review_window import attach_to_main_window
 from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
-from studio_comm.ui.tasks import TaskRunner
+from studio_comm.ui.tasks import TaskRunner, ask
 
 FILTER_DELAY_MS = 250
+ENTRIES = "audit.entries"  # the runner's key of the query that fills the table
 ACTIONS = ("preferences", "message")
 
 
 class AuditWindow(QMainWindow):
     entriesChanged = Signal()
 
-    def __init__(self, journal, studio_id: int, parent: QWidget | None = None,
-                 *, tasks: TaskRunner | None = None):
+    def __init__(self, journal, studio_id: int, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("auditWindow")
         self.setWindowTitle(self.tr("Audit history – studio-comm"))
         self.setAccessibleName(self.tr("Audit history"))
         self.journal = journal
         self.studio_id = studio_id
-        self.tasks = tasks or TaskRunner(self)
-        self._generation = 0
+        self.tasks = tasks
         self._members: dict[int, tuple[str, str]] = {}  # id -> (number, name), from the cache
         self.error_banner = ErrorBanner(self)
+        tasks.failed.connect(self.error_banner.show_error)
 
         self.member_filter = QLineEdit(self)
         self.member_filter.setObjectName("auditMemberFilter")
@@ -161,9 +162,6 @@ class AuditWindow(QMainWindow):
         edit.setDisplayFormat(date_pattern())  # a four-digit year, like every date on screen
         return edit
 
-    def show_error(self, exc: BaseException | str) -> None:
-        self.error_banner.show_error(exc)
-
     # -- loading ------------------------------------------------------------------------------
     def load(self) -> asyncio.Task:
         """Load member names from the review cache and staff names, then the entries."""
@@ -176,7 +174,7 @@ class AuditWindow(QMainWindow):
             self._members = members
             self.reload()
 
-        return self.tasks.run(names(), on_result=loaded, on_error=self.show_error)
+        return self.tasks.run(names(), on_result=loaded)
 
     def _member_ids(self) -> list[int] | None:
         """Customer ids the member filter means; None when it is empty."""
@@ -200,9 +198,7 @@ class AuditWindow(QMainWindow):
                  if self.to_check.isChecked() else None)  # the whole "to" day
         return since, until
 
-    def reload(self) -> asyncio.Task:
-        self._generation += 1
-        generation = self._generation
+    def reload(self) -> asyncio.Future:
         members = self._member_ids()
         staff = self.staff_filter.currentText().strip() or None
         action = self.action_filter.currentData()
@@ -211,16 +207,13 @@ class AuditWindow(QMainWindow):
         async def query():
             if members == []:
                 return []
-            entries = await self.journal.audit(
+            return await self.journal.audit(
                 self.studio_id, customer_ids=members, staff=staff, action=action,
                 since=since, until=until)
-            return entries if generation == self._generation else None
 
-        return self.tasks.run(query(), on_result=self._show_entries, on_error=self.show_error)
+        return self.tasks.run(query(), on_result=self._show_entries, key=ENTRIES)
 
     def _show_entries(self, entries) -> None:
-        if entries is None:
-            return
         names = {cid: f"{number} · {name}" if number else name
                  for cid, (number, name) in self._members.items()}
         self.model.set_entries(entries, names)
@@ -288,12 +281,12 @@ class AuditWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Exported {count} entries to {path}").format(
                 count=QLocale().toString(count), path=str(path)), 10_000)
 
-        return self.tasks.run(write(), on_result=written, on_error=self.show_error)
+        return self.tasks.run(write(), on_result=written)
 
     def _choose_file(self) -> None:
-        save_file_dialog(self, "auditExportDialog", self.tr("Export audit history"),
-                         f"audit-{datetime.now(UTC):%Y-%m-%d}.csv", self.tr("CSV files (*.csv)"),
-                         lambda path: self.export_csv(path))
+        dialog = save_file_dialog(self, "auditExportDialog", self.tr("Export audit history"),
+                                  f"audit-{datetime.now(UTC):%Y-%m-%d}.csv", self.tr("CSV files (*.csv)"))
+        self.tasks.run(ask(dialog), on_result=lambda path: self.export_csv(path) if path else None)
 
 
 def open_audit_window(main_window) -> AuditWindow | None:
@@ -304,7 +297,7 @@ def open_audit_window(main_window) -> AuditWindow | None:
         return None
     window = getattr(main_window, "audit_window", None)
     if window is None:
-        window = AuditWindow(session.journal, session.studio_id, main_window, tasks=main_window.tasks)
+        window = AuditWindow(session.journal, session.studio_id, TaskRunner(within=main_window.tasks), main_window)
         attach_to_main_window(main_window, "audit_window", window)
         window.load()
     else:

@@ -18,6 +18,7 @@ from studio_comm.core.session import StudioSession
 from studio_comm.journal import AsyncJournal, Journal
 from studio_comm.sandbox import demo_data
 from studio_comm.ui.audit_window import AuditWindow
+from studio_comm.ui.tasks import TaskRunner
 from tests.fixtures.qt import run_async
 
 WAIT_MS = 20_000
@@ -53,7 +54,7 @@ def audited(qtbot, qloop, sandbox_process, tmp_path):
     assert sent.state == "sent"
     # The review cache supplies names and numbers for the member filter.
     run_async(qtbot, ConsentReview(client, aj, studio.studio_id).refresh(ANNA))
-    window = AuditWindow(aj, studio.studio_id)
+    window = AuditWindow(aj, studio.studio_id, TaskRunner())
     qtbot.addWidget(window)
     window.show()
     window.load()

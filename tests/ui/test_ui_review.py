@@ -16,6 +16,7 @@ from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
 from studio_comm.ui.consent_summary import ConsentSummary
 from studio_comm.ui.models.review_model import ReviewModel
 from studio_comm.ui.review_window import ReviewWindow
+from studio_comm.ui.tasks import TaskRunner
 from tests.fixtures.qt import run_async
 
 CUSTOMERS = 120
@@ -36,7 +37,7 @@ def review_window(qtbot, qloop, small_sandbox, tmp_path):
     journal = Journal.open(tmp_path / "journal.sqlite")
     aj = AsyncJournal(journal)
     client = MagiclineClient(small_sandbox.base_url, small_sandbox.api_key)
-    window = ReviewWindow(ConsentReview(client, aj, demo_data.STUDIO_ID))
+    window = ReviewWindow(ConsentReview(client, aj, demo_data.STUDIO_ID), TaskRunner())
     window.sandbox = small_sandbox
     qtbot.addWidget(window)
     window.show()
@@ -219,7 +220,7 @@ def test_closing_the_main_window_stops_a_review_and_keeps_what_it_read(qtbot, ap
                     timeout=WAIT_MS)
     window.close()
     assert not review.isVisible()
-    # The run belongs to the main window's tasks: what the app's shutdown waits for.
+    # The review window's runner runs within the main window's: the app's shutdown waits for the run.
     run_async(qtbot, window.tasks.wait_idle(), timeout=30)
     assert not review.running
     cached = run_async(qtbot, window.session.journal.cached_preferences(window.session.studio_id))
