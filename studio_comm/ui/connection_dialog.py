@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 from studio_comm.api import errors
 from studio_comm.api.client import MagiclineClient
 from studio_comm.api.client import _check_base_url as normalized_base_url
-from studio_comm.core.credentials import CredentialError, CredentialStore, default_store, keyring_available
+from studio_comm.core.credentials import (
+    CredentialError,
+    CredentialStore,
+    KeyringLockedError,
+    NoKeyringError,
+    default_store,
+    keyring_available,
+)
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.profiles import ProfileStore
@@ -215,17 +222,16 @@ class ConnectionDialog(QDialog):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        if isinstance(exc, CredentialError):
-            if exc.kind == "no_keyring":
-                self._offer_session_only()
-                self.result_label.setText(self.tr(
-                    "The key was not saved: no system keyring is available. "
-                    "Choose “Keep the key for this session only” and save again."))
-            elif exc.kind == "locked":
-                self.result_label.setText(self.tr("The key was not saved: the system keyring is locked. "
-                                                  "Unlock it and save again."))
-            else:
-                self.result_label.setText(self.tr("The key was not saved: the system keyring reported an "
-                                                  "error ({detail}).").format(detail=exc.detail))
+        if isinstance(exc, NoKeyringError):
+            self._offer_session_only()
+            self.result_label.setText(self.tr(
+                "The key was not saved: no system keyring is available. "
+                "Choose “Keep the key for this session only” and save again."))
+        elif isinstance(exc, KeyringLockedError):
+            self.result_label.setText(self.tr("The key was not saved: the system keyring is locked. "
+                                              "Unlock it and save again."))
+        elif isinstance(exc, CredentialError):
+            self.result_label.setText(self.tr("The key was not saved: the system keyring reported an "
+                                              "error ({detail}).").format(detail=exc.detail))
         else:
             self.result_label.setText(self.tr("The profile was not saved: {error}").format(error=exc))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 from studio_comm import __version__
 from studio_comm.api import errors
 from studio_comm.api.models import Customer
+from studio_comm.core.credentials import MissingKeyError
 from studio_comm.ui.audit_window import open_audit_window
 from studio_comm.ui.conversation_panel import ConversationPanel
 from studio_comm.ui.error_banner import ErrorBanner
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow):
             # The previous studio (if any) stays connected; only the label changed.
             studio_name = (self.studio.name if self.studio is not None else None) or self.profile_name
             self.status.set_studio(studio_name if self.session is not None else None, self.profile_name)
-            if getattr(exc, "kind", None) == "missing_key":
+            if isinstance(exc, MissingKeyError):
                 self.open_connection_dialog(name)  # the dialog asks for the key
                 return
             self.tasks.report(exc)
