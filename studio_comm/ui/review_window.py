@@ -117,8 +117,6 @@ class ReviewWindow(QMainWindow):
         self._table: ReviewTable | None = None
         self._sort: tuple[str | Cell, bool] = ("name", False)
         self._run_task: asyncio.Task | None = None
-        self._resume_from: datetime | None = None  # start of the last cancelled run
-        self._resume_statuses: list[str] = []
         self.last_outcome: ReviewOutcome | None = None
         self.last_progress: ReviewProgress | None = None
 
@@ -316,7 +314,7 @@ class ReviewWindow(QMainWindow):
         has_statuses = bool(self.chosen_statuses())
         self.start_button.setEnabled(not running and has_statuses)
         self.refresh_old_button.setEnabled(not running and has_statuses)
-        self.resume_button.setEnabled(not running and self._resume_from is not None)
+        self.resume_button.setEnabled(not running and self.review.resume_point is not None)
         self.cancel_button.setEnabled(running)
         for box in self.status_boxes.values():
             box.setEnabled(not running)
@@ -453,13 +451,12 @@ class ReviewWindow(QMainWindow):
     # -- running ------------------------------------------------------------------------------
     def start(self) -> asyncio.Task | None:
         """Read every customer of the chosen statuses."""
-        return self._run(self.chosen_statuses(), None)
+        return self._run(self.chosen_statuses())
 
     def resume(self) -> asyncio.Task | None:
-        """Continue the cancelled run: skip whatever it (or anything after it) has read."""
-        if self._resume_from is None:
-            return None
-        return self._run(self._resume_statuses, self._resume_from)
+        """Continue the stopped run from where the review says (the core's rule)."""
+        point = self.review.resume_point
+        return self._run(list(point.statuses), resume=True) if point is not None else None
 
     def refresh_old(self) -> asyncio.Task | None:
         """Read only the customers whose cached row is older than the chosen age."""
@@ -470,35 +467,24 @@ class ReviewWindow(QMainWindow):
         if self.running:
             self._run_task.cancel()
 
-    def _run(self, statuses: list[str], fresh_after: datetime | None) -> asyncio.Task | None:
+    def _run(self, statuses: list[str], fresh_after: datetime | None = None, *,
+             resume: bool = False) -> asyncio.Task | None:
         if self.running or not statuses:
             return None
         self.error_banner.dismiss()
         self.progress_bar.setRange(0, 0)  # busy until the total is known
         self.progress_label.setText(self.tr("Listing customers…"))
-        started_at = utc_now()
-        resume_from = fresh_after if fresh_after is not None else started_at
-
-        async def run() -> ReviewOutcome:
-            return await self.review.run(statuses, fresh_after=fresh_after,
-                                         on_progress=self._progress, on_rows=self._rows_arrived)
 
         def finished(task: asyncio.Task) -> None:
             self._run_task = None
             outcome = None
             if task.cancelled():
-                # Resume from the earliest point any unfinished run began.
-                self._resume_from = min(resume_from, self._resume_from or resume_from)
-                self._resume_statuses = statuses
                 self.progress_label.setText(self._progress_text(self.last_progress, cancelled=True))
             elif task.exception() is None:
                 outcome = task.result()
                 self.last_outcome = outcome
-                self._resume_from = None
                 self.progress_label.setText(self._progress_text(outcome.progress))
             else:
-                self._resume_from = min(resume_from, self._resume_from or resume_from)
-                self._resume_statuses = statuses
                 self.progress_label.setText(self.tr("The review stopped: {error}").format(
                     error=ErrorBanner.describe(task.exception())))  # in words, as in the banner
             if self.progress_bar.maximum() == 0:
@@ -508,7 +494,10 @@ class ReviewWindow(QMainWindow):
             self._update_buttons()
             self.reviewFinished.emit(outcome)
 
-        self._run_task = self.tasks.run(run())
+        shown = {"on_progress": self._progress, "on_rows": self._rows_arrived}
+        reading = (self.review.resume(**shown) if resume
+                   else self.review.run(statuses, fresh_after=fresh_after, **shown))
+        self._run_task = self.tasks.run(reading)
         self._run_task.add_done_callback(finished)
         self._update_buttons()
         return self._run_task
