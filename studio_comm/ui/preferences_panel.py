@@ -339,7 +339,7 @@ class PreferencesPanel(QWidget):
         self.tasks.drop(READ, SAVE)  # their answers are for the previous member
         self._customer = customer
         self.header.set_customer(customer)
-        self.model.set_matrix(None)
+        self.model.set_editor(None)
         self._close_dialogs()
         self._editor = None
         self._busy = False
@@ -380,8 +380,8 @@ class PreferencesPanel(QWidget):
         self._set_busy(True)
         self._say(self.tr("Reading preferences…"))
 
-        def loaded(matrix: Matrix) -> None:
-            self._show_matrix(matrix)
+        def loaded(_matrix: Matrix) -> None:
+            self._show_matrix(editor)
             self._set_busy(False)
             self._say("")
             if not first:
@@ -394,8 +394,9 @@ class PreferencesPanel(QWidget):
 
         self.tasks.run(editor.load(), on_result=loaded, on_error=failed, key=READ)
 
-    def _show_matrix(self, matrix: Matrix) -> None:
-        self.model.set_matrix(matrix)
+    def _show_matrix(self, editor: PreferenceEditor) -> None:
+        """Lay the matrix out anew for the editor's snapshot (just read)."""
+        self.model.set_editor(editor)
         # Compact columns keep a row's boxes close together, easy to read across; measured
         # once per load (a ResizeToContents mode would measure again on every paint).
         view = self.matrix_view
@@ -419,7 +420,7 @@ class PreferencesPanel(QWidget):
 
     def _sync_intent(self) -> None:
         changes = self._editor.changes() if self._editor is not None else []
-        self.model.set_intent({change.cell: change.after for change in changes})
+        self.model.intent_changed()
         if changes:
             self._say(self.tr("%n unsaved change(s)", "", len(changes)))
         else:
@@ -469,8 +470,8 @@ class PreferencesPanel(QWidget):
         self.last_report = report
         self._set_busy(False)
         outcome = report.outcome
-        if report.matrix is not None:
-            self._show_matrix(report.matrix)
+        if report.matrix is not None:  # the editor's snapshot now
+            self._show_matrix(editor)
             events().preferencesChanged.emit(editor.customer_id)
         self._sync_intent()
         if outcome == "saved":

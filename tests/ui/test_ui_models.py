@@ -11,7 +11,7 @@ from PySide6.QtCore import QLocale, QModelIndex, Qt
 from PySide6.QtGui import QTextDocumentFragment
 
 from studio_comm.api.models import Channel, Customer, MessageCategory
-from studio_comm.core.preferences import Matrix
+from studio_comm.core.preferences import Matrix, PreferenceEditor
 from studio_comm.ui.models.audit_model import AuditModel
 from studio_comm.ui.models.customer_results import CUSTOMER_ROLE, CustomerResultsModel
 from studio_comm.ui.models.preferences_matrix import ABSENT_TEXT, PreferencesMatrixModel
@@ -51,6 +51,24 @@ def matrix() -> Matrix:
             },
         ]
     )
+
+
+def editor(intent: dict | None = None) -> PreferenceEditor:
+    """The core editor over `matrix()` as just read, with the user's `intent` recorded.
+    (No server round trip happens in these tests, so it needs no session.)"""
+    editing = PreferenceEditor(session=None, customer_id=1)  # type: ignore[arg-type]
+    editing.matrix = matrix()
+    for cell, active in (intent or {}).items():
+        editing.set(cell, active)
+    return editing
+
+
+def matrix_model(intent: dict | None = None) -> tuple[PreferencesMatrixModel, PreferenceEditor]:
+    """The model over an editor, edits applied the way the preferences panel applies them."""
+    model, editing = PreferencesMatrixModel(), editor(intent)
+    model.set_editor(editing)
+    model.cellEdited.connect(editing.set)
+    return model, editing
 
 
 # -- customer results -------------------------------------------------------------------------
@@ -135,8 +153,7 @@ def test_browse_pages_arrive_on_fetch_more(qtmodeltester):
 
 # -- preferences matrix -----------------------------------------------------------------------
 def test_matrix_model_contract(qtmodeltester):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix(), {NEWSLETTER_SMS: False})
+    model, _ = matrix_model({NEWSLETTER_SMS: False})
     qtmodeltester.check(model, force_py=True)
     qtmodeltester.check(model)
     empty = PreferencesMatrixModel()
@@ -144,8 +161,7 @@ def test_matrix_model_contract(qtmodeltester):
 
 
 def test_matrix_headers_and_keys(qapp):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix())
+    model, _ = matrix_model()
     rows = [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())]
     assert rows[:5] == ["Contract", "General", "Appointment", "Newsletter", "Loyalty programme"]
     assert rows[5] == "Unknown (BIRTHDAY_WISHES)"
@@ -159,8 +175,7 @@ def test_matrix_headers_and_keys(qapp):
 
 
 def test_absent_and_fixed_cells_cannot_be_checked(qapp):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix())
+    model, editing = matrix_model()
     absent = model.index_of(MessageCategory.GENERAL, Channel.EMAIL)
     assert absent.data() == ABSENT_TEXT
     assert absent.data(Qt.ItemDataRole.CheckStateRole) is None
@@ -174,11 +189,11 @@ def test_absent_and_fixed_cells_cannot_be_checked(qapp):
     assert "Fixed by the studio" in fixed.data(Qt.ItemDataRole.ToolTipRole)
     assert not fixed.data(Qt.ItemDataRole.DecorationRole).isNull()
     assert not model.setData(fixed, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert not editing.is_dirty
 
 
 def test_changed_cell_is_highlighted_until_unchanged(qapp):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix())
+    model, editing = matrix_model()
     edits = []
     model.cellEdited.connect(lambda cell, active: edits.append((cell, active)))
     index = model.index_of(*NEWSLETTER_SMS)
@@ -191,15 +206,22 @@ def test_changed_cell_is_highlighted_until_unchanged(qapp):
     assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert "not saved" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert model.index_of(*CONTRACT_EMAIL).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert editing.intent == {NEWSLETTER_SMS: False}, "the edit is the editor's, not a copy in the model"
 
-    # Back to the read value: no longer a change.
+    # Back to the read value: no longer a change (the editor's rule).
     model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     assert index.data(Qt.ItemDataRole.BackgroundRole) is None
+    assert not editing.is_dirty
+
+    # What changes the intent elsewhere (Revert) shows once the model hears of it.
+    model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    editing.revert()
+    model.intent_changed()
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
 
 
 def test_read_only_while_busy(qapp):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix())
+    model, _ = matrix_model()
     model.set_editable(False)
     index = model.index_of(*NEWSLETTER_SMS)
     assert not index.flags() & Qt.ItemFlag.ItemIsUserCheckable
@@ -211,10 +233,8 @@ def test_read_only_while_busy(qapp):
     "intent",
     [{}, {NEWSLETTER_SMS: False}, {NEWSLETTER_SMS: False, CONTRACT_EMAIL: False}],
 )
-def test_set_intent_keeps_contract(qtmodeltester, intent):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix())
-    model.set_intent(intent)
+def test_intent_keeps_contract(qtmodeltester, intent):
+    model, _ = matrix_model(intent)
     qtmodeltester.check(model, force_py=True)
     for cell, value in intent.items():
         assert model.value(cell) is value
