@@ -721,18 +721,3 @@ def build_table(
         oldest_read=min(times) if times else None,
         newest_read=max(times) if times else None,
     )
-
-
-def preference_changes(before: Any, after: Any) -> list[tuple[Cell, CellState, CellState]]:
-    """The cells whose state differs between two preference arrays (wire JSON), in order.
-
-    Used to word an audit entry's before/after; a missing side counts as all absent.
-    """
-    old = wire_cell_states(before or ())
-    new = wire_cell_states(after or ())
-    cells = sorted(set(old) | set(new), key=cell_key)
-    return [
-        (cell, old.get(cell, CellState.ABSENT), new.get(cell, CellState.ABSENT))
-        for cell in cells
-        if old.get(cell, CellState.ABSENT) is not new.get(cell, CellState.ABSENT)
-    ]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from studio_comm.api.client import MagiclineClient
 from studio_comm.api.models import Channel, Direction, MessageCategory
+from studio_comm.core.audit import AuditHistory
 from studio_comm.core.messaging import Draft
 from studio_comm.core.review import ConsentReview
 from studio_comm.core.session import StudioSession
@@ -54,7 +55,7 @@ def audited(qtbot, qloop, sandbox_process, tmp_path):
     assert sent.state == "sent"
     # The review cache supplies names and numbers for the member filter.
     run_async(qtbot, ConsentReview(client, aj, studio.studio_id).refresh(ANNA))
-    window = AuditWindow(aj, studio.studio_id, TaskRunner())
+    window = AuditWindow(AuditHistory(aj, studio.studio_id), TaskRunner())
     qtbot.addWidget(window)
     window.show()
     window.load()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 from PySide6 import QtGui
@@ -11,7 +10,9 @@ from PySide6.QtCore import QLocale, QModelIndex, Qt
 from PySide6.QtGui import QTextDocumentFragment
 
 from studio_comm.api.models import Channel, Customer, MessageCategory
+from studio_comm.core.audit import AuditRecord, Member
 from studio_comm.core.preferences import Matrix, PreferenceEditor
+from studio_comm.journal.records import AuditEntry
 from studio_comm.ui.models.audit_model import AuditModel
 from studio_comm.ui.models.customer_results import CUSTOMER_ROLE, CustomerResultsModel
 from studio_comm.ui.models.preferences_matrix import ABSENT_TEXT, PreferencesMatrixModel
@@ -124,11 +125,12 @@ def test_member_and_staff_text_shows_literally_in_tooltips(qapp):
     assert shown_in_tooltip(results.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)) == email
 
     audit = AuditModel()
-    entry = SimpleNamespace(
-        action="message", staff="<b>Kim</b>", customer_id=1, outcome="sent", request_id="r1",
-        at=datetime(2026, 3, 1, tzinfo=UTC), before=None, after=None, trace_id=None,
-        intent={"direction": "OUTGOING", "channel": "EMAIL", "category": "GENERAL"})
-    audit.set_entries([entry], {1: f"1001 · {name}"})
+    entry = AuditEntry(
+        id=1, request_id="r1", action="message", studio_id=1, customer_id=1, staff="<b>Kim</b>",
+        workstation="desk-1", before=None, after=None, outcome="sent", http_status=200, trace_id=None,
+        intent={"direction": "OUTGOING", "channel": "EMAIL", "category": "GENERAL"},
+        created_at=datetime(2026, 3, 1, tzinfo=UTC))
+    audit.set_entries([AuditRecord.of(entry, Member(1, "1001", name))])
     assert shown_in_tooltip(audit.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)) == "<b>Kim</b>"
     assert shown_in_tooltip(audit.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)) == f"1001 · {name}"
 
