@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -46,6 +47,9 @@ from studio_comm.ui.models.audit_model import (
 from studio_comm.ui.review_window import attach_to_main_window
 from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
 from studio_comm.ui.tasks import TaskRunner, ask
+
+if TYPE_CHECKING:
+    from studio_comm.ui.main_window import MainWindow
 
 FILTER_DELAY_MS = 250
 ENTRIES = "audit.entries"  # the runner's key of the query that fills the table
@@ -263,7 +267,7 @@ class AuditWindow(QMainWindow):
         self.tasks.run(ask(dialog), on_result=lambda path: self.export_csv(path) if path else None)
 
 
-def open_audit_window(main_window) -> AuditWindow | None:
+def open_audit_window(main_window: MainWindow) -> AuditWindow | None:
     """Show the audit history of the main window's connected studio (menu entry)."""
     session = main_window.session
     if session is None or session.studio is None:

@@ -10,6 +10,7 @@ test or save still under way then does not call back into a deleted dialog.
 from __future__ import annotations
 
 import asyncio
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -39,6 +40,8 @@ from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.profiles import ProfileStore
 from studio_comm.ui.tasks import TaskRunner
+
+W = TypeVar("W", bound=QWidget)
 
 URL_PATTERN = "https://<tenant>.open-api.magicline.com"
 KEYRING, TEST, SAVE = "connection.keyring", "connection.test", "connection.save"  # the runner's keys
@@ -129,7 +132,7 @@ class ConnectionDialog(QDialog):
     # ---------------------------------------------------------------- helpers
 
     @staticmethod
-    def _named(widget, name: str, accessible: str):
+    def _named(widget: W, name: str, accessible: str) -> W:
         widget.setObjectName(name)
         widget.setAccessibleName(accessible)
         return widget
@@ -170,7 +173,7 @@ class ConnectionDialog(QDialog):
             studio=info.name or self.tr("studio {id}").format(id=info.studio_id)
         )
 
-    def _tested(self, outcome) -> None:
+    def _tested(self, outcome: str | BaseException) -> None:
         self._set_busy(False)
         if isinstance(outcome, errors.ApiError):
             text = self.tr("Could not connect: {error}").format(error=ErrorBanner.describe(outcome))

@@ -343,7 +343,8 @@ class ConversationPanel(QWidget):
         self.tasks.run(self._messenger.consent(self._customer.id, category), on_result=loaded, on_error=failed,
                        key=CONSENT)
 
-    def _blocked_reason(self, reason: Reason | None, channel: Channel | str, category: MessageCategory | str) -> str:
+    def _blocked_reason(self, reason: Reason | None, channel: Channel | str,
+                        category: MessageCategory | str | None) -> str:
         values = {"channel": channel_label(channel), "category": category_label(category)}
         if reason == "absent":
             return self.tr("{channel} is not offered for {category} messages to this member.").format(**values)

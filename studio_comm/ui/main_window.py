@@ -10,6 +10,8 @@ constructors; its failures (and whatever a panel reports to it) land in the erro
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -30,6 +32,11 @@ from studio_comm.ui.search_panel import SearchPanel
 from studio_comm.ui.status_bar import StatusBar
 from studio_comm.ui.tasks import TaskRunner, ask
 
+if TYPE_CHECKING:
+    from studio_comm.api.models import Employee, StudioInformation
+    from studio_comm.app import AppServices
+    from studio_comm.core.session import StudioSession
+
 log = logging.getLogger(__name__)
 
 
@@ -37,7 +44,7 @@ class MainWindow(QMainWindow):
     rateLimitWait = Signal(str, float)  # endpoint, seconds; safe to emit from any thread
     sessionChanged = Signal(object)  # the new StudioSession or None
 
-    def __init__(self, services, settings: QSettings, parent: QWidget | None = None):
+    def __init__(self, services: AppServices, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setAccessibleName(self.tr("studio-comm main window"))
@@ -171,7 +178,8 @@ class MainWindow(QMainWindow):
         box.open()
 
     # -- connection ------------------------------------------------------------------------
-    def set_session(self, session, studio=None, profile_name: str | None = None) -> None:
+    def set_session(self, session: StudioSession | None, studio: StudioInformation | None = None,
+                    profile_name: str | None = None) -> None:
         """Show `session`'s studio (None: not connected); closes the open member."""
         self.session = session
         self.studio = studio
@@ -189,7 +197,7 @@ class MainWindow(QMainWindow):
             self.tasks.run(session.employees(), on_result=self._employees_loaded, on_error=self._employees_failed)
             self.search_panel.focus_search()
 
-    def _employees_loaded(self, employees) -> None:
+    def _employees_loaded(self, employees: list[Employee]) -> None:
         self.status.set_employees(sorted({e.display_name for e in employees}, key=str.casefold))
 
     def _employees_failed(self, exc: BaseException) -> None:
@@ -206,7 +214,7 @@ class MainWindow(QMainWindow):
         self.status.set_studio(None)
         self.status.studio_label.setText(self.tr("Connecting to {profile}…").format(profile=name))
 
-        def connected(result) -> None:
+        def connected(result: tuple[StudioSession, StudioInformation]) -> None:
             session, studio = result
             self.set_session(session, studio, name)
 
@@ -274,7 +282,7 @@ class MainWindow(QMainWindow):
     def customer(self) -> Customer | None:
         return self.preferences_panel.customer
 
-    def _when_no_unsaved_changes(self, proceed) -> None:
+    def _when_no_unsaved_changes(self, proceed: Callable[[], object]) -> None:
         """Run `proceed` now, or after the user agrees to drop unsaved preference edits."""
         if not self.preferences_panel.is_dirty:
             proceed()

@@ -19,8 +19,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -55,6 +57,10 @@ from studio_comm.ui.labels import category_label, channel_label, customer_status
 from studio_comm.ui.models.review_model import ReviewModel, cell_title, error_text, state_description, state_text
 from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
 from studio_comm.ui.tasks import TaskRunner, ask
+
+if TYPE_CHECKING:
+    from studio_comm.ui.audit_window import AuditWindow
+    from studio_comm.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +166,7 @@ class ReviewWindow(QMainWindow):
         self._update_buttons()
 
     # -- construction -------------------------------------------------------------------------
-    def _button(self, name: str, text: str, slot, accessible: str | None = None) -> QPushButton:
+    def _button(self, name: str, text: str, slot: Callable[[], object], accessible: str | None = None) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setAccessibleName(accessible or text.replace("…", ""))
@@ -588,10 +594,10 @@ class ReviewWindow(QMainWindow):
         return self.tasks.run(write(), on_result=written)
 
     def export_member(self, customer_id: int, path: Path | str) -> asyncio.Task:
-        async def write():
+        async def write() -> object:
             return await self.member_exporter(customer_id, Path(path))
 
-        def written(_result) -> None:
+        def written(_result: object) -> None:
             self.statusBar().showMessage(
                 self.tr("Member data exported to {path}").format(path=str(path)), 10_000)
 
@@ -612,7 +618,7 @@ class ReviewWindow(QMainWindow):
                                   self.tr("JSON files (*.json)"))
         self.tasks.run(ask(dialog), on_result=lambda path: self.export_member(row.customer_id, path) if path else None)
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         # Closing (hiding) stops a run; what it read is cached, so "Resume" continues.
         self.cancel()
         super().closeEvent(event)
@@ -621,7 +627,7 @@ class ReviewWindow(QMainWindow):
 _retiring: set[asyncio.Task] = set()
 
 
-def retire_when_idle(window) -> None:
+def retire_when_idle(window: ReviewWindow | AuditWindow) -> None:
     """Close `window` for good: cancel its work, hide it, delete it once its tasks ended.
 
     Deleting at once would leave callbacks of running tasks with a deleted widget.
@@ -648,19 +654,19 @@ class _CloseWithOwner(QObject):
         self._window = window
         owner.installEventFilter(self)
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Hide and not event.spontaneous():
             self._window.close()
         return False
 
 
-def attach_to_main_window(main_window, attribute: str, window) -> None:
+def attach_to_main_window(main_window: MainWindow, attribute: str, window: ReviewWindow | AuditWindow) -> None:
     """One window of this kind per main window, retired when the studio changes."""
     setattr(main_window, attribute, window)
     window.setWindowFlag(Qt.WindowType.Window)  # its own window, owned by the main one
     _CloseWithOwner(main_window, window)
 
-    def session_changed(_session) -> None:
+    def session_changed(_session: object) -> None:
         if getattr(main_window, attribute, None) is window:
             setattr(main_window, attribute, None)
             retire_when_idle(window)
@@ -668,7 +674,7 @@ def attach_to_main_window(main_window, attribute: str, window) -> None:
     main_window.sessionChanged.connect(session_changed)
 
 
-def open_review_window(main_window) -> ReviewWindow | None:
+def open_review_window(main_window: MainWindow) -> ReviewWindow | None:
     """Show the consent review of the main window's connected studio (menu entry)."""
     session = main_window.session
     if session is None or session.studio is None:

@@ -117,10 +117,12 @@ class TaskRunner(QObject):
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
+# A QMessageBox and a QFileDialog are QDialogs too: their answers are what the more
+# specific overloads say (the checker's "overlap" warning is about exactly that).
 @overload
-def ask(dialog: QMessageBox) -> asyncio.Future[QAbstractButton | None]: ...
+def ask(dialog: QMessageBox) -> asyncio.Future[QAbstractButton | None]: ...  # type: ignore[overload-overlap]
 @overload
-def ask(dialog: QFileDialog) -> asyncio.Future[str | None]: ...
+def ask(dialog: QFileDialog) -> asyncio.Future[str | None]: ...  # type: ignore[overload-overlap]
 @overload
 def ask(dialog: QDialog) -> asyncio.Future[int]: ...
 

@@ -88,7 +88,7 @@ class PreferencesMatrixModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._channels)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         values = self._channels if orientation == Qt.Orientation.Horizontal else self._categories
         if not 0 <= section < len(values):
             return None
@@ -110,7 +110,7 @@ class PreferencesMatrixModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or self._matrix is None:
             return None
         cell = self.cell(index)
@@ -151,7 +151,7 @@ class PreferencesMatrixModel(QAbstractTableModel):
             return self._describe(cell, value, changed, fixed)
         return None
 
-    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
             return False
         if not self.flags(index) & Qt.ItemFlag.ItemIsUserCheckable:
