@@ -290,13 +290,12 @@ class ConversationPanel(QWidget):
     def _thread_selected(self, thread: ThreadRecord | None) -> None:
         self._update_enabled()
         if thread is not None:
-            self._load_timeline(thread.id)
+            self._load_timeline(thread.id)  # supersedes the load of the thread selected before
+        else:
+            self.tasks.drop(TIMELINE)
 
     def _load_timeline(self, thread_local_id: int, select_request_id: str | None = None) -> None:
         def loaded(messages: list[MessageRecord]) -> None:
-            current = self.selected_thread()
-            if current is None or current.id != thread_local_id:
-                return  # another thread was selected meanwhile
             self.timeline.set_messages(messages)
             row = self.timeline.row_of(select_request_id) if select_request_id else -1
             self._select_message(row if row >= 0 else self.timeline.rowCount() - 1)
@@ -318,7 +317,10 @@ class ConversationPanel(QWidget):
             self.refresh_consent()
 
     def refresh_consent(self) -> None:
-        """Re-read the member's consent for the chosen category (e.g. after preferences changed)."""
+        """Re-read the member's consent for the chosen category (e.g. after preferences changed).
+
+        Called whenever the direction or category changes, so the newest read (its key)
+        is always the one for the current choice."""
         if self._customer is None or self._session is None:
             return
         if self.compose.selected_direction() != Direction.OUTGOING:
@@ -328,8 +330,6 @@ class ConversationPanel(QWidget):
         category = self.compose.selected_category()
 
         def loaded(consents: dict[Channel, Consent]) -> None:
-            if self.compose.selected_category() != category or self.compose.selected_direction() != Direction.OUTGOING:
-                return  # the choice changed while reading; a newer read is on its way
             self.compose.set_consent({
                 str(getattr(channel, "value", channel)): self._blocked_reason(consent.reason, channel, category)
                 for channel, consent in consents.items() if not consent.allowed
