@@ -3,8 +3,9 @@
 The filters (member: a customer number, id or part of a name; staff member; action; days)
 go to the core's `AuditHistory`, which resolves the member through the review cache, turns
 the days into times and reads the entries; this window shows and words what it answers.
-The selected entry's full before/after is shown below the table. The filtered list
-exports to CSV like the review table. The newest query wins (a runner key); like the
+The selected entry's full before/after is shown below the table; a consent change or a
+message made meanwhile (the app's `events()`) shows up while the window is open. The
+filtered list exports to CSV like the review table. The newest query wins (a runner key); like the
 review window, its runner runs within the main window's and its errors show in its own
 banner.
 """
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from studio_comm.core import export
 from studio_comm.core.audit import AuditFilter, AuditHistory, AuditRecord
 from studio_comm.ui.error_banner import ErrorBanner
+from studio_comm.ui.events import events
 from studio_comm.ui.labels import date_pattern, format_datetime
 from studio_comm.ui.models.audit_model import (
     COLUMNS,
@@ -104,6 +106,8 @@ class AuditWindow(QMainWindow):
             widget.toggled.connect(self.reload)
         for widget in (self.from_date, self.to_date):
             widget.dateChanged.connect(lambda _d: self._filter_timer.start())
+        events().preferencesChanged.connect(self._entries_added)
+        events().messagesChanged.connect(self._entries_added)
 
         self.model = AuditModel(self)
         self.table_view = row_table(self, self.model, "auditTable", self.tr("Audit entries"))
@@ -189,6 +193,10 @@ class AuditWindow(QMainWindow):
 
     def reload(self) -> asyncio.Future[list[AuditRecord]]:
         return self.tasks.run(self.history.entries(self.current_filter()), on_result=self._show_entries, key=ENTRIES)
+
+    def _entries_added(self, _customer_id: int) -> None:
+        if self.isVisible():
+            self._filter_timer.start()  # a burst of changes is read once
 
     def _show_entries(self, entries: list[AuditRecord]) -> None:
         self.model.set_entries(entries)
