@@ -91,18 +91,19 @@ def describe_age(seconds: float) -> str:
     if minutes < 1:
         return translate("Review", "less than a minute")
     # Plurals through tr(): pyside6-lupdate misses the count of translate(context, text, "", n).
+    # (Qt's stubs declare tr() for instances only, hence the type: ignore of these calls.)
     if minutes < 120:
-        return ReviewWindow.tr("%n minute(s)", "", minutes)
+        return ReviewWindow.tr("%n minute(s)", "", minutes)  # type: ignore[arg-type]
     hours = minutes // 60
     if hours < 48:
-        return ReviewWindow.tr("%n hour(s)", "", hours)
-    return ReviewWindow.tr("%n day(s)", "", hours // 24)
+        return ReviewWindow.tr("%n hour(s)", "", hours)  # type: ignore[arg-type]
+    return ReviewWindow.tr("%n day(s)", "", hours // 24)  # type: ignore[arg-type]
 
 
 def describe_duration(seconds: float) -> str:
     seconds = int(round(seconds))
     if seconds < 60:
-        return ReviewWindow.tr("%n second(s)", "", seconds)
+        return ReviewWindow.tr("%n second(s)", "", seconds)  # type: ignore[arg-type]
     return describe_age(seconds)
 
 
