@@ -77,9 +77,10 @@ class CustomerResultsModel(QAbstractTableModel):
         return not parent.isValid() and self._request_more is not None and not self._loading
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if self.canFetchMore(parent):
+        request_more = self._request_more
+        if request_more is not None and self.canFetchMore(parent):
             self._loading = True
-            self._request_more()
+            request_more()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < 5:

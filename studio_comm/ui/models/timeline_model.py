@@ -151,7 +151,8 @@ def state_label(state: str, direction: object = None) -> str:
         if state == MessageState.PENDING:
             return QCoreApplication.translate("Timeline", "Logging…")
         return QCoreApplication.translate("Timeline", "Logged")
-    labels = {
+    # Keyed by str: a MessageState is one, and a state this version does not know shows as stored.
+    labels: dict[str, str] = {
         MessageState.PENDING: QCoreApplication.translate("Timeline", "Sending…"),
         MessageState.SENT: QCoreApplication.translate("Timeline", "Sent"),
         MessageState.FAILED: QCoreApplication.translate("Timeline", "Not sent"),
