@@ -1,14 +1,15 @@
 """The GUI's composition root: QApplication + qasync loop + services + MainWindow.
 
 `studio-comm [--demo] [--profile NAME] [--base-url URL] [--data-dir DIR] [--journal URL]
-[--staff NAME]`. The data dir (platformdirs' user data dir unless given) holds the journal
-(journal.sqlite), the rotating log (logs/) and the settings (settings.ini). The API key of
-a profile comes from the OS keyring (never from a file or an argument); `--demo` runs the
-bundled sandbox on a free loopback port and needs no keyring.
+[--staff NAME] [--workstation NAME]` (parsed by studio_comm.cli). The data dir
+(platformdirs' user data dir unless given) holds the journal (journal.sqlite), the rotating
+log (logs/) and the settings (settings.ini). The API key of a profile comes from the OS
+keyring (never from a file or an argument); `--demo` runs the bundled sandbox on a free
+loopback port and needs no keyring.
 
 `launch(argv)` is for tests and scripts: it uses the running QApplication and asyncio loop
-and returns the shown window without entering the event loop. `main(argv)` owns the loop
-and shuts everything down (sandbox, client, journal) after the last window closes.
+and returns the shown window without entering the event loop. `main(options)` owns the
+loop and shuts everything down (sandbox, client, journal) after the last window closes.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ import os
 import secrets
 import signal
 import socket
-import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio_comm import __version__
+from studio_comm.cli import parse_gui_args
 from studio_comm.ui import i18n
 from studio_comm.ui.icons import icon, stylesheet
 from studio_comm.ui.main_window import MainWindow
@@ -43,19 +45,6 @@ DEMO_PROFILE = "Demo studio"
 GC_INTERVAL_MS = 100
 FULL_GC_TICKS = 600  # one full collection a minute
 FREEZE_GC_TICK = 10  # the window has shown: the imports (most of the heap) are done
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog=APP_NAME, description="Member communication for Magicline studios")
-    parser.add_argument("--demo", action="store_true", help="use the built-in demo studio (no account needed)")
-    parser.add_argument("--profile", metavar="NAME", help="studio profile to connect to")
-    parser.add_argument("--base-url", metavar="URL", help="the studio's API address (with --profile)")
-    parser.add_argument("--data-dir", metavar="DIR", type=Path, help="journal, logs and settings of this run")
-    parser.add_argument("--journal", metavar="URL", help="shared journal, e.g. postgresql+psycopg://host/db")
-    parser.add_argument("--staff", metavar="NAME", help="staff member at the desk")
-    # Qt's own options (-platform, -style ...) are consumed by QApplication; ignore leftovers.
-    args, _unknown = parser.parse_known_args(argv)
-    return args
 
 
 def default_data_dir() -> Path:
@@ -142,7 +131,7 @@ class AppServices:
         self.data_dir = data_dir
         self.settings = settings
         self.profiles = ProfileStore(settings)
-        self.workstation = socket.gethostname()
+        self.workstation = options.workstation or socket.gethostname()
         self.journal = None  # AsyncJournal
         self._journal = None  # Journal
         self.sandbox = None
@@ -321,10 +310,13 @@ def _install_gc_timer(parent) -> QTimer:
     return timer
 
 
-def launch(argv: list[str]) -> MainWindow:
+def launch(argv: Sequence[str]) -> MainWindow:
     """Build and show the main window on the running QApplication and asyncio loop."""
-    options = parse_args(list(argv))
-    app = QApplication.instance() or QApplication([APP_NAME, *argv])
+    return _launch(parse_gui_args(argv))
+
+
+def _launch(options: argparse.Namespace) -> MainWindow:
+    app = QApplication.instance() or QApplication([APP_NAME, *options.qt_args])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(icon("studio-comm"))
@@ -357,11 +349,11 @@ async def shutdown(window: MainWindow) -> None:
     await window.services.aclose()
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(options: argparse.Namespace) -> int:
+    """Run the GUI until its window is closed (options from studio_comm.cli)."""
     import qasync
 
-    argv = sys.argv[1:] if argv is None else list(argv)
-    app = QApplication.instance() or QApplication([APP_NAME, *argv])
+    app = QApplication.instance() or QApplication([APP_NAME, *options.qt_args])
     app.setQuitOnLastWindowClosed(False)  # the loop ends after the shutdown below instead
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -369,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     async def run() -> None:
         closed = asyncio.Event()
         app.lastWindowClosed.connect(closed.set)
-        window = launch(argv)
+        window = _launch(options)
         # Ctrl+C in a terminal, or a session logout: close properly so the demo sandbox
         # and the journal are shut down. (Python runs the handler at the next timer tick.)
         for signum in (signal.SIGINT, signal.SIGTERM):
