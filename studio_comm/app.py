@@ -7,9 +7,11 @@ log (logs/) and the settings (settings.ini). The API key of a profile comes from
 keyring (never from a file or an argument); `--demo` runs the bundled sandbox on a free
 loopback port and needs no keyring.
 
-`launch(argv)` is for tests and scripts: it uses the running QApplication and asyncio loop
-and returns the shown window without entering the event loop. `main(options)` owns the
-loop and shuts everything down (sandbox, client, journal) after the last window closes.
+`event_loop()` is the one way to get a QApplication with a qasync loop (for main(),
+scripts and benchmarks). `launch(argv)` is for tests and scripts: it uses the running
+QApplication and asyncio loop and returns the shown window without entering the event
+loop. `main(options)` owns the loop and shuts everything down (sandbox, client, journal)
+after the last window closes.
 """
 
 from __future__ import annotations
@@ -310,6 +312,21 @@ def _install_gc_timer(parent) -> QTimer:
     return timer
 
 
+def event_loop(qt_args: Sequence[str] = ()) -> asyncio.AbstractEventLoop:
+    """A qasync loop on the QApplication (the running one, else a new one given Qt's own
+    options `qt_args`), set as this thread's asyncio event loop.
+
+    The application does not quit when its last window closes: whoever runs the loop ends
+    it, after the shutdown that needs the loop (client, journal, sandbox)."""
+    import qasync
+
+    app = QApplication.instance() or QApplication([APP_NAME, *qt_args])
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    return loop
+
+
 def launch(argv: Sequence[str]) -> MainWindow:
     """Build and show the main window on the running QApplication and asyncio loop."""
     return _launch(parse_gui_args(argv))
@@ -351,12 +368,8 @@ async def shutdown(window: MainWindow) -> None:
 
 def main(options: argparse.Namespace) -> int:
     """Run the GUI until its window is closed (options from studio_comm.cli)."""
-    import qasync
-
-    app = QApplication.instance() or QApplication([APP_NAME, *options.qt_args])
-    app.setQuitOnLastWindowClosed(False)  # the loop ends after the shutdown below instead
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = event_loop(options.qt_args)
+    app = QApplication.instance()
 
     async def run() -> None:
         closed = asyncio.Event()
