@@ -7,6 +7,10 @@ log (logs/) and the settings (settings.ini). The API key of a profile comes from
 keyring (never from a file or an argument); `--demo` runs the bundled sandbox on a free
 loopback port and needs no keyring.
 
+The window needs only Qt and ui/; the Qt-free stack behind it (client, use cases, journal,
+the demo sandbox) is imported on a worker thread once the window is shown, so it neither
+delays the window nor freezes it.
+
 `event_loop()` is the one way to get a QApplication with a qasync loop (for main(),
 scripts and benchmarks). `launch(argv)` is for tests and scripts: it uses the running
 QApplication and asyncio loop and returns the shown window without entering the event
@@ -20,6 +24,7 @@ import argparse
 import asyncio
 import functools
 import gc
+import importlib
 import itertools
 import logging
 import logging.handlers
@@ -47,12 +52,22 @@ DEMO_PROFILE = "Demo studio"
 GC_INTERVAL_MS = 100
 FULL_GC_TICKS = 600  # one full collection a minute
 FREEZE_GC_TICK = 10  # the window has shown: the imports (most of the heap) are done
+# The Qt-free modules behind the window, imported on a worker thread once it shows.
+STACK = ("studio_comm.api.client", "studio_comm.core.session", "studio_comm.journal")
 
 
 def default_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+async def imported(*modules: str) -> None:
+    """Import `modules` on a worker thread, so the UI thread keeps painting and answering.
+
+    Also when they seem loaded: a module another thread is still importing is in
+    sys.modules already, and importing it on the UI thread would wait for that one."""
+    await asyncio.to_thread(lambda: [importlib.import_module(name) for name in modules])
 
 
 def ui_language() -> str:
@@ -156,6 +171,7 @@ class AppServices:
 
     async def open_journal(self):
         if self.journal is None:
+            await imported("studio_comm.journal")
             from studio_comm.journal import AsyncJournal, Journal
 
             target = self.options.journal or (self.data_dir / "journal.sqlite")
@@ -165,6 +181,7 @@ class AppServices:
 
     async def start_demo(self) -> tuple[str, str]:
         """Start the sandbox child process; returns its base URL and key."""
+        await imported("studio_comm.sandbox.server")
         from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
 
         if self.sandbox is None:
@@ -177,6 +194,7 @@ class AppServices:
 
     async def connect(self, profile_name: str, base_url: str, api_key: str | None = None):
         """Connect to a studio; on success it replaces the current one. -> (session, studio)"""
+        await imported(*STACK)
         from studio_comm.api.client import MagiclineClient
         from studio_comm.core.credentials import MissingKeyError
         from studio_comm.core.session import StudioSession
@@ -239,6 +257,7 @@ class AppServices:
 
 async def _start(window: MainWindow, services: AppServices) -> None:
     """Connect the way the arguments and settings say; ask when nothing says how."""
+    await imported(*STACK)  # whichever way follows needs it, the connection dialog too
     options = services.options
     if options.journal:
         from studio_comm.journal.store import url_has_password

@@ -119,9 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and not argv[0].startswith("-"):
         return _run_command(argv[0], argv[1:])
     options = parse_gui_args(argv)
-    # The Qt-free stack first: once PySide6 is imported, its import hook inspects every
-    # module imported after it, which costs about 50 ms of start-up for these.
-    import studio_comm.core.session  # noqa: F401
+    # Imported only now: the GUI brings Qt.
     from studio_comm.app import main as gui_main
 
     return gui_main(options)
