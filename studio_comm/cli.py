@@ -39,6 +39,25 @@ QT_OPTIONS_AFTER_EQUALS = ("qmljsdebugger", "dialogs", "fontengine")  # only as 
 MAX_WORKSTATION = 200  # the journal's column
 
 
+def _workstation(value: str) -> str:
+    name = value.strip()
+    if not name or len(name) > MAX_WORKSTATION:
+        raise argparse.ArgumentTypeError(f"a name of 1 to {MAX_WORKSTATION} characters, not {value!r}")
+    return name
+
+
+GUI_OPTIONS: list[tuple[str, dict]] = [
+    ("--demo", dict(action="store_true", help="use the built-in demo studio (no account needed)")),
+    ("--profile", dict(metavar="NAME", help="studio profile to connect to")),
+    ("--base-url", dict(metavar="URL", help="the studio's API address (with --profile)")),
+    ("--data-dir", dict(metavar="DIR", type=Path, help="journal, logs and settings of this run")),
+    ("--journal", dict(metavar="URL", help="shared journal, e.g. postgresql+psycopg://host/db")),
+    ("--staff", dict(metavar="NAME", help="staff member at the desk")),
+    ("--workstation", dict(metavar="NAME", type=_workstation,
+                           help="this desk's name in the journal (default: the computer's name)")),
+]
+
+
 class _QtOption(argparse.Action):
     """Collects a Qt option, as given, into `qt_args` (in order) for QApplication."""
 
@@ -47,15 +66,15 @@ class _QtOption(argparse.Action):
         namespace.qt_args = [*namespace.qt_args, option_string, *value]
 
 
-def _workstation(value: str) -> str:
-    name = value.strip()
-    if not name or len(name) > MAX_WORKSTATION:
-        raise argparse.ArgumentTypeError(f"a name of 1 to {MAX_WORKSTATION} characters, not {value!r}")
-    return name
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # its package is missing too
+        return False
 
 
 def _available_commands() -> dict[str, str]:
-    return {name: summary for name, (module, summary) in COMMANDS.items() if importlib.util.find_spec(module)}
+    return {name: summary for name, (module, summary) in COMMANDS.items() if _installed(module)}
 
 
 def gui_parser() -> argparse.ArgumentParser:
@@ -71,14 +90,8 @@ def gui_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument("--demo", action="store_true", help="use the built-in demo studio (no account needed)")
-    parser.add_argument("--profile", metavar="NAME", help="studio profile to connect to")
-    parser.add_argument("--base-url", metavar="URL", help="the studio's API address (with --profile)")
-    parser.add_argument("--data-dir", metavar="DIR", type=Path, help="journal, logs and settings of this run")
-    parser.add_argument("--journal", metavar="URL", help="shared journal, e.g. postgresql+psycopg://host/db")
-    parser.add_argument("--staff", metavar="NAME", help="staff member at the desk")
-    parser.add_argument("--workstation", metavar="NAME", type=_workstation,
-                        help="this desk's name in the journal (default: the computer's name)")
+    for option, keywords in GUI_OPTIONS:
+        parser.add_argument(option, **keywords)
     for name in QT_OPTIONS_WITH_VALUE:
         parser.add_argument(f"-{name}", f"--{name}", action=_QtOption, dest="qt_args", help=argparse.SUPPRESS)
     for name in QT_FLAGS:
@@ -93,7 +106,8 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
     on stderr) for anything else, and prints the help for `--help`."""
     parser = gui_parser()
     argv = list(argv)
-    qt_after_equals = [a for a in argv if a.lstrip("-").split("=", 1)[0] in QT_OPTIONS_AFTER_EQUALS and "=" in a]
+    qt_after_equals = [a for a in argv
+                       if a.startswith("-") and "=" in a and a.lstrip("-").split("=", 1)[0] in QT_OPTIONS_AFTER_EQUALS]
     options, unknown = parser.parse_known_args([a for a in argv if a not in qt_after_equals])
     options.qt_args = [*options.qt_args, *qt_after_equals]
     if unknown:
@@ -104,7 +118,7 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
 def _unknown(parser: argparse.ArgumentParser, arg: str) -> str:
     if not arg.startswith("-"):
         return f"unexpected argument {arg!r} (a command comes first: {PROG} COMMAND ...)"
-    known = [s for action in parser._actions for s in action.option_strings if s.startswith("--")]
+    known = ["--help", "--version", *(option for option, _ in GUI_OPTIONS)]
     known += [f"-{name}" for name in (*QT_OPTIONS_WITH_VALUE, *QT_FLAGS, *QT_OPTIONS_AFTER_EQUALS)]
     return f"unknown option {arg}" + _hint(arg.split("=", 1)[0], known)
 
@@ -115,6 +129,7 @@ def _hint(word: str, candidates: Sequence[str]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """`studio-comm [OPTIONS]` or `studio-comm COMMAND ...`; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and not argv[0].startswith("-"):
         return _run_command(argv[0], argv[1:])
@@ -127,11 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(name: str, argv: list[str]) -> int:
     module = COMMANDS[name][0] if name in COMMANDS else UNLISTED_COMMANDS.get(name)
-    if module is None or not importlib.util.find_spec(module):
-        available = _available_commands()
-        if name in COMMANDS:
-            problem = f"the {name} command is not part of this installation"
-        else:
-            problem = f"unknown command {name!r}" + _hint(name, list(available))
-        gui_parser().error(problem)
+    if module is None:
+        gui_parser().error(f"unknown command {name!r}" + _hint(name, list(_available_commands())))
+    if not _installed(module):
+        gui_parser().error(f"the {name} command is not part of this installation")
     return importlib.import_module(module).main(argv)
