@@ -53,7 +53,8 @@ GC_INTERVAL_MS = 100
 FULL_GC_TICKS = 600  # one full collection a minute
 FREEZE_GC_TICK = 10  # the window has shown: the imports (most of the heap) are done
 # The Qt-free modules behind the window, imported on a worker thread once it shows.
-STACK = ("studio_comm.api.client", "studio_comm.core.session", "studio_comm.journal")
+JOURNAL = ("studio_comm.journal.store", "studio_comm.journal.async_journal")
+STACK = ("studio_comm.api.client", "studio_comm.core.session", *JOURNAL)
 
 
 def default_data_dir() -> Path:
@@ -171,7 +172,7 @@ class AppServices:
 
     async def open_journal(self):
         if self.journal is None:
-            await imported("studio_comm.journal")
+            await imported(*JOURNAL)
             from studio_comm.journal import AsyncJournal, Journal
 
             target = self.options.journal or (self.data_dir / "journal.sqlite")

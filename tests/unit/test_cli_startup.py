@@ -10,8 +10,8 @@ import os
 import subprocess
 import sys
 
-STACK = ["pydantic", "httpx", "sqlalchemy", "keyring", "uvicorn", "studio_comm.api.models",
-         "studio_comm.api.client", "studio_comm.core.session", "studio_comm.journal", "studio_comm.sandbox.server"]
+STACK = ["pydantic", "httpx", "sqlalchemy", "keyring", "uvicorn", "studio_comm.api.models", "studio_comm.api.client",
+         "studio_comm.core.session", "studio_comm.journal.store", "studio_comm.sandbox.server"]
 
 CHILD = """
 import json, sys, time
@@ -26,7 +26,7 @@ visible = window.isVisible()
 async def imported_later():
     deadline = time.monotonic() + 60
     while not all(m in sys.modules for m in ("studio_comm.api.client", "studio_comm.core.session",
-                                             "studio_comm.journal")):
+                                             "studio_comm.journal.store")):
         if time.monotonic() > deadline:
             return False
         await __import__("asyncio").sleep(0.01)
