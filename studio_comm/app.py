@@ -332,6 +332,12 @@ def _install_gc_timer(parent) -> QTimer:
     return timer
 
 
+def _application(qt_args: Sequence[str] = ()) -> QApplication:
+    """The running QApplication, else a new one given Qt's own options `qt_args`."""
+    app = QApplication.instance()
+    return app if isinstance(app, QApplication) else QApplication([APP_NAME, *qt_args])
+
+
 def event_loop(qt_args: Sequence[str] = ()) -> asyncio.AbstractEventLoop:
     """A qasync loop on the QApplication (the running one, else a new one given Qt's own
     options `qt_args`), set as this thread's asyncio event loop.
@@ -340,7 +346,7 @@ def event_loop(qt_args: Sequence[str] = ()) -> asyncio.AbstractEventLoop:
     it, after the shutdown that needs the loop (client, journal, sandbox)."""
     import qasync
 
-    app = QApplication.instance() or QApplication([APP_NAME, *qt_args])
+    app = _application(qt_args)
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -353,7 +359,7 @@ def launch(argv: Sequence[str]) -> MainWindow:
 
 
 def _launch(options: argparse.Namespace) -> MainWindow:
-    app = QApplication.instance() or QApplication([APP_NAME, *options.qt_args])
+    app = _application(options.qt_args)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(icon("studio-comm"))
@@ -389,7 +395,7 @@ async def shutdown(window: MainWindow) -> None:
 def main(options: argparse.Namespace) -> int:
     """Run the GUI until its window is closed (options from studio_comm.cli)."""
     loop = event_loop(options.qt_args)
-    app = QApplication.instance()
+    app = _application()
 
     async def run() -> None:
         closed = asyncio.Event()
