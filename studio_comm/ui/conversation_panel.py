@@ -37,8 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_comm.api.models import Channel, Customer, Direction, MessageCategory, ThreadStatus
-from studio_comm.core.messaging import RESENDABLE, Draft
+from studio_comm.api.enums import Channel, Direction, MessageCategory, ThreadStatus
 from studio_comm.ui.compose import ComposeArea, fit_lines
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.events import events
@@ -48,10 +47,11 @@ from studio_comm.ui.models.timeline_model import TimelineDelegate, TimelineModel
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner, ask
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the window is built before the API models and core are imported
     from studio_comm.api.errors import ApiError
+    from studio_comm.api.models import Customer
     from studio_comm.core.consent import Consent, Reason
-    from studio_comm.core.messaging import Messenger, SendResult
+    from studio_comm.core.messaging import Draft, Messenger, SendResult
     from studio_comm.core.session import StudioSession
     from studio_comm.journal.records import MessageRecord, ThreadRecord
 
@@ -404,6 +404,8 @@ class ConversationPanel(QWidget):
         return True
 
     def _start_send(self, thread: ThreadRecord | None) -> None:
+        from studio_comm.core.messaging import Draft
+
         if self._customer is None or self._session is None or not self._check_input(thread is None):
             return
         subject, body = self.compose.text()
@@ -498,6 +500,8 @@ class ConversationPanel(QWidget):
             self.resend_button.hide()
             self.copy_button.hide()
             return
+        from studio_comm.core.messaging import RESENDABLE
+
         self.detail_header.setText(header_text(message) + "\n" + (message.subject or ""))
         explanation = self._explain(message.state, message=message)
         resendable = message.state in RESENDABLE
@@ -519,6 +523,8 @@ class ConversationPanel(QWidget):
             self.compose.body.setPlainText(message.content or "")
 
     def _resend_clicked(self) -> None:
+        from studio_comm.core.messaging import RESENDABLE
+
         message = self._current_message()
         if message is not None and message.state in RESENDABLE:
             self.tasks.run(self._resend_flow(message))

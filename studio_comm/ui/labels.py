@@ -13,7 +13,7 @@ from datetime import date, datetime
 from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt, QTime
 
-from studio_comm.api.models import Channel, CustomerStatus, Direction, MessageCategory, ThreadStatus
+from studio_comm.api.enums import Channel, CustomerStatus, Direction, MessageCategory, ThreadStatus
 
 
 def _category_labels() -> dict[str, str]:

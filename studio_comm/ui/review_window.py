@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_comm.api.models import CustomerStatus
+from studio_comm.api.enums import CustomerStatus
 from studio_comm.core import export
 from studio_comm.core.review import (
     Cell,

@@ -29,16 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_comm.api.models import Customer, CustomerStatus
+from studio_comm.api.enums import CustomerStatus
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import customer_status_label, format_date
 from studio_comm.ui.models.customer_results import BIRTH, EMAIL, NAME, NUMBER, STATUS, CustomerResultsModel
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the window is built before the API models are imported
     from PySide6.QtCore import QModelIndex
 
+    from studio_comm.api.models import Customer
     from studio_comm.core.session import StudioSession
 
 SEARCH_PAUSE_MS = 300

@@ -9,12 +9,15 @@ and `fetchMore` asks the owner (through `set_pager`) to load the next page async
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from studio_comm.api.models import Customer
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import customer_status_label, format_date, plain_tooltip
+
+if TYPE_CHECKING:  # the window is built before the API models are imported
+    from studio_comm.api.models import Customer
 
 CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 1
 
