@@ -32,8 +32,9 @@ import os
 import secrets
 import signal
 import socket
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
@@ -44,6 +45,13 @@ from studio_comm.ui import i18n
 from studio_comm.ui.icons import icon, stylesheet
 from studio_comm.ui.main_window import MainWindow
 from studio_comm.ui.profiles import ProfileStore
+
+if TYPE_CHECKING:  # the stack behind the window is imported after it shows
+    from studio_comm.api.client import MagiclineClient
+    from studio_comm.api.models import StudioInformation
+    from studio_comm.core.session import StudioSession
+    from studio_comm.journal import AsyncJournal, Journal
+    from studio_comm.sandbox.server import SandboxProcess
 
 log = logging.getLogger(__name__)
 
@@ -150,15 +158,15 @@ class AppServices:
         self.settings = settings
         self.profiles = ProfileStore(settings)
         self.workstation = options.workstation or socket.gethostname()
-        self.journal = None  # AsyncJournal
-        self._journal = None  # Journal
-        self.sandbox = None
-        self.client = None
-        self.session = None
-        self.studio = None
+        self.journal: AsyncJournal | None = None
+        self._journal: Journal | None = None
+        self.sandbox: SandboxProcess | None = None
+        self.client: MagiclineClient | None = None
+        self.session: StudioSession | None = None
+        self.studio: StudioInformation | None = None
         self.profile_name: str | None = None
-        self.on_wait = None  # set by launch(): the window's rate-limit display
-        self.on_activity = None  # set by launch(): the window's count of requests under way
+        self.on_wait: Callable[[str, float], None] | None = None  # set by launch(): the rate-limit display
+        self.on_activity: Callable[[int], None] | None = None  # set by launch(): requests under way
         self._under_way: dict[object, int] = {}  # per client: an old one may still finish some
         self._closed = False
 
@@ -240,7 +248,7 @@ class AppServices:
             return
         self._closed = True
         # Each step on its own: a failing one must not leave the demo sandbox running.
-        steps = []
+        steps: list[tuple[str, Awaitable[object]]] = []
         if self.client is not None:
             steps.append(("client", self.client.aclose()))
         if self._journal is not None:
@@ -276,14 +284,14 @@ async def _start(window: MainWindow, services: AppServices) -> None:
         window.open_connection_dialog()
         return
     profile = services.profiles.get(name)
-    base_url = options.base_url or (profile.base_url if profile else None)
-    if not base_url:
+    given: str | None = options.base_url or (profile.base_url if profile else None)
+    if not given:
         window.open_connection_dialog(name)
         return
     from studio_comm.core.connection import BaseUrlError, normalize_base_url
 
     try:
-        base_url = normalize_base_url(base_url)
+        base_url = normalize_base_url(given)
     except BaseUrlError as exc:
         from studio_comm.ui.connection_dialog import ConnectionDialog
 
