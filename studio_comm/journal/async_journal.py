@@ -22,6 +22,7 @@ _METHODS = (
     "add_audit", "audit",
     "cache_preferences", "cached_preferences", "cached_customer", "cache_summary",
     "customer_export",
+    "append_events", "events_after", "feed_end", "ping",
 )
 
 

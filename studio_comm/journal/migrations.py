@@ -46,7 +46,12 @@ def _v1(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]  # step i brings the schema to i + 1
+def _v2_event_feed(conn: Connection) -> None:
+    # The studio's event feed (webhooks through the relay, desk events).
+    schema.metadata.create_all(conn, tables=[schema.events])
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2_event_feed]  # step i brings the schema to i + 1
 
 
 def current_version(conn: Connection) -> int:
