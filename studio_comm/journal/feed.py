@@ -24,12 +24,13 @@ event: payloads are limited to 8000 bytes. `studio_comm.journal.listener` waits 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from studio_comm.journal import schema
@@ -116,6 +117,27 @@ def _check(event: NewEvent) -> None:
         raise ValueError("A webhook event needs its uuid.")
 
 
+_GIVEN = ("studio_id", "source", "type", "entity_id", "uuid", "part", "timestamp_ms", "content")  # by NewEvent
+_ROW = (*_GIVEN, "received_at", "xid")
+
+
+@functools.cache
+def _statements(dialect_name: str):
+    """(insert, find the first of a duplicate), built once: an append is the relay's hot path."""
+    e = schema.events
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = (dialect.insert(e).values({name: bindparam(f"p_{name}", type_=e.c[name].type) for name in _ROW})
+              .on_conflict_do_nothing(index_elements=["studio_id", "uuid", "part"])
+              .returning(e.c.seq, e.c.studio_id))
+    if dialect_name == "postgresql":  # the notification in the same statement: one round trip
+        inserted = insert.cte("inserted")
+        key = func.concat(inserted.c.studio_id, ":", inserted.c.seq)
+        insert = select(inserted.c.seq, func.pg_notify(CHANNEL, key))
+    first = select(e.c.seq).where(e.c.studio_id == bindparam("p_studio_id"), e.c.uuid == bindparam("p_uuid"),
+                                  e.c.part == bindparam("p_part"))
+    return insert, first
+
+
 def append(conn: Connection, events: Sequence[NewEvent]) -> list[Appended]:
     """Append events inside the caller's write transaction (they count once it commits)."""
     for event in events:
@@ -126,28 +148,16 @@ def append(conn: Connection, events: Sequence[NewEvent]) -> list[Appended]:
     # Fix the transaction id before any seq is drawn (see the module's docstring).
     xid = conn.exec_driver_sql("SELECT pg_current_xact_id()::text::bigint").scalar_one() if postgres else None
     received_at = utc_now()
-    e = schema.events
+    insert, first = _statements(conn.dialect.name)
     results = []
     for event in events:
-        row = dict(studio_id=event.studio_id, source=event.source, type=event.type,
-                   entity_id=event.entity_id, uuid=event.uuid, part=event.part,
-                   timestamp_ms=event.timestamp_ms, received_at=received_at,
-                   content=event.content, xid=xid)
-        insert = ((postgresql if postgres else sqlite).insert(e).values(row)
-                  .on_conflict_do_nothing(index_elements=["studio_id", "uuid", "part"])
-                  .returning(e.c.seq))
-        if postgres:  # the notification goes in the same statement: one round trip
-            inserted = insert.cte("inserted")
-            key = func.concat(str(event.studio_id), ":", inserted.c.seq)
-            seq = conn.execute(select(inserted.c.seq, func.pg_notify(CHANNEL, key))).scalar()
-        else:
-            seq = conn.execute(insert).scalar()
+        row = {f"p_{name}": getattr(event, name) for name in _GIVEN}
+        row.update(p_received_at=received_at, p_xid=xid)
+        seq = conn.execute(insert, row).scalar()
         if seq is not None:
             results.append(Appended(seq, False))
-            continue
-        first = conn.execute(select(e.c.seq).where(
-            e.c.studio_id == event.studio_id, e.c.uuid == event.uuid, e.c.part == event.part)).scalar_one()
-        results.append(Appended(first, True))
+        else:
+            results.append(Appended(conn.execute(first, row).scalar_one(), True))
     return results
 
 

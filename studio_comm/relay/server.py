@@ -80,9 +80,10 @@ def journal_target(text: str) -> tuple[str, str]:
         log.warning("the journal URL holds a password, which anyone on this machine can read from the "
                     "process list; leave it out and use ~/.pgpass (PGPASSFILE), a service file "
                     "(PGSERVICE) or PGPASSWORD in the service's environment")
+    shown = url.render_as_string(hide_password=True)
     if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
         url = url.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_S)})
-    return url.render_as_string(hide_password=False), url.render_as_string(hide_password=True)
+    return url.render_as_string(hide_password=False), shown
 
 
 def _reason(exc: BaseException) -> str:
