@@ -144,8 +144,8 @@ def build(journal: AsyncJournal, keys: WebhookKeys, lifespan=None) -> Starlette:
             appended = await asyncio.wait_for(journal.append_events(events), APPEND_TIMEOUT_S)
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             # A write that timed out may still commit; Magicline's redelivery is then a duplicate.
-            log.error("not stored studio=%d entity=%d uuid=%s: the journal failed (%s)",
-                      studio, hook.entity_id, hook.uuid, type(exc).__name__)
+            log.error("not stored studio=%d type=%s entity=%d uuid=%s: the journal failed (%s)", studio,
+                      ",".join(event.type for event in events), hook.entity_id, hook.uuid, type(exc).__name__)
             return _answer(503, "the journal is not available; the event was not stored")
         for event, result in zip(events, appended, strict=True):
             log.info("event studio=%d type=%s entity=%d uuid=%s part=%d seq=%d duplicate=%s",
