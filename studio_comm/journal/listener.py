@@ -26,7 +26,7 @@ import random
 import sqlite3
 import threading
 from collections.abc import Callable
-from urllib.parse import quote
+from pathlib import Path
 
 from studio_comm.journal.feed import CHANNEL, FeedEvent, FeedPosition
 from studio_comm.journal.store import Journal
@@ -181,7 +181,8 @@ class _DataVersionWaker:
 
     def __init__(self, path: str) -> None:
         # mode=rw: never create a file where the journal should be.
-        self.conn = sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, isolation_level=None)
+        uri = Path(path).resolve().as_uri() + "?mode=rw"
+        self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
         self.version = self._version()
 
     def __enter__(self) -> _DataVersionWaker:

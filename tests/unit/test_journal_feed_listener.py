@@ -133,7 +133,7 @@ print("done", flush=True)
 def test_sqlite_listener_sees_events_another_process_writes(tmp_path, studio):
     from studio_comm.journal import Journal
 
-    path = tmp_path / "journal.sqlite"
+    path = tmp_path / "Studio #1? 50% ü" / "journal.sqlite"  # characters a file URI must escape
     journal = Journal.open(path)
     collector = Collector()
     listener = listen(journal, studio, collector)
