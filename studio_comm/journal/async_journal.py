@@ -37,7 +37,10 @@ class AsyncJournal:
         # Positional-only: `save_profile(name=...)` must reach the journal's `name`.
         method = getattr(self.journal, method_name)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._worker, functools.partial(method, *args, **kwargs))
+        call = loop.run_in_executor(self._worker, functools.partial(method, *args, **kwargs))
+        # Shielded: cancelling a plain executor future also drops a call still queued behind
+        # others, so a write given up on (a timeout, a closed window) would never happen.
+        return await asyncio.shield(call)
 
     async def aclose(self) -> None:
         """Finish queued calls, close the journal, stop the worker thread."""

@@ -4,7 +4,9 @@ and PostgreSQL's notification at commit. Real SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import random
+import threading
 import uuid
 
 import psycopg
@@ -107,8 +109,6 @@ def test_timestamps_beyond_a_datetime_are_kept_as_sent(journal, studio):
 
 
 def test_the_async_journal_appends_and_reads(journal, studio):
-    import asyncio
-
     async def scenario():
         aj = AsyncJournal(journal)
         [appended] = await aj.append_events([webhook(studio)])
@@ -118,6 +118,30 @@ def test_the_async_journal_appends_and_reads(journal, studio):
 
     appended, batch = asyncio.run(scenario())
     assert seqs(batch) == [appended.seq]
+
+
+def test_an_append_whose_await_was_given_up_still_commits(journal, studio):
+    # The relay answers 503 after 4 s; a write queued behind a slow one must still happen,
+    # so that Magicline's redelivery finds it (and it is stored once).
+    aj = AsyncJournal(journal)
+    release = threading.Event()
+    original_ping = journal.ping
+
+    def slow_ping():
+        release.wait(30)
+        original_ping()
+
+    journal.ping = slow_ping
+
+    async def scenario():
+        slow = asyncio.ensure_future(aj.ping())  # holds the AsyncJournal's one worker thread
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(aj.append_events([webhook(studio, "QUEUED")]), 0.05)
+        release.set()
+        await slow
+        return (await aj.events_after(studio)).events
+
+    assert [e.type for e in asyncio.run(scenario())] == ["QUEUED"]
 
 
 def test_an_older_journal_gains_the_feed_when_opened(journal_target, studio, monkeypatch):
