@@ -10,8 +10,9 @@ Answers to a webhook, in the order they are decided:
   it is read;
 - 400 with the reason when the JSON is not a WebhookEventRequest (relay.contract);
 - 200 once the events are committed to the journal, also for a redelivery (stored once);
-- 503 when the journal fails or does not answer within 4 s (Magicline gives up after 5):
-  not the caller's fault, and the event may come again.
+- 503 when the journal fails or does not confirm the commit within 4 s (Magicline gives
+  up after 5): not the caller's fault; whether a late write still commits is unknown, and
+  a redelivery is stored once either way.
 Each answer is JSON: {"stored": n, "duplicates": n} or {"error": "..."}. One log line per
 event (studio, type, entity, uuid, duplicate or not) and per refusal; never a key.
 
@@ -131,8 +132,7 @@ def build(journal: AsyncJournal, keys: WebhookKeys, lifespan=None) -> Starlette:
         except _TooLarge:
             return refuse(413, f"the body is larger than {MAX_BODY // 1024} KiB", studio_text)
         except ClientDisconnect:
-            log.info("refused studio=%d: the client went away while sending", studio)
-            return _answer(400, "the body ended early")
+            return refuse(400, "the body ended early (the client went away)", studio_text)
         try:
             hook = contract.parse(contract.decode(body))
         except contract.NotJson as exc:
@@ -143,10 +143,11 @@ def build(journal: AsyncJournal, keys: WebhookKeys, lifespan=None) -> Starlette:
         try:
             appended = await asyncio.wait_for(journal.append_events(events), APPEND_TIMEOUT_S)
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
-            # A write that timed out may still commit; Magicline's redelivery is then a duplicate.
-            log.error("not stored studio=%d type=%s entity=%d uuid=%s: the journal failed (%s)", studio,
+            # Not known to be stored: a write that timed out still runs and may commit, and then
+            # Magicline's redelivery is a duplicate, stored once.
+            log.error("not confirmed studio=%d type=%s entity=%d uuid=%s: the journal failed (%s)", studio,
                       ",".join(event.type for event in events), hook.entity_id, hook.uuid, type(exc).__name__)
-            return _answer(503, "the journal is not available; the event was not stored")
+            return _answer(503, "the journal did not confirm the event; send it again")
         for event, result in zip(events, appended, strict=True):
             log.info("event studio=%d type=%s entity=%d uuid=%s part=%d seq=%d duplicate=%s",
                      studio, event.type, hook.entity_id, hook.uuid, event.part, result.seq,

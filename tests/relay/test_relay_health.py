@@ -60,7 +60,7 @@ def test_a_journal_that_stops_answering_gives_503_until_it_is_back(own_database,
         lost = body()
         answer = post(relay.url, json=lost)
         assert (answer.status_code, answer.json()) == (
-            503, {"error": "the journal is not available; the event was not stored"})
+            503, {"error": "the journal did not confirm the event; send it again"})
 
         with admin.connect() as conn:
             conn.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
@@ -68,7 +68,7 @@ def test_a_journal_that_stops_answering_gives_503_until_it_is_back(own_database,
         assert post(relay.url, json=lost).json() == {"stored": 1, "duplicates": 0}  # Magicline's retry
     log_text = relay.log()
     assert "the journal does not answer" in log_text and "the journal answers again" in log_text
-    assert f"not stored studio={STUDIO}" in log_text and "Traceback" not in log_text
+    assert f"not confirmed studio={STUDIO}" in log_text and "Traceback" not in log_text
     assert KEY not in log_text
     journal = Journal.open(target)
     try:
