@@ -4,6 +4,10 @@ Every call runs on one dedicated worker thread, in call order, so the UI thread 
 waits on the disk and SQLite writes of this process never contend with each other.
 A cancelled await does not cancel the call: once submitted, a write still commits (a
 message row must exist whether or not anyone still waits for it).
+
+A server whose calls are independent (the webhook relay on PostgreSQL) may ask for more
+worker threads: its calls then run side by side, and one slow commit does not hold up
+the others; call order is no longer kept.
 """
 
 from __future__ import annotations
@@ -29,9 +33,9 @@ _METHODS = (
 class AsyncJournal:
     """`await aj.add_message(...)` etc.; `await aj.aclose()` closes the journal too."""
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: Journal, workers: int = 1) -> None:
         self.journal = journal
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self._worker = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="journal")
 
     async def _call(self, method_name: str, /, *args, **kwargs):
         # Positional-only: `save_profile(name=...)` must reach the journal's `name`.

@@ -144,6 +144,32 @@ def test_an_append_whose_await_was_given_up_still_commits(journal, studio):
     assert [e.type for e in asyncio.run(scenario())] == ["QUEUED"]
 
 
+def test_with_more_workers_a_slow_call_does_not_hold_up_an_append(journal, studio):
+    # The relay on PostgreSQL: one commit waiting on the disk must not delay the others.
+    aj = AsyncJournal(journal, workers=2)
+    release = threading.Event()
+    original_ping = journal.ping
+
+    def slow_ping():
+        release.wait(30)
+        original_ping()
+
+    journal.ping = slow_ping
+
+    async def scenario():
+        slow = asyncio.ensure_future(aj.ping())
+        try:
+            appended = await asyncio.wait_for(aj.append_events([webhook(studio, "BESIDE")]), 20)
+            return appended, slow.done()
+        finally:
+            release.set()
+            await slow
+
+    (appended,), slow_was_done = asyncio.run(scenario())
+    assert not appended.duplicate and not slow_was_done
+    assert seqs(journal.events_after(studio)) == [appended.seq]
+
+
 def test_an_older_journal_gains_the_feed_when_opened(journal_target, studio, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
