@@ -20,13 +20,14 @@ import gc
 import itertools
 import logging
 import logging.handlers
+import os
 import secrets
 import signal
 import socket
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio_comm import __version__
@@ -42,16 +43,6 @@ DEMO_PROFILE = "Demo studio"
 GC_INTERVAL_MS = 100
 FULL_GC_TICKS = 600  # one full collection a minute
 FREEZE_GC_TICK = 10  # the window has shown: the imports (most of the heap) are done
-
-
-class MissingKeyError(Exception):
-    """The profile has no stored key; the connection dialog asks for it."""
-
-    kind = "missing_key"
-
-    def __init__(self, profile: str):
-        self.profile = profile
-        super().__init__(f"No API key is stored for the studio profile “{profile}”. Enter it to connect.")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -78,6 +69,39 @@ def ui_language() -> str:
     return i18n.current_language()
 
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+_PRIVATE = os.name != "nt"  # Windows: the user's profile folders are private already
+
+
+def private_data_dir(data_dir: Path) -> None:
+    """Create the data dir for this user's eyes only and tighten one an older version left
+    readable to every local user: it holds member messages (journal), names (logs) and the
+    studios' addresses (settings). Only what studio-comm keeps there is touched."""
+    data_dir.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    if not _PRIVATE:
+        return
+    data_dir.chmod(PRIVATE_DIR)
+    logs = data_dir / "logs"
+    if logs.is_dir():
+        logs.chmod(PRIVATE_DIR)
+    for path in [*data_dir.glob("journal.sqlite*"), data_dir / "settings.ini", *logs.glob("studio-comm.log*")]:
+        if path.is_file():
+            path.chmod(PRIVATE_FILE)
+    # Qt keeps an existing file's permissions when it rewrites the settings.
+    (data_dir / "settings.ini").touch(mode=PRIVATE_FILE)
+
+
+class _PrivateLogHandler(logging.handlers.RotatingFileHandler):
+    """The rotating log, created readable by this user only (also after each rotation)."""
+
+    def _open(self):
+        stream = super()._open()
+        if _PRIVATE:
+            os.chmod(self.baseFilename, PRIVATE_FILE)
+        return stream
+
+
 class _LogFile:
     """The rotating file log of the current data dir (one per process, replaced per run)."""
 
@@ -87,8 +111,8 @@ class _LogFile:
     def open(cls, data_dir: Path) -> None:
         cls.close()
         logs = data_dir / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        logs.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        handler = _PrivateLogHandler(
             logs / "studio-comm.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
         )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -163,6 +187,7 @@ class AppServices:
     async def connect(self, profile_name: str, base_url: str, api_key: str | None = None):
         """Connect to a studio; on success it replaces the current one. -> (session, studio)"""
         from studio_comm.api.client import MagiclineClient
+        from studio_comm.core.credentials import MissingKeyError
         from studio_comm.core.session import StudioSession
 
         if api_key is None:
@@ -224,6 +249,13 @@ class AppServices:
 async def _start(window: MainWindow, services: AppServices) -> None:
     """Connect the way the arguments and settings say; ask when nothing says how."""
     options = services.options
+    if options.journal:
+        from studio_comm.journal.store import url_has_password
+
+        if url_has_password(options.journal):  # the journal logs it too, without the password
+            window.tasks.report(QCoreApplication.translate(
+                "app", "The shared journal's password is part of the --journal address, where every user of "
+                "this computer can see it. Keep it in a .pgpass file instead (see the README)."))
     if options.demo:
         base_url, key = await services.start_demo()
         window.connect_profile(DEMO_PROFILE, base_url, key)
@@ -236,6 +268,17 @@ async def _start(window: MainWindow, services: AppServices) -> None:
     base_url = options.base_url or (profile.base_url if profile else None)
     if not base_url:
         window.open_connection_dialog(name)
+        return
+    from studio_comm.core.connection import BaseUrlError, normalize_base_url
+
+    try:
+        base_url = normalize_base_url(base_url)
+    except BaseUrlError as exc:
+        from studio_comm.ui.connection_dialog import ConnectionDialog
+
+        # Checked before anything is stored: a refused address may hold a password.
+        log.warning("the address of studio profile %s was refused: %s", name, exc)
+        window.open_connection_dialog(name, problem=ConnectionDialog.describe_address_problem(exc))
         return
     if profile is None or profile.base_url != base_url:
         services.profiles.add(name, base_url)
@@ -289,7 +332,7 @@ def launch(argv: list[str]) -> MainWindow:
         app.setStyleSheet(stylesheet())
 
     data_dir = (options.data_dir or default_data_dir()).expanduser()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_data_dir(data_dir)
     _LogFile.open(data_dir)
     log.info("studio-comm %s starting (data dir %s)", __version__, data_dir)
     settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)

@@ -1,4 +1,5 @@
-"""Suite-wide setup: offscreen Qt, garbage collection on the main thread, fixture modules."""
+"""Suite-wide setup: offscreen Qt, garbage collection on the main thread, fixture modules
+(among them tests.fixtures.logs: Python warnings fail tests, as Qt warnings do)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ pytest_plugins = [
     "tests.fixtures.journal",
     "tests.fixtures.app",
     "tests.fixtures.i18n",
+    "tests.fixtures.logs",
+    "pytester",  # tests/unit/test_log_failures.py runs a small suite of its own
 ]
 
 

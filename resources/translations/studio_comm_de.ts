@@ -449,6 +449,26 @@
         <translation>Verbindung fehlgeschlagen: {error}</translation>
     </message>
     <message>
+        <source>The address is not a web address (expected {pattern}).</source>
+        <translation>Die Adresse ist keine Web-Adresse (erwartet: {pattern}).</translation>
+    </message>
+    <message>
+        <source>Plain http:// is only allowed for this computer; use https:// for {host}.</source>
+        <translation>Unverschlüsseltes http:// ist nur für diesen Computer erlaubt; verwenden Sie https:// für {host}.</translation>
+    </message>
+    <message>
+        <source>The address must not contain a user name or password. Enter the API key in its own field.</source>
+        <translation>Die Adresse darf keinen Benutzernamen und kein Passwort enthalten. Geben Sie den API-Schlüssel in seinem eigenen Feld ein.</translation>
+    </message>
+    <message>
+        <source>The address must not contain a query (the part from “?”).</source>
+        <translation>Die Adresse darf keine Abfrage enthalten (den Teil ab „?“).</translation>
+    </message>
+    <message>
+        <source>The address must not contain a fragment (the part from “#”).</source>
+        <translation>Die Adresse darf kein Fragment enthalten (den Teil ab „#“).</translation>
+    </message>
+    <message>
         <source>Enter a profile name.</source>
         <translation>Geben Sie einen Profilnamen ein.</translation>
     </message>
@@ -1182,14 +1202,6 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
 <context>
     <name>Review</name>
     <message>
-        <source>on</source>
-        <translation>an</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>aus</translation>
-    </message>
-    <message>
         <source>on (studio)</source>
         <translation>an (Studio)</translation>
     </message>
@@ -1716,6 +1728,13 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>The shared journal&apos;s password is part of the --journal address, where every user of this computer can see it. Keep it in a .pgpass file instead (see the README).</source>
+        <translation>Das Passwort des gemeinsamen Journals steht in der --journal-Adresse, die jeder Benutzer dieses Computers sehen kann. Legen Sie es stattdessen in einer .pgpass-Datei ab (siehe README).</translation>
     </message>
 </context>
 </TS>

@@ -26,6 +26,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import httpx
@@ -35,6 +36,7 @@ from pydantic import TypeAdapter, ValidationError
 from studio_comm import __version__
 from studio_comm.api import errors
 from studio_comm.api.models import (
+    ApiEnum,
     CardNumberFormat,
     CommunicationPreference,
     Customer,
@@ -51,7 +53,7 @@ from studio_comm.api.ratelimit import OnWait, RateLimiter
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M")
+M = TypeVar("M", bound=ApiEnum)
 
 
 
@@ -112,20 +114,54 @@ class _Secret(str):
         return "'***'"
 
 
-def _check_base_url(base_url: str) -> str:
+class BaseUrlProblem(StrEnum):
+    """Why a studio address was refused (the UI words each in its language)."""
+
+    NOT_A_WEB_ADDRESS = "not_a_web_address"
+    PLAIN_HTTP = "plain_http"  # http:// to another computer: the key would travel in clear
+    CREDENTIALS = "credentials"  # a user name or password in the address
+    QUERY = "query"  # "?..." would be stored with the address and sent nowhere useful
+    FRAGMENT = "fragment"
+
+
+class BaseUrlError(ValueError):
+    """An address the client will not use. The message never repeats the address, which
+    may hold a password; `host` is given where it helps (plain http)."""
+
+    _SENTENCES = {
+        BaseUrlProblem.NOT_A_WEB_ADDRESS: "The address is not a web address (expected https://<tenant>...).",
+        BaseUrlProblem.PLAIN_HTTP: "Plain http:// is only allowed for this computer; use https:// for {host}.",
+        BaseUrlProblem.CREDENTIALS: "The address must not contain a user name or password.",
+        BaseUrlProblem.QUERY: "The address must not contain a query (the part from “?”).",
+        BaseUrlProblem.FRAGMENT: "The address must not contain a fragment (the part from “#”).",
+    }
+
+    def __init__(self, problem: BaseUrlProblem, host: str = "") -> None:
+        self.problem = problem
+        self.host = host
+        super().__init__(self._SENTENCES[problem].format(host=host))
+
+
+def normalize_base_url(base_url: str) -> str:
+    """The studio's API address as the client uses and the settings store it:
+    `scheme://host[:port][/path]` without a trailing slash or "/v1". https is required
+    except to this computer (the sandbox); user names, passwords, queries and fragments
+    are refused with `BaseUrlError` rather than dropped, so nobody stores or believes in
+    what was never going to be used."""
     try:
         url = httpx.URL(base_url.strip())
     except httpx.InvalidURL:
         url = httpx.URL()
-    host = url.host
     if url.scheme not in ("http", "https") or not _is_host(url.raw_host.decode("ascii")):
-        raise ValueError(f"“{base_url}” is not a web address (expected https://<tenant>...).")
-    if url.scheme == "http" and not _is_loopback(host):
-        raise ValueError(
-            f"Plain http:// is only allowed for this computer; use https:// for {host}."
-        )
+        raise BaseUrlError(BaseUrlProblem.NOT_A_WEB_ADDRESS)
     if url.userinfo:
-        raise ValueError("The address must not contain a user name or password.")
+        raise BaseUrlError(BaseUrlProblem.CREDENTIALS)
+    if url.query:
+        raise BaseUrlError(BaseUrlProblem.QUERY)
+    if url.fragment:
+        raise BaseUrlError(BaseUrlProblem.FRAGMENT)
+    if url.scheme == "http" and not _is_loopback(url.host):
+        raise BaseUrlError(BaseUrlProblem.PLAIN_HTTP, url.host)
     path = url.path.rstrip("/")
     path = path.removesuffix("/v1")  # a copied "…/v1" base would otherwise double it
     return str(url.copy_with(path=path or "/", query=None, fragment=None)).rstrip("/")
@@ -191,7 +227,7 @@ class MagiclineClient:
     ) -> None:
         """`on_activity(n)`: called whenever the number of requests under way changes
         (a request counts from its call until its answer, retries and waits included)."""
-        self.base_url = _check_base_url(base_url)
+        self.base_url = normalize_base_url(base_url)
         self._key = _check_key(api_key)
         self.language = language
         self.limiter = limiter or RateLimiter()
@@ -457,15 +493,15 @@ class MagiclineClient:
         endpoint = context["endpoint"]
         await self.limiter.acquire(endpoint, on_wait=self.on_wait)
         started = time.perf_counter()
+        failure: httpx.TransportError | None = None
         try:
             response = await self._http.send(request)
         except httpx.TransportError as exc:
             failure = exc
-        else:
-            failure = None
         if failure is not None:
             # Raised outside the except block so the error drags no context along; the
             # httpx error stays attached as the cause unless its text holds the key.
+            kind: type[errors.NetworkError]
             if isinstance(failure, _NOT_SENT):
                 log.info("%s not sent: %s", endpoint, type(failure).__name__)
                 kind = errors.NotSentError

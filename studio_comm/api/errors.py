@@ -1,4 +1,8 @@
-"""Errors of the Magicline API client: one type per meaning, worded for a studio employee.
+"""Errors of the Magicline API client: one type per meaning.
+
+`str(e)` is a short technical description in English, for logs, the command line and
+support ("API key refused (401). Trace id: ..."). Sentences for a studio employee, in the
+UI's language, have one home: `ui/error_banner.py` words each of these types.
 
 Every error carries what the server said (`errorMessage`, `errorCode`, `traceId`,
 `reference` of an `ErrorResponse` body), the `X-Request-Id` of a write and the endpoint
@@ -10,9 +14,9 @@ from __future__ import annotations
 
 
 class ApiError(Exception):
-    """Base of every error the client raises. `str(e)` is a sentence for the user."""
+    """Base of every error the client raises."""
 
-    summary = "Magicline answered with an unexpected status{status_part}."
+    summary = "Unexpected answer from Magicline{status_part}."
 
     def __init__(
         self,
@@ -44,7 +48,7 @@ class ApiError(Exception):
         if self.error_message:
             parts.append(f"Magicline says: “{self.error_message}”")
         if self.trace_id:
-            parts.append(f"(Trace id for support: {self.trace_id})")
+            parts.append(f"Trace id: {self.trace_id}.")
         return " ".join(parts)
 
     def __str__(self) -> str:
@@ -65,65 +69,47 @@ def _rebuild(cls: type[ApiError], state: dict) -> ApiError:
 
 
 class BadKeyError(ApiError):
-    summary = (
-        "The studio's API key was refused{status_part}. "
-        "Check the key in the connection settings."
-    )
+    summary = "API key refused{status_part}."
 
 
 class ForbiddenError(ApiError):
-    summary = (
-        "The studio's API key is not allowed to do this{status_part}. "
-        "Ask the studio to grant the missing permission to the key."
-    )
+    summary = "API key lacks the permission for this operation{status_part}."
 
 
 class NotFoundError(ApiError):
-    summary = "Magicline does not know this record{status_part}; it may have been deleted."
+    summary = "Record not found{status_part}."
 
 
 class InvalidRequestError(ApiError):
-    summary = "Magicline did not accept the request as valid{status_part}."
+    summary = "Request refused as invalid{status_part}."
 
 
 class ConflictError(ApiError):
-    summary = (
-        "The record was changed by someone else at the same time{status_part}. "
-        "Reload it and try again."
-    )
+    summary = "Record modified by another request at the same time{status_part}."
 
 
 class RateLimitedError(ApiError):
-    summary = (
-        "Magicline is refusing requests because too many were made within a minute"
-        "{status_part}. Wait a minute and try again."
-    )
+    summary = "Rate limit of the endpoint exceeded{status_part}."
 
 
 class ServerError(ApiError):
-    summary = "Magicline had a problem on its side{status_part}. Try again in a moment."
+    summary = "Server error at Magicline{status_part}."
 
 
 class MalformedResponseError(ApiError):
-    summary = "Magicline sent an answer this program cannot read ({detail})."
+    summary = "Unreadable answer from Magicline ({detail})."
 
 
 class NetworkError(ApiError):
-    summary = "The connection to Magicline failed ({detail})."
+    summary = "Connection to Magicline failed ({detail})."
 
 
 class NotSentError(NetworkError):
-    summary = (
-        "Could not connect to Magicline ({detail}); nothing was sent. "
-        "Check the internet connection and try again."
-    )
+    summary = "Not sent: could not connect to Magicline ({detail})."
 
 
 class OutcomeUnknownError(NetworkError):
-    summary = (
-        "The connection to Magicline was lost after the request was sent ({detail}); "
-        "Magicline may or may not have carried it out. Check in Magicline before trying again."
-    )
+    summary = "Outcome unknown: the connection was lost after the request was sent ({detail})."
 
 
 _BY_STATUS: dict[int, type[ApiError]] = {

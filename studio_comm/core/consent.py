@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from studio_comm.api.models import Channel, MessageCategory
-from studio_comm.core.preferences import CHANNEL_ORDER, Matrix
+from studio_comm.core.matrix import CHANNEL_ORDER, Matrix
 
 Reason = Literal["inactive", "absent"]
 

@@ -9,6 +9,10 @@ has no idempotency key. So:
   server answered no: its message and trace id are kept), `unknown` (the request may have
   arrived: only the user can decide, after checking in Magicline);
 - a send abandoned while its request is out (the task cancelled) leaves `unknown` too;
+- an accepted message whose outcome the journal cannot take (a shared PostgreSQL whose
+  connection just dropped) is `sent, not recorded`: its ids are kept in memory, follow-ups
+  still go into its thread, and `record_outcomes()` writes them once the journal answers;
+  it is never offered for a resend;
 - nothing is re-sent automatically; `resend` is the user's explicit act and writes a new
   message row that points to the old one, which keeps its state;
 - outgoing messages pass the consent guard on preferences read just before sending;
@@ -22,22 +26,25 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from studio_comm.api import errors
-from studio_comm.api.client import new_request_id
-from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadRequest, ThreadStatus
+from studio_comm.api.client import MagiclineClient, new_request_id
+from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadRequest, ThreadResponse, ThreadStatus
+from studio_comm.core.audit import AuditLog
 from studio_comm.core.consent import Consent, Reason, consent, consent_by_channel
-from studio_comm.core.preferences import Matrix
-
-if TYPE_CHECKING:
-    from studio_comm.core.session import StudioSession
-    from studio_comm.journal.records import MessageRecord, ThreadRecord
+from studio_comm.core.desk import Desk
+from studio_comm.core.matrix import Matrix
+from studio_comm.journal import AsyncJournal, JournalUnavailableError
+from studio_comm.journal.records import RESENDABLE, MessageRecord, MessageState, ThreadRecord
 
 log = logging.getLogger(__name__)
 
-State = Literal["sent", "failed", "rejected", "unknown", "blocked"]
-RESENDABLE = frozenset({"failed", "unknown", "rejected"})
+# What a send ends as: the message's state; or blocked by the consent guard (no message);
+# or accepted by Magicline while the journal could not record it yet.
+BLOCKED: Literal["blocked"] = "blocked"
+SENT_UNRECORDED: Literal["sent_unrecorded"] = "sent_unrecorded"
+State = MessageState | Literal["blocked", "sent_unrecorded"]
 # Answers that mean the server did not act on the request: sending again is safe.
 _NOT_ACTED = frozenset({429, 502, 503, 504})
 
@@ -73,51 +80,72 @@ class SendResult:
     error: errors.ApiError | None = None
 
 
-def state_after(exc: errors.ApiError) -> State:
+@dataclass(frozen=True)
+class _Accepted:
+    """A message Magicline accepted, with what the journal must record of it."""
+
+    message: MessageRecord  # as written, pending
+    thread: ThreadRecord
+    response: ThreadResponse
+
+
+def state_after(exc: errors.ApiError) -> MessageState:
     """The message state a failed request leaves, by what is known about the server."""
     if isinstance(exc, errors.NotSentError):
-        return "failed"
+        return MessageState.FAILED
     if isinstance(exc, errors.OutcomeUnknownError):
-        return "unknown"
+        return MessageState.UNKNOWN
     if exc.status in _NOT_ACTED:
-        return "failed"
+        return MessageState.FAILED
     if exc.status is not None and exc.status >= 400:
-        return "rejected"
+        return MessageState.REJECTED
     # e.g. a 2xx whose body could not be read: it may well have been stored.
-    return "unknown"
+    return MessageState.UNKNOWN
 
 
 class Messenger:
     """One studio's threads and messages. Get it as `session.messaging`."""
 
-    def __init__(self, session: StudioSession) -> None:
-        self._session = session
+    def __init__(self, client: MagiclineClient, journal: AsyncJournal, audit: AuditLog,
+                 studio_id: int, desk: Desk) -> None:
+        self._client = client
+        self._journal = journal
+        self._audit = audit
+        self._studio_id = studio_id
+        self._desk = desk
         # One send per thread at a time: a second message to a thread whose POST is still
         # out must not POST another thread.
         self._thread_locks: dict[int, asyncio.Lock] = {}
+        # Accepted messages the journal has not recorded yet, by request id, and the
+        # Magicline thread ids they created (a follow-up must not start another thread).
+        self._unrecorded: dict[str, _Accepted] = {}
+        self._remote_ids: dict[int, int] = {}
+
+    @property
+    def unrecorded(self) -> list[MessageRecord]:
+        """Messages Magicline accepted whose outcome the journal could not take yet."""
+        return [item.message for item in self._unrecorded.values()]
 
     # ------------------------------------------------------------------ reading
 
     async def threads(self, customer_id: int) -> list[ThreadRecord]:
         """The member's threads this studio's journal knows, newest activity first."""
-        s = self._session
-        return await s.journal.threads(s.studio_id, customer_id)
+        return await self._journal.threads(self._studio_id, customer_id)
 
     async def open_threads(self, customer_id: int) -> list[ThreadRecord]:
         """Threads not CLOSED: offer a follow-up before a new thread is started."""
-        s = self._session
-        return await s.journal.open_threads(s.studio_id, customer_id)
+        return await self._journal.open_threads(self._studio_id, customer_id)
 
     async def timeline(self, thread_id: int) -> list[MessageRecord]:
         """A thread's messages, oldest first."""
-        return await self._session.journal.messages(thread_id)
+        return await self._journal.messages(thread_id)
 
     async def consent(self, customer_id: int, category: MessageCategory) -> dict[Channel, Consent]:
         """A fresh read of the member's preferences, as allowed/blocked per channel."""
         return consent_by_channel(await self._read_matrix(customer_id), category)
 
     async def _read_matrix(self, customer_id: int) -> Matrix:
-        return Matrix(await self._session.client.get_preferences(customer_id))
+        return Matrix(await self._client.get_preferences(customer_id))
 
     # ------------------------------------------------------------------ sending
 
@@ -132,13 +160,13 @@ class Messenger:
         The user's explicit decision (for `unknown`: after checking it did not arrive).
         Outgoing messages pass the consent guard again.
         """
-        journal = self._session.journal
+        journal = self._journal
         old = await journal.message(message_request_id)
         if old is None:
             raise ValueError("There is no such message.")
         if old.state not in RESENDABLE:
             raise ValueError(f"A message in state {old.state} is not sent again.")
-        thread = await journal.thread(old.thread_id)
+        thread = await _existing(journal, old.thread_id)
         draft = Draft(
             customer_id=thread.customer_id,
             thread=thread,
@@ -159,41 +187,45 @@ class Messenger:
             verdict = consent(matrix, draft.category, draft.channel)
             if not verdict.allowed:
                 log.info("message to %s blocked: %s", draft.customer_id, verdict.reason)
-                return SendResult("blocked", thread=draft.thread, reason=verdict.reason)
+                return SendResult(BLOCKED, thread=draft.thread, reason=verdict.reason)
         return await self._deliver(draft, resend_of)
 
     async def _deliver(self, draft: Draft, resend_of: str | None) -> SendResult:
-        s = self._session
-        journal = s.journal
+        journal = self._journal
+        staff = self._desk.staff
+        status = draft.thread_status
+        assert status is not None, "_checked() fills in the thread status"
         thread = draft.thread
         if thread is None:
             thread = await journal.add_thread(
-                studio_id=s.studio_id, customer_id=draft.customer_id, subject=draft.subject,
-                status=str(draft.thread_status.value), category=str(draft.category.value),
+                studio_id=self._studio_id, customer_id=draft.customer_id, subject=draft.subject,
+                status=str(status.value), category=str(draft.category.value),
             )
         lock = self._thread_locks.setdefault(thread.id, asyncio.Lock())
         async with lock:
             # Another desk (or an earlier send) may have given the thread its remote id.
-            thread = await journal.thread(thread.id)
+            thread = await _existing(journal, thread.id)
+            if thread.remote_thread_id is None and thread.id in self._remote_ids:
+                thread = replace(thread, remote_thread_id=self._remote_ids[thread.id])
             request_id = new_request_id()
             message = await journal.add_message(
                 request_id=request_id, thread_id=thread.id, direction=str(draft.direction.value),
                 channel=str(draft.channel.value), category=str(draft.category.value),
-                subject=draft.subject, content=draft.content, agent=s.staff,
+                subject=draft.subject, content=draft.content, agent=staff,
                 communication_time=draft.communication_time,
-                thread_status=str(draft.thread_status.value), workstation=s.workstation,
-                staff=s.staff, resend_of=resend_of,
+                thread_status=str(status.value), workstation=self._desk.workstation,
+                staff=staff, resend_of=resend_of,
             )
             request = ThreadRequest(
-                communication_thread_status=draft.thread_status,
+                communication_thread_status=status,
                 subject=draft.subject,
                 content=draft.content,
                 communication_direction=draft.direction,
                 communication_channel=draft.channel,
-                agent=s.staff or None,
+                agent=staff or None,
                 communication_date_time=draft.communication_time,
             )
-            client = s.client
+            client = self._client
             try:
                 if thread.remote_thread_id is None:
                     response = await client.create_thread(
@@ -206,7 +238,7 @@ class Messenger:
             except asyncio.CancelledError:
                 # Abandoned while out (e.g. the app is closing): whether it arrived, nobody
                 # can tell. The journal call runs to the end even though we are cancelled.
-                await journal.mark_message(request_id, "unknown")
+                await journal.mark_message(request_id, MessageState.UNKNOWN)
                 raise
             except errors.ApiError as exc:
                 state = state_after(exc)
@@ -218,24 +250,65 @@ class Messenger:
                 )
                 result = SendResult(state, message, thread, error=exc)
                 if not isinstance(exc, errors.NotSentError):
-                    await s.audit_message(result, exc.status, exc.trace_id)
+                    await self._audit.message(message, thread, outcome=state, http_status=exc.status,
+                                              trace_id=exc.trace_id)
                 return result
+            self._remote_ids[thread.id] = response.thread_id
+            accepted = _Accepted(message, thread, response)
+            try:
+                return await self._record(accepted)
+            except JournalUnavailableError as exc:
+                log.warning("message %s was sent, but the journal could not record it (%s); kept to record later",
+                            request_id, type(exc).__name__)
+                self._unrecorded[request_id] = accepted
+                return SendResult(
+                    SENT_UNRECORDED,
+                    replace(message, state=MessageState.SENT, communication_id=response.communication_id),
+                    replace(thread, remote_thread_id=response.thread_id),
+                )
+
+    async def record_outcomes(self) -> list[SendResult]:
+        """Write what the journal could not take when it happened; returns the results now
+        recorded. Stops at the first write that still fails (the journal is still away)."""
+        recorded = []
+        for request_id, accepted in list(self._unrecorded.items()):
+            result = await self._record(accepted, again=True)
+            del self._unrecorded[request_id]
+            recorded.append(result)
+        return recorded
+
+    async def _record(self, accepted: _Accepted, again: bool = False) -> SendResult:
+        journal, response = self._journal, accepted.response
+        request_id = accepted.message.request_id
+        # A write whose answer was lost may have committed: then it stands.
+        message = await journal.message(request_id) if again else None
+        if message is None or message.state != MessageState.SENT:
             message = await journal.mark_message(
-                request_id, "sent", communication_id=response.communication_id, http_status=200
+                request_id, MessageState.SENT, communication_id=response.communication_id, http_status=200
             )
-            thread = await journal.update_thread(
-                thread.id, remote_thread_id=response.thread_id,
-                status=str(response.communication_thread_status.value),
-            )
-            result = SendResult("sent", message, thread)
-            await s.audit_message(result, 200, None)
-            return result
+        thread = await journal.update_thread(
+            accepted.thread.id, remote_thread_id=response.thread_id,
+            status=str(response.communication_thread_status.value),
+        )
+        await self._audit.message(message, thread, outcome=MessageState.SENT, http_status=200, trace_id=None)
+        return SendResult(MessageState.SENT, message, thread)
+
+
+async def _existing(journal: AsyncJournal, thread_id: int) -> ThreadRecord:
+    thread = await journal.thread(thread_id)
+    if thread is None:
+        raise LookupError(f"There is no thread {thread_id} in the journal.")
+    return thread
 
 
 def _checked(draft: Draft) -> Draft:
     """Fill the defaults and refuse what the API would refuse anyway."""
     if not draft.content.strip():
         raise ValueError("The message is empty.")
+    if "\x00" in draft.subject + draft.content:
+        # PostgreSQL cannot store it, and no member wrote it on purpose: refused before
+        # anything is written, so no empty thread is left behind.
+        raise ValueError("The message contains a NUL character; remove it and send again.")
     subject = draft.subject.strip() or (draft.thread.subject if draft.thread else "")
     if not subject:
         raise ValueError("A new thread needs a subject.")

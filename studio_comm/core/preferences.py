@@ -6,151 +6,28 @@ changed that also changed on the server since S0 is a conflict the user resolves
 other cell takes S1's value, the intent is applied, and the whole array is PUT (once more
 from a new read on 409); then read again (S2) and report whether S2 shows the intent.
 Every save that reached the server leaves an audit entry, conflicts and failures too.
-
-`Matrix` is one read, as categories x channels. The API's matrix is sparse: a cell a
-category does not offer is *absent* (`setting() is None`), a cell the studio fixed
-(`customerOverridable: false`) is *fixed*; neither can be part of an intent. Values this
-program does not know (a newer API's category or channel) are kept, shown after the known
-ones, and sent back unchanged.
+The matrix itself (cells, intents, display order) is `core.matrix`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from studio_comm.api import errors
-from studio_comm.api.client import new_request_id
-from studio_comm.api.models import Channel, ChannelSetting, CommunicationPreference, MessageCategory
-
-if TYPE_CHECKING:
-    from studio_comm.core.session import StudioSession
+from studio_comm.api.client import MagiclineClient, new_request_id
+from studio_comm.core.audit import AuditLog
+from studio_comm.core.matrix import Cell, Intent, Matrix, as_cell
 
 log = logging.getLogger(__name__)
 
-Cell = tuple[MessageCategory, Channel]
 T = TypeVar("T")
-Intent = Mapping[Cell, bool]
-Outcome = Literal["saved", "differs", "conflict", "failed"]
-
-# Canonical order: the vendor's enum order. Unknown values follow in order of appearance.
-CATEGORY_ORDER: tuple[MessageCategory, ...] = tuple(MessageCategory)
-CHANNEL_ORDER: tuple[Channel, ...] = tuple(Channel)
-
-
-def _ordered(canonical: Sequence, seen: Iterable) -> tuple:
-    extra = []
-    for value in seen:
-        if value not in canonical and value not in extra:
-            extra.append(value)
-    return tuple(canonical) + tuple(extra)
-
-
-class Matrix:
-    """One read of a member's preferences as a categories x channels grid.
-
-    `categories`: every known category (a member may lack one, e.g. not enrolled in the
-    loyalty programme: its row is all absent), then unknown ones. `channels`: the channels
-    any category offers, in canonical order, then unknown ones (a channel no category
-    offers would only be an empty column).
-    """
-
-    def __init__(self, preferences: Iterable[CommunicationPreference]) -> None:
-        self.preferences: tuple[CommunicationPreference, ...] = tuple(preferences)
-        self._cells: dict[Cell, ChannelSetting] = {}
-        for pref in self.preferences:
-            for setting in pref.channels:
-                # A duplicate cell would be a server bug; the first one is what we show.
-                self._cells.setdefault((pref.message_category, setting.communication_channel), setting)
-        self.categories: tuple[MessageCategory, ...] = _ordered(
-            CATEGORY_ORDER, (p.message_category for p in self.preferences)
-        )
-        seen_channels = [cell[1] for cell in self._cells]
-        self.channels: tuple[Channel, ...] = tuple(
-            c for c in _ordered(CHANNEL_ORDER, seen_channels) if c in seen_channels
-        )
-
-    @classmethod
-    def from_wire(cls, data: list[dict]) -> Matrix:
-        return cls(CommunicationPreference.model_validate(item) for item in data)
-
-    def __repr__(self) -> str:
-        def shown(cell: Cell) -> str:
-            return f"{cell[0]}/{cell[1]}={'on' if self.active(cell) else 'off'}" + (
-                "*" if self.fixed(cell) else "")
-
-        return f"Matrix({', '.join(shown(c) for c in self.cells())})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Matrix):
-            return NotImplemented
-        return self.values() == other.values()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def cells(self) -> list[Cell]:
-        """The cells that exist, in display order (row by row)."""
-        return [
-            (cat, ch) for cat in self.categories for ch in self.channels if (cat, ch) in self._cells
-        ]
-
-    def setting(self, cell: Cell) -> ChannelSetting | None:
-        """The server's entry for this cell; None when the category does not offer the channel."""
-        return self._cells.get(_cell(cell))
-
-    def active(self, cell: Cell) -> bool | None:
-        """Whether this category may be sent on this channel; None when absent."""
-        setting = self.setting(cell)
-        if setting is None:
-            return None
-        return setting.active is True  # a missing `active` grants nothing
-
-    def fixed(self, cell: Cell) -> bool:
-        """Fixed by the studio (present and not customer-overridable)."""
-        setting = self.setting(cell)
-        return setting is not None and setting.fixed
-
-    def editable(self, cell: Cell) -> bool:
-        return self.setting(cell) is not None and not self.fixed(cell)
-
-    def values(self) -> dict[Cell, tuple[bool | None, bool]]:
-        """cell -> (active, fixed) for every present cell: what a comparison looks at."""
-        return {cell: (self.active(cell), self.fixed(cell)) for cell in self._cells}
-
-    def check_intent(self, intent: Intent) -> None:
-        for cell in intent:
-            if self.setting(cell) is None:
-                raise ValueError(f"{cell[0]} / {cell[1]} is not offered; it cannot be changed.")
-            if self.fixed(cell):
-                raise ValueError(f"{cell[0]} / {cell[1]} is fixed by the studio; it cannot be changed.")
-
-    def to_preferences(self, intent: Intent | None = None) -> list[CommunicationPreference]:
-        """The FULL array as read, in the server's order, with the intent applied.
-
-        The API does not say what a PUT does to categories left out, so nothing is left out.
-        """
-        intent = {_cell(c): bool(v) for c, v in (intent or {}).items()}
-        self.check_intent(intent)
-        result = []
-        for pref in self.preferences:
-            channels = []
-            for setting in pref.channels:
-                cell = (pref.message_category, setting.communication_channel)
-                if cell in intent and setting.active is not intent[cell]:
-                    setting = setting.model_copy(update={"active": intent[cell]})
-                channels.append(setting)
-            result.append(pref.model_copy(update={"channels": channels}))
-        return result
-
-    def to_wire(self) -> list[dict]:
-        return [p.to_wire() for p in self.preferences]
-
-
-def _cell(cell: Cell) -> Cell:
-    category, channel = cell
-    return MessageCategory(category), Channel(channel)
+# saved / differs: the PUT answered and the re-read shows (or not) the intent; partial: the
+# PUT's answer was lost and the re-read shows only some of the intent; unknown: neither the
+# PUT's answer nor a re-read could be had.
+Outcome = Literal["saved", "differs", "partial", "conflict", "failed", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -247,8 +124,10 @@ def differences(result: Matrix, intent: Intent) -> list[Difference]:
 class PreferenceEditor:
     """One member's preferences as the user edits them. Get one from `session.preferences(id)`."""
 
-    def __init__(self, session: StudioSession, customer_id: int) -> None:
-        self._session = session
+    def __init__(self, client: MagiclineClient, audit: AuditLog, studio_id: int, customer_id: int) -> None:
+        self._client = client
+        self._audit = audit
+        self.studio_id = studio_id
         self.customer_id = customer_id
         self.matrix: Matrix | None = None
         self._intent: dict[Cell, bool] = {}
@@ -266,10 +145,22 @@ class PreferenceEditor:
     def is_dirty(self) -> bool:
         return bool(self._intent)
 
+    def changed(self, cell: Cell) -> bool:
+        """Whether the user changed this cell (a change not saved yet)."""
+        return as_cell(cell) in self._intent
+
+    def value(self, cell: Cell) -> bool | None:
+        """What the cell shows: the intended value if changed, else the snapshot's; None
+        when the category does not offer the channel (or nothing is loaded)."""
+        cell = as_cell(cell)
+        if cell in self._intent:
+            return self._intent[cell]
+        return self.matrix.active(cell) if self.matrix is not None else None
+
     def set(self, cell: Cell, active: bool) -> None:
         """Record the user's choice for one cell; back to the snapshot's value is no change."""
         matrix = self._require_matrix()
-        cell = _cell(cell)
+        cell = as_cell(cell)
         matrix.check_intent({cell: active})
         if bool(active) == matrix.active(cell):
             self._intent.pop(cell, None)
@@ -287,7 +178,7 @@ class PreferenceEditor:
 
     def resolve(self, cell: Cell, keep_mine: bool) -> None:
         """Settle one conflict of the last save: keep the user's value, or take theirs."""
-        cell = _cell(cell)
+        cell = as_cell(cell)
         conflict = next((c for c in self.conflicts if c.cell == cell), None)
         if conflict is None:
             raise ValueError(f"{cell[0]} / {cell[1]} is not in conflict.")
@@ -301,7 +192,7 @@ class PreferenceEditor:
 
     async def load(self) -> Matrix:
         """A fresh read (S0); clears the intent and any conflicts."""
-        self.matrix = Matrix(await self._session.client.get_preferences(self.customer_id))
+        self.matrix = Matrix(await self._client.get_preferences(self.customer_id))
         self.revert()
         return self.matrix
 
@@ -323,13 +214,18 @@ class PreferenceEditor:
                                     http_status=exc.status)
             report.changes = changes_between(base, attempt.intent)
             if attempt.reached_server:
-                await self._session.audit_preferences(self.customer_id, attempt, report)
+                after = report.matrix if report.outcome in ("saved", "differs", "partial") else None
+                await self._audit.preferences(
+                    self.studio_id, self.customer_id, request_id=attempt.request_id,
+                    before=attempt.before, after=after, intent=attempt.intent, outcome=report.outcome,
+                    http_status=attempt.http_status, trace_id=attempt.trace_id,
+                )
             return report
         finally:
             self._saving = False
 
     async def _run(self, attempt: SaveAttempt, base: Matrix) -> SaveReport:
-        client = self._session.client
+        client = self._client
         customer_id = self.customer_id
         for last_try in (False, True):
             fresh = Matrix(await attempt.call(client.get_preferences(customer_id)))
@@ -352,6 +248,9 @@ class PreferenceEditor:
                     raise
                 log.info("preferences of %s changed during the save; merging again", customer_id)
                 continue
+            except (errors.OutcomeUnknownError, errors.MalformedResponseError) as exc:
+                # The PUT may have been applied: only a read can tell.
+                return await self._settle_by_reading(attempt, exc)
             break
         try:
             after = Matrix(await client.get_preferences(customer_id))
@@ -364,6 +263,33 @@ class PreferenceEditor:
         diffs = differences(after, attempt.intent)
         return SaveReport("differs" if diffs else "saved", after, attempt.request_id,
                           differences=diffs, http_status=attempt.http_status)
+
+    async def _settle_by_reading(self, attempt: SaveAttempt, exc: errors.ApiError) -> SaveReport:
+        """After a PUT whose answer was lost: read, and tell what really happened.
+
+        Cells that show the intent were saved; the others stay in the intent (on the fresh
+        read) for the user to save again. When not even the read works, nobody can tell:
+        the intent stays as it was and the outcome is `unknown`.
+        """
+        try:
+            after = Matrix(await attempt.call(self._client.get_preferences(self.customer_id)))
+        except errors.ApiError:
+            log.warning("preferences of %s: outcome of the save unknown, the re-read failed too", self.customer_id)
+            return SaveReport("unknown", self.matrix, attempt.request_id, error=exc, http_status=attempt.http_status)
+        applied = {cell for cell, wanted in attempt.intent.items() if after.active(cell) == wanted}
+        self.matrix = after
+        self._intent = {cell: wanted for cell, wanted in attempt.intent.items()
+                        if cell not in applied and after.editable(cell)}
+        self.conflicts = []
+        if len(applied) == len(attempt.intent):
+            outcome: Outcome = "saved"
+        elif applied:
+            outcome = "partial"
+        else:
+            outcome = "failed"
+        log.info("preferences of %s: answer lost, the re-read shows %s", self.customer_id, outcome)
+        return SaveReport(outcome, after, attempt.request_id, error=exc, http_status=attempt.http_status,
+                          differences=differences(after, attempt.intent))
 
     def _require_matrix(self) -> Matrix:
         if self.matrix is None:
@@ -396,11 +322,3 @@ class SaveAttempt:
         if put:
             self.http_status = 200
         return result
-
-
-def intent_to_wire(intent: Intent) -> list[dict[str, Any]]:
-    """An intent as JSON-ready rows (for the audit)."""
-    return [
-        {"messageCategory": str(cat.value), "communicationChannel": str(ch.value), "active": active}
-        for (cat, ch), active in intent.items()
-    ]

@@ -78,6 +78,7 @@ def _date(year: str, month: str, day: str) -> date | None:
 
 def _number_query(text: str) -> Query:
     if text.isdigit():
+        order: tuple[str, ...]
         if len(text) <= _CUSTOMER_NUMBER_MAX_DIGITS:
             order = ("customer_number", "card_number", "barcode")
             kind: QueryKind = "customer_number"
@@ -158,10 +159,15 @@ class CustomerSearch:
         if query.lookups:
             return await self._lookup(query.lookups)
         if query.names:
-            found = await asyncio.gather(
-                *(client.search_customers(first_name=first, last_name=last) for first, last in query.names)
-            )
-            return dedupe(found)
+            # A task group: when one search fails, the other stops too instead of retrying
+            # on behind an error the user already sees.
+            try:
+                async with asyncio.TaskGroup() as group:
+                    searches = [group.create_task(client.search_customers(first_name=first, last_name=last))
+                                for first, last in query.names]
+            except BaseExceptionGroup as failed:
+                raise failed.exceptions[0] from None
+            return dedupe([s.result() for s in searches])
         return []
 
     async def _lookup(self, lookups: Iterable[Lookup]) -> list[Customer]:

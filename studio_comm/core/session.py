@@ -1,26 +1,25 @@
 """One connected studio: its API client, the shared journal, and who is at the desk.
 
-The GUI makes one `StudioSession` per studio profile and reaches every use case through
-it: `search`, `preferences(customer_id)`, `messaging`, `employees()`. `staff` (picked from
-the studio's employees, or typed) is the agent of messages and the author of audit
+The composition of the use cases for one studio profile, nothing more: the GUI makes one
+`StudioSession` per profile and reaches every use case through it: `search`,
+`preferences(customer_id)`, `messaging`, `employees()`. Each use case gets its
+collaborators (client, journal, audit log, studio id, desk) explicitly. `staff` (picked
+from the studio's employees, or typed) is the agent of messages and the author of audit
 entries; `workstation` names this computer in the journal, which several desks may share.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from studio_comm.api.client import MagiclineClient
 from studio_comm.api.models import Employee, StudioInformation
+from studio_comm.core.audit import AuditLog
+from studio_comm.core.desk import Desk
 from studio_comm.core.messaging import Messenger
-from studio_comm.core.preferences import PreferenceEditor, intent_to_wire
+from studio_comm.core.preferences import PreferenceEditor
 from studio_comm.core.search import CustomerSearch
-
-if TYPE_CHECKING:
-    from studio_comm.core.messaging import SendResult
-    from studio_comm.core.preferences import SaveAttempt, SaveReport
-    from studio_comm.journal import AsyncJournal
+from studio_comm.journal import AsyncJournal
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +40,38 @@ class StudioSession:
         self.client = client
         self.journal = journal
         self.profile_name = profile_name
-        self.workstation = workstation
-        self.staff = staff
+        self.desk = Desk(workstation, staff)
+        self.audit = AuditLog(journal, self.desk)
         self.studio: StudioInformation | None = None
         self.search = CustomerSearch(client)
-        self.messaging = Messenger(self)
+        self._messaging: Messenger | None = None
 
     def __repr__(self) -> str:
         return f"StudioSession({self.profile_name!r}, workstation={self.workstation!r})"
+
+    @property
+    def workstation(self) -> str:
+        return self.desk.workstation
+
+    @property
+    def staff(self) -> str | None:
+        return self.desk.staff
+
+    @staff.setter
+    def staff(self, name: str | None) -> None:
+        self.desk.staff = name
 
     @property
     def studio_id(self) -> int:
         if self.studio is None:
             raise RuntimeError("The session is not connected yet.")
         return self.studio.studio_id
+
+    @property
+    def messaging(self) -> Messenger:
+        if self._messaging is None:
+            raise RuntimeError("The session is not connected yet.")
+        return self._messaging
 
     async def connect(self) -> StudioInformation:
         """Check the key, read the studio, record the profile, settle an earlier crash.
@@ -68,6 +85,7 @@ class StudioSession:
             self.profile_name, self.client.base_url,
             studio_id=self.studio.studio_id, studio_name=self.studio.name,
         )
+        self._messaging = Messenger(self.client, self.journal, self.audit, self.studio.studio_id, self.desk)
         # Once per process and journal: a later connect (another profile, a reconnect) must
         # not turn this run's own messages, still out, into `unknown`.
         key = (str(self.journal.journal.engine.url), self.workstation)
@@ -79,36 +97,9 @@ class StudioSession:
         return self.studio
 
     def preferences(self, customer_id: int) -> PreferenceEditor:
-        return PreferenceEditor(self, customer_id)
+        return PreferenceEditor(self.client, self.audit, self.studio_id, customer_id)
 
     async def employees(self) -> list[Employee]:
         """The studio's employees, by name (for the staff picker)."""
         found = [e async for e in self.client.employees()]
         return sorted(found, key=lambda e: e.display_name.casefold())
-
-    # ------------------------------------------------------------------ audit
-
-    async def audit_preferences(
-        self, customer_id: int, attempt: SaveAttempt, report: SaveReport
-    ) -> None:
-        after = report.matrix if report.outcome in ("saved", "differs") else None
-        await self.journal.add_audit(
-            "preferences", request_id=attempt.request_id, studio_id=self.studio_id,
-            customer_id=customer_id, staff=self.staff, workstation=self.workstation,
-            before=attempt.before.to_wire(), after=after.to_wire() if after else None,
-            intent=intent_to_wire(attempt.intent), outcome=report.outcome,
-            http_status=attempt.http_status, trace_id=attempt.trace_id,
-        )
-
-    async def audit_message(self, result: SendResult, http_status: int | None,
-                            trace_id: str | None) -> None:
-        message, thread = result.message, result.thread
-        # What went out, so the audit reads on its own; the text stays in the message row.
-        sent = {"direction": message.direction, "channel": message.channel,
-                "category": message.category, "threadId": thread.remote_thread_id,
-                "resendOf": message.resend_of}
-        await self.journal.add_audit(
-            "message", request_id=message.request_id, studio_id=self.studio_id,
-            customer_id=thread.customer_id, staff=self.staff, workstation=self.workstation,
-            intent=sent, outcome=result.state, http_status=http_status, trace_id=trace_id,
-        )

@@ -2,6 +2,6 @@
 
 from studio_comm.journal.async_journal import AsyncJournal
 from studio_comm.journal.migrations import JournalVersionError
-from studio_comm.journal.store import Journal
+from studio_comm.journal.store import Journal, JournalUnavailableError
 
-__all__ = ["AsyncJournal", "Journal", "JournalVersionError"]
+__all__ = ["AsyncJournal", "Journal", "JournalUnavailableError", "JournalVersionError"]

@@ -14,20 +14,46 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from studio_comm.journal.store import Journal
 
-_METHODS = (
-    "save_profile", "profiles", "profile",
-    "add_thread", "thread", "update_thread", "set_remote_thread_id",
-    "threads", "open_threads",
-    "add_message", "mark_message", "message", "messages", "mark_stale_pending",
-    "add_audit", "audit",
-    "cache_preferences", "cached_preferences", "cached_customer", "cache_summary",
-    "customer_export",
-    "append_events", "events_after", "feed_end", "ping",
-)
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _on_worker(
+    method: Callable[Concatenate[Journal, P], R],
+) -> Callable[Concatenate[AsyncJournal, P], Coroutine[Any, Any, R]]:
+    """`Journal.method` as a coroutine method of AsyncJournal, with the same signature."""
+
+    @functools.wraps(method)
+    async def call(self: AsyncJournal, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        # Positional-only self: `save_profile(name=...)` must reach the journal's `name`.
+        bound = getattr(self.journal, method.__name__)
+        loop = asyncio.get_running_loop()
+        submitted = loop.run_in_executor(self._worker, functools.partial(bound, *args, **kwargs))
+        # Shielded: cancelling a plain executor future also drops a call still queued behind
+        # others, so a write given up on (a timeout, a closed window) would never happen.
+        try:
+            return await asyncio.shield(submitted)
+        except asyncio.CancelledError:
+            submitted.add_done_callback(functools.partial(_unawaited_outcome, method.__name__))
+            raise
+
+    return call
+
+
+def _unawaited_outcome(name: str, submitted: asyncio.Future) -> None:
+    """A call nobody waits for any more still ends: its error is logged, not left unretrieved."""
+    if not submitted.cancelled() and (error := submitted.exception()) is not None:
+        log.warning("journal %s failed after its caller stopped waiting: %s: %s", name,
+                    type(error).__name__, error)
 
 
 class AsyncJournal:
@@ -37,28 +63,46 @@ class AsyncJournal:
         self.journal = journal
         self._worker = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="journal")
 
-    async def _call(self, method_name: str, /, *args, **kwargs):
-        # Positional-only: `save_profile(name=...)` must reach the journal's `name`.
-        method = getattr(self.journal, method_name)
-        loop = asyncio.get_running_loop()
-        call = loop.run_in_executor(self._worker, functools.partial(method, *args, **kwargs))
-        # Shielded: cancelling a plain executor future also drops a call still queued behind
-        # others, so a write given up on (a timeout, a closed window) would never happen.
-        return await asyncio.shield(call)
-
     async def aclose(self) -> None:
         """Finish queued calls, close the journal, stop the worker thread."""
-        await self._call("close")
+        await self._close()
         self._worker.shutdown(wait=False)
 
+    _close = _on_worker(Journal.close)
 
-def _coroutine(name: str):
-    @functools.wraps(getattr(Journal, name))
-    async def method(self: AsyncJournal, *args, **kwargs):
-        return await self._call(name, *args, **kwargs)
+    save_profile = _on_worker(Journal.save_profile)
+    profiles = _on_worker(Journal.profiles)
+    profile = _on_worker(Journal.profile)
 
-    return method
+    add_thread = _on_worker(Journal.add_thread)
+    thread = _on_worker(Journal.thread)
+    update_thread = _on_worker(Journal.update_thread)
+    set_remote_thread_id = _on_worker(Journal.set_remote_thread_id)
+    threads = _on_worker(Journal.threads)
+    open_threads = _on_worker(Journal.open_threads)
 
+    add_message = _on_worker(Journal.add_message)
+    mark_message = _on_worker(Journal.mark_message)
+    message = _on_worker(Journal.message)
+    messages = _on_worker(Journal.messages)
+    mark_stale_pending = _on_worker(Journal.mark_stale_pending)
 
-for _name in _METHODS:
-    setattr(AsyncJournal, _name, _coroutine(_name))
+    save_draft = _on_worker(Journal.save_draft)
+    draft = _on_worker(Journal.draft)
+    drafts = _on_worker(Journal.drafts)
+    discard_draft = _on_worker(Journal.discard_draft)
+
+    add_audit = _on_worker(Journal.add_audit)
+    audit = _on_worker(Journal.audit)
+
+    cache_preferences = _on_worker(Journal.cache_preferences)
+    cached_preferences = _on_worker(Journal.cached_preferences)
+    cached_customer = _on_worker(Journal.cached_customer)
+    cache_summary = _on_worker(Journal.cache_summary)
+
+    customer_export = _on_worker(Journal.customer_export)
+
+    append_events = _on_worker(Journal.append_events)
+    events_after = _on_worker(Journal.events_after)
+    feed_end = _on_worker(Journal.feed_end)
+    ping = _on_worker(Journal.ping)

@@ -46,12 +46,36 @@ def _v1(conn: Connection) -> None:
     )
 
 
-def _v2_event_feed(conn: Connection) -> None:
+# Columns that hold what the server sends, bounded in version 1 (see schema.py).
+_SERVER_STRINGS = (("messages", "trace_id"), ("audit", "trace_id"), ("threads", "status"),
+                   ("preference_cache", "customer_number"), ("preference_cache", "status"))
+
+
+def _v2_server_strings_unbounded(conn: Connection) -> None:
+    # PostgreSQL refused a trace id over 200 characters (and so the journal write of a
+    # message the server had answered). SQLite never enforced the lengths: nothing to do
+    # there. From varchar to text PostgreSQL rewrites neither the table nor its indexes.
+    if conn.dialect.name != "postgresql":
+        return
+    for table, column in _SERVER_STRINGS:
+        conn.exec_driver_sql(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE TEXT")
+
+
+def _v3_drafts(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.drafts])
+
+
+def _v4_event_feed(conn: Connection) -> None:
     # The studio's event feed (webhooks through the relay, desk events).
     schema.metadata.create_all(conn, tables=[schema.events])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2_event_feed]  # step i brings the schema to i + 1
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1,
+    _v2_server_strings_unbounded,
+    _v3_drafts,
+    _v4_event_feed,
+]  # step i brings the schema to i + 1
 
 
 def current_version(conn: Connection) -> int:

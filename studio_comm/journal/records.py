@@ -9,11 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-# A message's life: written `pending` before its request leaves, then exactly one outcome.
-# `unknown`: the request may or may not have reached the server (timeout, crash mid-send).
-MESSAGE_STATES = ("pending", "sent", "failed", "rejected", "unknown")
+
+class MessageState(StrEnum):
+    """A message's life: written `pending` before its request leaves, then one outcome.
+
+    `failed`: not sent, or refused without acting (safe to send again); `rejected`: the
+    server said no (its message is kept); `unknown`: the request may or may not have
+    reached the server (timeout, crash mid-send). Stored as these lowercase strings.
+    """
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    REJECTED = "rejected"
+    UNKNOWN = "unknown"
+
+
+# The states a user may decide to send again (as a new message row).
+RESENDABLE = frozenset({MessageState.FAILED, MessageState.UNKNOWN, MessageState.REJECTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +75,7 @@ class MessageRecord:
     agent: str | None
     communication_time: datetime | None  # a back-dated logged call; None = when sent
     thread_status: str | None  # the thread status sent with this message
-    state: str  # one of MESSAGE_STATES
+    state: str  # a MessageState value
     communication_id: int | None
     error: str | None
     http_status: int | None
@@ -69,6 +85,20 @@ class MessageRecord:
     created_at: datetime
     updated_at: datetime
     resend_of: str | None  # request id of the message this one sends again
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    """A text typed for a member and not sent yet, as this desk left it."""
+
+    studio_id: int
+    customer_id: int
+    thread_id: int | None  # local thread id; None = the first message of a new thread
+    workstation: str
+    subject: str
+    content: str
+    fields: dict[str, Any]  # the compose choices: direction, channel, category, status
+    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

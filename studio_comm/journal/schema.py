@@ -2,6 +2,9 @@
 
 Ids are 64-bit (customer and thread ids are int64 in the API). Local primary keys are
 INTEGER on SQLite because only an INTEGER PRIMARY KEY is an auto-incrementing rowid there.
+What the server or a member sends (trace ids, statuses, customer numbers, texts) goes into
+Text columns: the API gives no length for them, and PostgreSQL, unlike SQLite, refuses a
+value longer than a String(n). String(n) is for values this program makes itself.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
-from studio_comm.journal.records import MESSAGE_STATES
+from studio_comm.journal.records import MessageState
 
 metadata = MetaData()
 
@@ -84,7 +87,7 @@ threads = Table(
     Column("customer_id", BigInteger, nullable=False),
     Column("remote_thread_id", BigInteger),
     Column("subject", Text, nullable=False),
-    Column("status", String(40), nullable=False),
+    Column("status", Text, nullable=False),  # the server's communicationThreadStatus
     Column("category", String(40)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
@@ -111,14 +114,14 @@ messages = Table(
     Column("communication_id", BigInteger),
     Column("error", Text),
     Column("http_status", Integer),
-    Column("trace_id", String(200)),
+    Column("trace_id", Text),
     Column("workstation", String(200)),
     Column("staff", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("resend_of", String(64)),
     CheckConstraint(
-        "state IN (" + ", ".join(f"'{s}'" for s in MESSAGE_STATES) + ")", name="ck_messages_state"
+        "state IN (" + ", ".join(f"'{s}'" for s in MessageState) + ")", name="ck_messages_state"
     ),
     # A thread's timeline, oldest first, without sorting 10,000 rows.
     Index("ix_messages_thread", "thread_id", "created_at", "id"),
@@ -141,7 +144,7 @@ audit = Table(
     Column("intent", Json),
     Column("outcome", String(40)),
     Column("http_status", Integer),
-    Column("trace_id", String(200)),
+    Column("trace_id", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_audit_studio_time", "studio_id", "created_at"),
     Index("ix_audit_customer", "studio_id", "customer_id", "created_at"),
@@ -152,13 +155,27 @@ preference_cache = Table(
     metadata,
     Column("studio_id", BigInteger, primary_key=True, autoincrement=False),
     Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("customer_number", String(100)),
+    Column("customer_number", Text),
     Column("name", Text),
-    Column("status", String(40)),
+    Column("status", Text),  # the server's customer status
     Column("preferences", Json),
     Column("error", String(100)),
     Column("read_at", UtcDateTime, nullable=False),
     Index("ix_preference_cache_status", "studio_id", "status"),
+)
+
+drafts = Table(
+    "drafts",
+    metadata,
+    # One unsent text per member, thread and desk; kept in the journal so a crash keeps it.
+    Column("studio_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("thread_id", BigInteger, primary_key=True, autoincrement=False),  # local id; 0 = a new thread
+    Column("workstation", String(200), primary_key=True),
+    Column("subject", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("fields", Json),  # direction, channel, category, status as chosen
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 # The studio's event feed (studio_comm.journal.feed): Magicline's webhooks as the relay
@@ -173,9 +190,9 @@ events = Table(
     Column("seq", RowId, primary_key=True, autoincrement=True),
     Column("studio_id", BigInteger, nullable=False),
     Column("source", String(16), nullable=False),
-    Column("type", String(200), nullable=False),
+    Column("type", Text, nullable=False),  # the vendor's event type (no length given)
     Column("entity_id", BigInteger),
-    Column("uuid", String(36)),
+    Column("uuid", Text),
     Column("part", Integer, nullable=False),
     Column("timestamp_ms", BigInteger),
     Column("received_at", UtcDateTime, nullable=False),

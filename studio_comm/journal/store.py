@@ -4,11 +4,19 @@ The API cannot list threads nor tell who changed a consent, so these rows exist 
 else. Every write commits before its method returns; on SQLite the file runs in WAL mode
 with synchronous=FULL, so a committed row survives `kill -9` and power loss.
 
+A shared PostgreSQL journal takes its password the ways libpq offers (a .pgpass file,
+PGPASSFILE, PGPASSWORD, PGSERVICE): psycopg leaves whatever the URL does not say to them.
+A password in the URL itself works too, but every local user can read it in the process
+list, so opening such a journal logs a warning (without the password).
+
 Blocking: call it from a worker thread (see `AsyncJournal`), never from the UI thread.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,24 +25,41 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from studio_comm.journal import feed, schema
 from studio_comm.journal.feed import Appended, FeedBatch, FeedPosition, NewEvent
 from studio_comm.journal.migrations import migrate
 from studio_comm.journal.records import (
-    MESSAGE_STATES,
     AuditEntry,
     CachedPreferences,
     CacheSummary,
     CustomerExport,
+    DraftRecord,
     MessageRecord,
+    MessageState,
     ProfileRecord,
     ThreadRecord,
 )
 from studio_comm.journal.schema import utc_now
 
+log = logging.getLogger(__name__)
+
 _BUSY_TIMEOUT_MS = 30_000  # another process holding the write lock: wait, do not fail
+
+
+def _wal(cursor) -> None:
+    # Switching a fresh file to WAL needs a moment of exclusive access; several desks (or
+    # threads) opening it at once can be told "locked" right away, whatever busy_timeout says.
+    for attempt in range(50):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.05)
 
 
 def _sqlite_engine(url) -> Engine:
@@ -46,7 +71,7 @@ def _sqlite_engine(url) -> Engine:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _wal(cursor)
         cursor.execute("PRAGMA synchronous = FULL")  # fsync at every commit, WAL included
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -61,17 +86,57 @@ def _sqlite_engine(url) -> Engine:
     return engine
 
 
+def _private_file(path: Path) -> None:
+    # Member messages: a new journal is this user's only. SQLite gives its -wal and -shm
+    # files the permissions of the database file.
+    path.touch(mode=0o600, exist_ok=True)
+
+
 def _engine(target: str | Path) -> Engine:
     text = str(target)
     if "://" not in text:
         path = Path(target).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
         return _sqlite_engine(f"sqlite:///{path}")
     url = make_url(text)
     if url.get_backend_name() == "sqlite":
+        if url.database not in (None, "", ":memory:") and not url.database.startswith("file:"):
+            database = Path(url.database)
+            if database.parent.is_dir():  # else SQLite says what is wrong, as before
+                _private_file(database)
         return _sqlite_engine(url)
+    if url_has_password(url):
+        shown = url.difference_update_query(["password"])  # rendered with "***" for a password
+        log.warning("The password of the journal %s is part of its URL, which every user of this computer "
+                    "can see in the process list; keep it in a .pgpass file instead (or use PGPASSFILE "
+                    "or PGSERVICE).", shown.render_as_string(hide_password=True))
     # A shared server may restart overnight; check a pooled connection before using it.
     return create_engine(url, pool_pre_ping=True)
+
+
+class JournalUnavailableError(RuntimeError):
+    """The journal's database cannot be reached (a shared server restarting, a dropped
+    connection): nothing of this call was committed, or its commit was not confirmed."""
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        # The driver's first line says why (refused, timed out, no password supplied); it
+        # names the host, never a password.
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise JournalUnavailableError(f"The journal's database cannot be reached: {reason}") from exc
+
+
+def url_has_password(target: str | Path | URL) -> bool:
+    """Whether a journal URL carries a password itself (user:password@, or ?password=)."""
+    if isinstance(target, Path) or "://" not in str(target):
+        return False
+    url = target if isinstance(target, URL) else make_url(str(target))
+    return bool(url.password) or "password" in url.query
 
 
 def _record(cls, row) -> Any:
@@ -118,12 +183,12 @@ class Journal:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+        with _reachable(), self.engine.begin() as conn:
             yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(journal_read_only=True) as conn:
+        with _reachable(), self.engine.connect().execution_options(journal_read_only=True) as conn:
             with conn.begin():
                 yield conn
 
@@ -134,7 +199,7 @@ class Journal:
         options: dict[str, Any] = {"journal_read_only": True}
         if self.engine.dialect.name == "postgresql":
             options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-        with self.engine.connect().execution_options(**options) as conn:
+        with _reachable(), self.engine.connect().execution_options(**options) as conn:
             with conn.begin():
                 yield conn
 
@@ -148,7 +213,7 @@ class Journal:
     def save_profile(self, name: str, base_url: str, studio_id: int | None = None,
                      studio_name: str | None = None) -> ProfileRecord:
         """Insert or update a studio profile (never its API key)."""
-        row = dict(name=name, base_url=base_url, studio_id=studio_id, studio_name=studio_name,
+        row: dict[str, Any] = dict(name=name, base_url=base_url, studio_id=studio_id, studio_name=studio_name,
                    updated_at=utc_now())
         with self._write() as conn:
             conn.execute(_upsert(conn, schema.profiles, ["name"]), row)
@@ -171,7 +236,7 @@ class Journal:
                    remote_thread_id: int | None = None) -> ThreadRecord:
         """A new local thread; its remote id follows once the first POST answered."""
         now = utc_now()
-        row = dict(studio_id=studio_id, customer_id=customer_id, remote_thread_id=remote_thread_id,
+        row: dict[str, Any] = dict(studio_id=studio_id, customer_id=customer_id, remote_thread_id=remote_thread_id,
                    subject=subject, status=status, category=category, created_at=now,
                    updated_at=now)
         with self._write() as conn:
@@ -200,7 +265,7 @@ class Journal:
             t = schema.threads
             if conn.execute(t.update().where(t.c.id == thread_id).values(values)).rowcount != 1:
                 raise LookupError(f"There is no thread {thread_id} in the journal.")
-            return self._thread(conn, thread_id)
+            return _record(ThreadRecord, conn.execute(select(t).where(t.c.id == thread_id)).one())
 
     def set_remote_thread_id(self, thread_id: int, remote_thread_id: int) -> ThreadRecord:
         return self.update_thread(thread_id, remote_thread_id=remote_thread_id)
@@ -235,7 +300,7 @@ class Journal:
             thread = self._thread(conn, thread_id)
             if thread is None:
                 raise LookupError(f"There is no thread {thread_id} in the journal.")
-            row = dict(
+            row: dict[str, Any] = dict(
                 request_id=request_id, thread_id=thread_id, studio_id=thread.studio_id,
                 customer_id=thread.customer_id, direction=direction, channel=channel,
                 category=category, subject=subject, content=content, agent=agent,
@@ -301,6 +366,46 @@ class Journal:
                   .values(state="unknown", updated_at=utc_now()))
         with self._write() as conn:
             return conn.execute(update).rowcount
+
+    # ------------------------------------------------------------------ drafts
+
+    def save_draft(self, studio_id: int, customer_id: int, thread_id: int | None, workstation: str, *,
+                   subject: str, content: str, fields: Mapping[str, Any] | None = None) -> DraftRecord | None:
+        """Keep this desk's unsent text for a member's thread (None: a new thread); an empty
+        one is discarded. Returns what is kept."""
+        if not subject.strip() and not content.strip():
+            self.discard_draft(studio_id, customer_id, thread_id, workstation)
+            return None
+        row: dict[str, Any] = dict(studio_id=studio_id, customer_id=customer_id, thread_id=thread_id or 0,
+                                   workstation=workstation, subject=subject, content=content,
+                                   fields=dict(fields or {}), updated_at=utc_now())
+        with self._write() as conn:
+            conn.execute(_upsert(conn, schema.drafts, ["studio_id", "customer_id", "thread_id", "workstation"]),
+                         row)
+        return _draft(row)
+
+    def draft(self, studio_id: int, customer_id: int, thread_id: int | None,
+              workstation: str) -> DraftRecord | None:
+        d = schema.drafts
+        query = select(d).where(d.c.studio_id == studio_id, d.c.customer_id == customer_id,
+                                d.c.thread_id == (thread_id or 0), d.c.workstation == workstation)
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else _draft(dict(row._mapping))
+
+    def drafts(self, studio_id: int, workstation: str) -> list[DraftRecord]:
+        """This desk's unsent texts, newest first."""
+        d = schema.drafts
+        query = (select(d).where(d.c.studio_id == studio_id, d.c.workstation == workstation)
+                 .order_by(d.c.updated_at.desc()))
+        with self._read() as conn:
+            return [_draft(dict(row._mapping)) for row in conn.execute(query)]
+
+    def discard_draft(self, studio_id: int, customer_id: int, thread_id: int | None, workstation: str) -> None:
+        d = schema.drafts
+        with self._write() as conn:
+            conn.execute(d.delete().where(d.c.studio_id == studio_id, d.c.customer_id == customer_id,
+                                          d.c.thread_id == (thread_id or 0), d.c.workstation == workstation))
 
     # ------------------------------------------------------------------ audit
 
@@ -445,6 +550,10 @@ class Journal:
         return CustomerExport(studio_id, customer_id, cached, threads, messages, audit)
 
 
+def _draft(row: dict[str, Any]) -> DraftRecord:
+    return DraftRecord(**{**row, "thread_id": row["thread_id"] or None, "fields": row["fields"] or {}})
+
+
 def _check_state(state: str) -> None:
-    if state not in MESSAGE_STATES:
+    if state not in set(MessageState):
         raise ValueError(f"Unknown message state {state!r}.")

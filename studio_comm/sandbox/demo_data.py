@@ -95,14 +95,14 @@ class CustomerRow:
     """One customer as stored: lookup columns plus the ready JSON body."""
 
     id: int
-    customer_number: str
+    customer_number: str | None
     first_key: str
     last_key: str
     email_key: str | None
-    date_of_birth: str
+    date_of_birth: str | None
     status: str
-    card_number: str
-    barcode: str
+    card_number: str | None
+    barcode: str | None
     debtor_id: str
     body: str
 
@@ -151,7 +151,6 @@ def customers(count: int, seed: int) -> Iterator[CustomerRow]:
         number = str(10000 + i)
         card = str(rng.randint(100_000_000, 4_294_967_295))
         barcode = f"SC{cid:08d}{rng.randint(10, 99)}"
-        debtor = f"D-{cid}"
         refused = rng.random() < 0.03
         body: dict = {
             "id": cid,
@@ -185,12 +184,23 @@ def customers(count: int, seed: int) -> Iterator[CustomerRow]:
         if refused:
             body["accessRestrictions"] = [{"reason": "Zahlungsrückstand",
                                            "startDate": "2025-11-01"}]
-        yield CustomerRow(
-            id=cid, customer_number=number, first_key=first.casefold(),
-            last_key=last.casefold(), email_key=email.casefold() if email else None,
-            date_of_birth=dob.isoformat(), status=status, card_number=card, barcode=barcode,
-            debtor_id=debtor, body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-        )
+        yield customer_row(body)
+
+
+def customer_row(body: dict) -> CustomerRow:
+    """The stored row of a customer's body: its lookup columns derived from the body."""
+    mediums = {m["type"]: m["value"] for m in body.get("accessMediums", [])}
+    email = body.get("email")
+    return CustomerRow(
+        id=body["id"], customer_number=body.get("customerNumber"),
+        first_key=body.get("firstName", "").casefold(),
+        last_key=body.get("lastName", "").casefold(),
+        email_key=email.casefold() if email else None,
+        date_of_birth=body.get("dateOfBirth"), status=body["status"],
+        card_number=mediums.get("CARD_NUMBER"), barcode=mediums.get("BARCODE"),
+        debtor_id=f"D-{body['id']}",
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+    )
 
 
 def default_preferences(customer_id: int, seed: int) -> list[dict]:

@@ -12,7 +12,10 @@ A spec is a list of faults separated by ";". Each fault is
                     (channel WHATSAPP in preferences, status PAUSED elsewhere)
 
 Options: `share=0.25` (fraction of matching requests, drawn from a seeded random
-generator), `count=N` (only the next N matching requests; deterministic), `method=PUT`.
+generator), `count=N` (only the next N matching requests; deterministic), `skip=N` (let
+the next N matching requests pass first), `method=PUT`,
+`after` (drop, hang and malformed only: carry the request out first, then lose or garble
+its answer: a write that was applied although the client cannot tell).
 `@/v1/communications` limits a fault to paths starting with that prefix.
 Example: `status=503:count=1@/v1/communications;latency=150`.
 """
@@ -38,6 +41,8 @@ class Fault:
     count: int | None = None
     method: str | None = None
     prefix: str = ""
+    after: bool = False  # the operation runs before the answer is lost
+    skip: int = 0  # matching requests still to let pass
 
     def matches(self, method: str, path: str) -> bool:
         return (path.startswith(self.prefix) and (self.method is None or self.method == method)
@@ -70,8 +75,14 @@ def parse(spec: str) -> list[Fault]:
                         raise FaultSpecError("share must be between 0 and 1")
                 elif name == "count":
                     fault.count = int(val)
+                elif name == "skip":
+                    fault.skip = int(val)
                 elif name == "method":
                     fault.method = val.upper()
+                elif name == "after" and not val:
+                    if kind not in ("drop", "hang", "malformed"):
+                        raise FaultSpecError(f"option 'after' does not apply to fault {kind!r}")
+                    fault.after = True
                 else:
                     raise FaultSpecError(f"unknown fault option {name!r}")
         except FaultSpecError:
@@ -114,6 +125,9 @@ class Faults:
                 if not fault.matches(method, path):
                     continue
                 if fault.kind != "latency" and outcome is not None:
+                    continue
+                if fault.skip > 0:
+                    fault.skip -= 1
                     continue
                 if fault.share < 1.0 and self._rng.random() >= fault.share:
                     continue

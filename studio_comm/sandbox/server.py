@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import logging
 import os
 import re
@@ -26,14 +27,17 @@ from typing import Self
 import uvicorn
 
 from studio_comm.sandbox.admin import AdminClient
-from studio_comm.sandbox.app import Sandbox, build
 from studio_comm.sandbox.faults import Faults, FaultSpecError
+from studio_comm.sandbox.gate import build
 from studio_comm.sandbox.ratelimit import RateLimit
+from studio_comm.sandbox.state import Sandbox
 from studio_comm.sandbox.store import Store
 from studio_comm.sandbox.webhooks import WebhookSender
 
 READY_LINE = re.compile(r"^studio-comm sandbox: (?P<url>http://\S+) key=(?P<key>\S+)$")
 KEY_ENV = "STUDIO_COMM_SANDBOX_API_KEY"
+WEBHOOK_KEY_ENV = "STUDIO_COMM_SANDBOX_WEBHOOK_KEY"
+DEFAULT_KEY = "sandbox-key"  # public: written in this file, so only for loopback
 MAX_CUSTOMERS = 100_000
 
 
@@ -41,7 +45,7 @@ MAX_CUSTOMERS = 100_000
 class SandboxConfig:
     customers: int = 2000
     seed: int = 1
-    api_key: str = "sandbox-key"
+    api_key: str = DEFAULT_KEY
     rate_limit: tuple[int, float] = (1000, 60.0)
     faults: str = ""
     webhook_url: str | None = None
@@ -132,8 +136,15 @@ class _Running:
     def api_key(self) -> str:
         return self.config.api_key
 
+    def start(self, timeout: float = 30.0) -> Self:
+        """Start serving; returns self once it serves."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
     def __enter__(self) -> Self:
-        return self.start()  # the subclass's: returns self once it serves
+        return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
@@ -148,7 +159,7 @@ class SandboxThread(_Running):
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self, timeout: float = 30.0) -> SandboxThread:
+    def start(self, timeout: float = 30.0) -> Self:
         self.sandbox = create_sandbox(self.config)
         sock = _bind(self.config.host, self.config.port)
         self.base_url = _base_url(self.config.host, sock.getsockname()[1])
@@ -206,16 +217,16 @@ class SandboxProcess(_Running):
         super().__init__(config)
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> SandboxProcess:
+    def start(self, timeout: float = 60.0) -> Self:
         env = dict(os.environ, **{KEY_ENV: self.config.api_key})
         if self.config.webhook_key:
-            env["STUDIO_COMM_SANDBOX_WEBHOOK_KEY"] = self.config.webhook_key
+            env[WEBHOOK_KEY_ENV] = self.config.webhook_key
         # stdin stays an open pipe: the child stops when it closes (when we go away).
         self.process = subprocess.Popen(
             sandbox_command() + config_args(self.config) + ["--exit-with-parent"],
             stdout=subprocess.PIPE, stdin=subprocess.PIPE, env=env, text=True,
             encoding="utf-8")
-        line = self._first_line(timeout)
+        line = _first_line(self.process, timeout)
         match = READY_LINE.match(line.strip())
         if match is None:
             self.stop()
@@ -223,15 +234,6 @@ class SandboxProcess(_Running):
         self.base_url = match["url"]
         self.admin = AdminClient(self.base_url, self.api_key)
         return self
-
-    def _first_line(self, timeout: float) -> str:
-        # readline() blocks; read on a helper thread so a stuck child cannot hang us.
-        result: list[str] = []
-        reader = threading.Thread(target=lambda: result.append(self.process.stdout.readline()),
-                                  daemon=True)
-        reader.start()
-        reader.join(timeout)
-        return result[0] if result else ""
 
     def stop(self, timeout: float = 10.0) -> None:
         if self.admin is not None:
@@ -250,6 +252,17 @@ class SandboxProcess(_Running):
             if pipe is not None:
                 pipe.close()
         self.process = None
+
+
+def _first_line(process: subprocess.Popen, timeout: float) -> str:
+    # readline() blocks; read on a helper thread so a stuck child cannot hang us.
+    result: list[str] = []
+    stdout = process.stdout
+    assert stdout is not None  # started with stdout=PIPE
+    reader = threading.Thread(target=lambda: result.append(stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return result[0] if result else ""
 
 
 def _rate_limit(text: str) -> tuple[int, float]:
@@ -277,6 +290,17 @@ def _stop_on_stdin_eof(server: _Server) -> None:
     threading.Thread(target=watch, name="sandbox-parent-watch", daemon=True).start()
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only (a name other than localhost
+    may resolve to anything, so it counts as reachable from others)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def parse_args(argv: list[str]) -> tuple[SandboxConfig, bool]:
     """The configuration, and whether to stop when standard input closes."""
     parser = argparse.ArgumentParser(
@@ -287,15 +311,17 @@ def parse_args(argv: list[str]) -> tuple[SandboxConfig, bool]:
     parser.add_argument("--customers", type=int, default=2000,
                         help=f"demo customers, 0..{MAX_CUSTOMERS}")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--api-key", default=os.environ.get(KEY_ENV, "sandbox-key"),
-                        help=f"key clients must send (default: ${KEY_ENV} or sandbox-key)")
+    parser.add_argument("--api-key", default=os.environ.get(KEY_ENV),
+                        help=f"key clients must send (default: ${KEY_ENV}, or {DEFAULT_KEY} "
+                             "on a loopback host)")
     parser.add_argument("--rate-limit", type=_rate_limit, default=(1000, 60.0),
                         metavar="N/SECONDS", help="per-endpoint budget per window")
     parser.add_argument("--faults", default="", metavar="SPEC",
                         help="e.g. 'status=503:count=1@/v1/communications;latency=150'")
-    parser.add_argument("--webhook-url")
-    parser.add_argument("--webhook-key",
-                        default=os.environ.get("STUDIO_COMM_SANDBOX_WEBHOOK_KEY"))
+    parser.add_argument("--webhook-url", help="where to POST the vendor's webhook events")
+    parser.add_argument("--webhook-key", default=os.environ.get(WEBHOOK_KEY_ENV),
+                        help=f"their X-API-KEY (default: ${WEBHOOK_KEY_ENV}, which keeps it "
+                             "off the process list)")
     parser.add_argument("--admin", action="store_true",
                         help="enable the admin endpoints under /__sandbox__/")
     parser.add_argument("--exit-with-parent", action="store_true",
@@ -307,8 +333,14 @@ def parse_args(argv: list[str]) -> tuple[SandboxConfig, bool]:
         Faults(args.faults)
     except FaultSpecError as exc:
         parser.error(f"--faults: {exc}")
+    if args.webhook_url and not args.webhook_key:
+        parser.error("--webhook-url needs a webhook key (the vendor always sends one): "
+                     f"--webhook-key or ${WEBHOOK_KEY_ENV}")
+    if not is_loopback(args.host) and args.api_key in (None, "", DEFAULT_KEY):
+        parser.error(f"--host {args.host} can be reached from other machines, and the default key "
+                     f"{DEFAULT_KEY} is public: give a key of your own with --api-key or ${KEY_ENV}")
     return SandboxConfig(
-        customers=args.customers, seed=args.seed, api_key=args.api_key,
+        customers=args.customers, seed=args.seed, api_key=args.api_key or DEFAULT_KEY,
         rate_limit=args.rate_limit, faults=args.faults, webhook_url=args.webhook_url,
         webhook_key=args.webhook_key, admin=args.admin, host=args.host,
         port=args.port), args.exit_with_parent

@@ -15,8 +15,9 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from studio_comm.core.review import Cell, CellSummary, cell_key
-from studio_comm.ui.labels import category_label, channel_label
+from studio_comm.core.matrix import cell_order
+from studio_comm.core.review import Cell, CellSummary
+from studio_comm.ui.labels import category_label, cell_label, channel_label, plain_tooltip
 
 _LOW = QColor("#f7fbff")
 _HIGH = QColor("#08306b")
@@ -50,11 +51,11 @@ class ConsentSummary(QWidget):
 
     # -- data -------------------------------------------------------------------------------
     def set_summary(self, summary: dict[Cell, CellSummary], shown: set[Cell] | None = None) -> None:
-        cells = sorted(summary, key=cell_key)
+        cells = sorted(summary, key=cell_order)
         self._summary = dict(summary)
         self._shown = set(summary) if shown is None else set(shown)
         self._categories = list(dict.fromkeys(c[0] for c in cells))
-        self._channels = sorted({c[1] for c in cells}, key=lambda ch: cell_key(("", ch)))
+        self._channels = sorted({c[1] for c in cells}, key=lambda ch: cell_order(("", ch)))
         self.setAccessibleDescription("\n".join(self.cell_text(c) for c in cells))
         self._geometry = None
         self.updateGeometry()
@@ -66,7 +67,7 @@ class ConsentSummary(QWidget):
 
     def cell_text(self, cell: Cell) -> str:
         s = self._summary.get(cell)
-        title = f"{category_label(cell[0])} / {channel_label(cell[1])}"
+        title = cell_label(cell)
         if s is None:
             return self.tr("{cell}: no member has this channel").format(cell=title)
         return self.tr(
@@ -149,7 +150,7 @@ class ConsentSummary(QWidget):
         painter.setPen(text_colour)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{share:.0%}")
 
-    def changeEvent(self, event) -> None:
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
             self._geometry = None  # labels and their widths changed
             self.updateGeometry()
@@ -161,12 +162,12 @@ class ConsentSummary(QWidget):
             self.cellClicked.emit(*cell)
         super().mouseReleaseEvent(event)
 
-    def event(self, event) -> bool:
-        if event.type() == QHelpEvent.Type.ToolTip:
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QHelpEvent) and event.type() == QHelpEvent.Type.ToolTip:
             cell = self.cell_at(event.pos())
             if cell is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(event.globalPos(), self.cell_text(cell), self)
+                QToolTip.showText(event.globalPos(), plain_tooltip(self.cell_text(cell)), self)
             return True
         return super().event(event)

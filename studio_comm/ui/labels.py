@@ -79,6 +79,11 @@ def channel_label(value: Channel | str | None) -> str:
     return _label(_channel_labels(), value)
 
 
+def cell_label(cell: tuple[MessageCategory | str, Channel | str]) -> str:
+    """"Newsletter / Text message": how a (category, channel) cell is named everywhere."""
+    return f"{category_label(cell[0])} / {channel_label(cell[1])}"
+
+
 def direction_label(value: Direction | str | None) -> str:
     return _label(_direction_labels(), value)
 

@@ -4,6 +4,7 @@ the next session of that workstation marks the message `unknown`, its text intac
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -57,7 +58,7 @@ def wait_for(condition, timeout: float = 60.0, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_kill_9_mid_send_leaves_the_message_unknown_with_its_text(sandbox, journal_target):
+def test_kill_9_mid_send_leaves_the_message_unknown_with_its_text(sandbox, journal_target, expect_log):
     sandbox.admin.set_faults("hang=120:method=POST@/v1/communications")
     customer_id = 1_000_001
     # Create the schema first, so the child and this test open the same journal.
@@ -92,17 +93,18 @@ def test_kill_9_mid_send_leaves_the_message_unknown_with_its_text(sandbox, journ
     reopened = Journal.open(journal_target)
     try:
         assert reopened.message(pending.request_id).state == "pending"
+        expect_log("studio_comm.core.session", logging.WARNING, r"^1 message\(s\) left pending by an earlier run")
 
         async def next_start():
             async with studio_session(sandbox, reopened) as session:
-                return await session.messaging.timeline(pending.thread_id)
+                [message] = await session.messaging.timeline(pending.thread_id)
+                assert (message.request_id, message.state) == (pending.request_id, "unknown")
+                assert message.content == TEXT and message.subject == "Pause"
 
-        [message] = asyncio.run(next_start())
+        asyncio.run(next_start())
         profile = reopened.profile("kraftwerk")
+        assert (profile.base_url, profile.studio_name) == (sandbox.base_url, studio_information()["name"])
     finally:
         reopened.close()
-    assert (profile.base_url, profile.studio_name) == (sandbox.base_url, studio_information()["name"])
-    assert (message.request_id, message.state) == (pending.request_id, "unknown")
-    assert message.content == TEXT and message.subject == "Pause"
     posts = [r for r in sandbox.admin.received() if r["method"] == "POST"]
     assert [r["request_id"] for r in posts] == [pending.request_id]  # sent once, not again

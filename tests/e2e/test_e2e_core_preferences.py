@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 
 from studio_comm.api import errors
-from studio_comm.core.preferences import Change, Conflict, Matrix, PreferenceEditor
+from studio_comm.core.matrix import Matrix
+from studio_comm.core.preferences import Change, Conflict, PreferenceEditor
 from tests.fixtures.core import STAFF, WORKSTATION, cell, member_with, studio_session
 
 NEWS_SMS = cell("NEWSLETTER", "TEXT_MESSAGE")
@@ -50,38 +51,37 @@ def test_member_disables_promotional_sms_and_keeps_transactional_email(sandbox, 
             customer_id, editor = await editor_turning_sms_off(session)
             s0 = editor.matrix
             sandbox.admin.reset_received()
-            confirmation = editor.changes()
+            assert editor.changes() == [Change(NEWS_SMS, True, False)]  # what the confirmation shows
+
             report = await editor.save()
+            assert report.outcome == "saved", report
+            assert report.differences == [] and report.conflicts == [] and report.error is None
+            assert not editor.is_dirty and editor.matrix == report.matrix
+
             reread = Matrix(await session.client.get_preferences(customer_id))
-            return customer_id, s0, confirmation, report, reread, editor
+            received = requests_to(sandbox, customer_id)
+            assert [r["method"] for r in received] == ["GET", "PUT", "GET", "GET"]  # S1, PUT, S2, check
+            put = received[1]
+            # The full array went out, and differs from the fresh read only in the intended cell.
+            assert len(put["json"]) == len(s0.preferences)
+            assert changed_cells(s0.to_wire(), put["json"]) == {NEWS_SMS}
+            assert put["request_id"] == report.request_id
 
-    customer_id, s0, confirmation, report, reread, editor = asyncio.run(scenario())
-    assert confirmation == [Change(NEWS_SMS, True, False)]
-    assert report.outcome == "saved", report
-    assert report.differences == [] and report.conflicts == [] and report.error is None
-    assert not editor.is_dirty and editor.matrix == report.matrix
+            assert reread.active(NEWS_SMS) is False
+            assert reread.active(CONTRACT_MAIL) == s0.active(CONTRACT_MAIL)
+            assert changed_cells(s0.to_wire(), reread.to_wire()) == {NEWS_SMS}
+            assert report.matrix == reread
 
-    received = requests_to(sandbox, customer_id)
-    assert [r["method"] for r in received] == ["GET", "PUT", "GET", "GET"]  # S1, PUT, S2, check
-    put = received[1]
-    # The full array went out, and differs from the fresh read only in the intended cell.
-    assert len(put["json"]) == len(s0.preferences)
-    assert changed_cells(s0.to_wire(), put["json"]) == {NEWS_SMS}
-    assert put["request_id"] == report.request_id
+            [entry] = journal.audit(customer_id=customer_id)
+            assert (entry.action, entry.outcome, entry.http_status) == ("preferences", "saved", 200)
+            assert (entry.staff, entry.workstation, entry.request_id) == (STAFF, WORKSTATION, put["request_id"])
+            assert entry.studio_id is not None
+            assert entry.intent == [{"messageCategory": "NEWSLETTER", "communicationChannel": "TEXT_MESSAGE",
+                                     "active": False}]
+            assert Matrix.from_wire(entry.before) == s0
+            assert Matrix.from_wire(entry.after) == reread
 
-    assert reread.active(NEWS_SMS) is False
-    assert reread.active(CONTRACT_MAIL) == s0.active(CONTRACT_MAIL)
-    assert changed_cells(s0.to_wire(), reread.to_wire()) == {NEWS_SMS}
-    assert report.matrix == reread
-
-    [entry] = journal.audit(customer_id=customer_id)
-    assert (entry.action, entry.outcome, entry.http_status) == ("preferences", "saved", 200)
-    assert (entry.staff, entry.workstation, entry.request_id) == (STAFF, WORKSTATION, put["request_id"])
-    assert entry.studio_id is not None
-    assert entry.intent == [{"messageCategory": "NEWSLETTER", "communicationChannel": "TEXT_MESSAGE",
-                             "active": False}]
-    assert Matrix.from_wire(entry.before) == s0
-    assert Matrix.from_wire(entry.after) == reread
+    asyncio.run(scenario())
 
 
 def test_change_made_in_magicline_meanwhile_is_a_conflict_and_nothing_is_sent(sandbox, journal):
@@ -100,28 +100,25 @@ def test_change_made_in_magicline_meanwhile_is_a_conflict_and_nothing_is_sent(sa
             ])
             sandbox.admin.reset_received()
             conflict = await editor.save()
-            after_conflict = [r["method"] for r in requests_to(sandbox, customer_id)]
-            rebased_intent = editor.intent
+            assert conflict.outcome == "conflict"
+            assert conflict.conflicts == [Conflict(NEWS_SMS, before=True, theirs=False, mine=False)]
+            assert [r["method"] for r in requests_to(sandbox, customer_id)] == ["GET"]  # read again, nothing PUT
+            # Rebased onto the server's state, keeping the change that did not conflict.
+            assert conflict.matrix.active(NEWS_LETTER) != s0.active(NEWS_LETTER)
+            assert editor.intent == {NEWS_MAIL: not s0.active(NEWS_MAIL)}
+
             editor.resolve(NEWS_SMS, keep_mine=True)
             sandbox.admin.reset_received()
             saved = await editor.save()
-            return customer_id, s0, conflict, after_conflict, rebased_intent, saved
+            assert saved.outcome == "saved", saved
+            put = next(r for r in requests_to(sandbox, customer_id) if r["method"] == "PUT")
+            sent = Matrix.from_wire(put["json"])
+            assert sent.active(NEWS_LETTER) != s0.active(NEWS_LETTER)  # their change survived
+            assert sent.active(NEWS_MAIL) != s0.active(NEWS_MAIL)  # mine went through
+            assert sent.active(NEWS_SMS) is False
+            assert [e.outcome for e in journal.audit(customer_id=customer_id)] == ["saved", "conflict"]
 
-    customer_id, s0, conflict, after_conflict, rebased_intent, saved = asyncio.run(scenario())
-    assert conflict.outcome == "conflict"
-    assert conflict.conflicts == [Conflict(NEWS_SMS, before=True, theirs=False, mine=False)]
-    assert after_conflict == ["GET"]  # read again, nothing PUT
-    # Rebased onto the server's state, keeping the change that did not conflict.
-    assert conflict.matrix.active(NEWS_LETTER) != s0.active(NEWS_LETTER)
-    assert rebased_intent == {NEWS_MAIL: not s0.active(NEWS_MAIL)}
-
-    assert saved.outcome == "saved", saved
-    put = next(r for r in requests_to(sandbox, customer_id) if r["method"] == "PUT")
-    sent = Matrix.from_wire(put["json"])
-    assert sent.active(NEWS_LETTER) != s0.active(NEWS_LETTER)  # their change survived
-    assert sent.active(NEWS_MAIL) != s0.active(NEWS_MAIL)  # mine went through
-    assert sent.active(NEWS_SMS) is False
-    assert [e.outcome for e in journal.audit(customer_id=customer_id)] == ["saved", "conflict"]
+    asyncio.run(scenario())
 
 
 def test_409_on_save_merges_again_from_a_new_read_and_succeeds(sandbox, journal):
@@ -131,16 +128,16 @@ def test_409_on_save_merges_again_from_a_new_read_and_succeeds(sandbox, journal)
         async with studio_session(sandbox, journal) as session:
             customer_id, editor = await editor_turning_sms_off(session)
             sandbox.admin.reset_received()
-            return customer_id, await editor.save()
+            report = await editor.save()
+            assert report.outcome == "saved", report
+            received = requests_to(sandbox, customer_id)
+            assert [(r["method"], r["status"]) for r in received] == [
+                ("GET", 200), ("PUT", 409), ("GET", 200), ("PUT", 200), ("GET", 200)]
+            assert Matrix.from_wire(received[3]["json"]).active(NEWS_SMS) is False
+            [entry] = journal.audit(customer_id=customer_id)
+            assert (entry.outcome, entry.http_status) == ("saved", 200)
 
-    customer_id, report = asyncio.run(scenario())
-    assert report.outcome == "saved", report
-    received = requests_to(sandbox, customer_id)
-    assert [(r["method"], r["status"]) for r in received] == [
-        ("GET", 200), ("PUT", 409), ("GET", 200), ("PUT", 200), ("GET", 200)]
-    assert Matrix.from_wire(received[3]["json"]).active(NEWS_SMS) is False
-    [entry] = journal.audit(customer_id=customer_id)
-    assert (entry.outcome, entry.http_status) == ("saved", 200)
+    asyncio.run(scenario())
 
 
 def test_failed_save_keeps_the_intent_is_audited_and_can_be_retried(sandbox, journal):
@@ -150,17 +147,16 @@ def test_failed_save_keeps_the_intent_is_audited_and_can_be_retried(sandbox, jou
         async with studio_session(sandbox, journal) as session:
             customer_id, editor = await editor_turning_sms_off(session)
             failed = await editor.save()
-            kept = editor.changes()
-            retried = await editor.save()
-            return customer_id, failed, kept, retried
+            assert failed.outcome == "failed"
+            assert isinstance(failed.error, errors.ServerError) and failed.error.status == 500
+            assert editor.changes() == [Change(NEWS_SMS, True, False)]  # the intent is kept
 
-    customer_id, failed, kept, retried = asyncio.run(scenario())
-    assert failed.outcome == "failed"
-    assert isinstance(failed.error, errors.ServerError) and failed.error.status == 500
-    assert kept == [Change(NEWS_SMS, True, False)]
-    assert retried.outcome == "saved"
-    assert [(e.outcome, e.http_status) for e in journal.audit(customer_id=customer_id)] == [
-        ("saved", 200), ("failed", 500)]
+            retried = await editor.save()
+            assert retried.outcome == "saved"
+            assert [(e.outcome, e.http_status) for e in journal.audit(customer_id=customer_id)] == [
+                ("saved", 200), ("failed", 500)]
+
+    asyncio.run(scenario())
 
 
 def test_save_the_server_does_not_take_reports_the_difference(sandbox, journal):
@@ -180,9 +176,9 @@ def test_save_the_server_does_not_take_reports_the_difference(sandbox, journal):
                 return answer
 
             session.client.put_preferences = put_then_revert
-            return await editor.save()
+            report = await editor.save()
+            assert report.outcome == "differs"
+            assert [(d.cell, d.intended, d.actual) for d in report.differences] == [(NEWS_SMS, False, True)]
+            assert report.matrix.active(NEWS_SMS) is True
 
-    report = asyncio.run(scenario())
-    assert report.outcome == "differs"
-    assert [(d.cell, d.intended, d.actual) for d in report.differences] == [(NEWS_SMS, False, True)]
-    assert report.matrix.active(NEWS_SMS) is True
+    asyncio.run(scenario())

@@ -29,7 +29,9 @@ from studio_comm.sandbox import demo_data
 from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
 from studio_comm.ui.models.review_model import state_description
 from studio_comm.ui.review_window import ReviewWindow
+from studio_comm.ui.tasks import TaskRunner
 from tests.fixtures.qt import run_async
+from tests.fixtures.sandbox import seeded_states
 
 CUSTOMERS = 600
 BUDGET, WINDOW = 60, 3.0
@@ -46,16 +48,7 @@ def limited_sandbox():
 
 def served_states() -> dict[int, dict[tuple[str, str], str]]:
     """What the sandbox serves for every seeded customer, as state words of the export."""
-    result = {}
-    for customer in demo_data.customers(CUSTOMERS, 1):
-        states = {}
-        for pref in demo_data.default_preferences(customer.id, 1):
-            for ch in pref["channels"]:
-                word = "active" if ch["active"] else "inactive"
-                states[(pref["messageCategory"], ch["communicationChannel"])] = (
-                    word if ch["customerOverridable"] else f"fixed_{word}")
-        result[customer.id] = states
-    return result
+    return {customer.id: seeded_states(customer.id) for customer in demo_data.customers(CUSTOMERS, 1)}
 
 
 def test_review_of_600_members_cancel_resume_totals_exports(qtbot, qloop, limited_sandbox, tmp_path):
@@ -86,7 +79,7 @@ def test_review_of_600_members_cancel_resume_totals_exports(qtbot, qloop, limite
     sb.admin.reset_received()  # from here on, only the review reads preferences
 
     review = ConsentReview(client, aj, studio.studio_id)
-    window = ReviewWindow(review, member_exporter=lambda cid, path: export_member(
+    window = ReviewWindow(review, TaskRunner(), member_exporter=lambda cid, path: export_member(
         client, aj, studio.studio_id, cid, path))
     qtbot.addWidget(window)
     window.show()

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
-import keyring
 import keyring.backend
 import keyring.errors
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog
 
 from studio_comm.core.credentials import SERVICE, CredentialStore
 from studio_comm.ui.connection_dialog import ConnectionDialog
 from studio_comm.ui.profiles import ProfileStore
+from studio_comm.ui.tasks import TaskRunner
+from tests.fixtures.keyring import use_keyring
 
 KEY = "sk-live-7d0c2e9b41f84a55"
 LEFT = Qt.MouseButton.LeftButton
@@ -37,16 +38,8 @@ def profiles(data_dir):
     settings.sync()
 
 
-@pytest.fixture
-def no_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
-
-
 def make_dialog(qtbot, profiles, credentials, **kwargs) -> ConnectionDialog:
-    dialog = ConnectionDialog(profiles=profiles, credentials=credentials, **kwargs)
+    dialog = ConnectionDialog(TaskRunner(), profiles=profiles, credentials=credentials, **kwargs)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.tasks.pending == 0, timeout=10_000)  # the keyring check
@@ -157,9 +150,7 @@ class VanishingKeyring(keyring.backend.KeyringBackend):
 
 
 def test_keyring_failing_on_save_offers_the_session_only_option(qtbot, qloop, profiles):
-    previous = keyring.get_keyring()
-    keyring.set_keyring(VanishingKeyring())
-    try:
+    with use_keyring(VanishingKeyring()):
         credentials = CredentialStore()
         dialog = make_dialog(qtbot, profiles, credentials)
         assert not dialog.session_only.isVisible()
@@ -173,8 +164,6 @@ def test_keyring_failing_on_save_offers_the_session_only_option(qtbot, qloop, pr
 
         save(qtbot, dialog)
         assert credentials.get("Studio Mitte") == KEY
-    finally:
-        keyring.set_keyring(previous)
 
 
 def test_test_connection_names_the_studio_or_says_what_is_wrong(
@@ -192,3 +181,63 @@ def test_test_connection_names_the_studio_or_says_what_is_wrong(
     text = dialog.result_label.text()
     assert text.startswith("Could not connect:") and "refused" in text and "wrong-key" not in text
     assert memory_keyring.passwords == {}  # testing stores nothing
+
+
+SECRET = "pa55w0rd-never-shown"
+
+
+@pytest.mark.parametrize("url,expected", [
+    (f"https://desk:{SECRET}@studio-mitte.open-api.magicline.com", "must not contain a user name or password"),
+    (f"https://studio-mitte.open-api.magicline.com/?token={SECRET}", "must not contain a query"),
+])
+def test_an_address_with_credentials_or_a_query_is_refused_and_nothing_is_stored(
+    qtbot, qloop, memory_keyring, profiles, url, expected
+):
+    dialog = make_dialog(qtbot, profiles, CredentialStore())
+    fill(qtbot, dialog, url=url)
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert expected in dialog.result_label.text() and SECRET not in dialog.result_label.text()
+    assert dialog.isVisible() and dialog.url_edit.text() == url  # nothing typed is lost
+    assert memory_keyring.passwords == {} and profiles.list() == []
+
+    # Testing the connection says the same, and sends nothing anywhere.
+    qtbot.mouseClick(dialog.test_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=15_000)
+    assert expected in dialog.result_label.text() and SECRET not in dialog.result_label.text()
+
+
+
+@pytest.mark.parametrize("credentials,query", [(f"desk:{SECRET}@", ""), ("", f"?token={SECRET}")])
+def test_a_base_url_argument_with_credentials_or_a_query_is_refused_before_it_is_stored(
+    qtbot, qloop, sandbox_process, memory_keyring, tmp_path, caplog, credentials, query, expect_log
+):
+    expect_log("studio_comm.app", logging.WARNING, r"the address of studio profile Studio Mitte was refused")
+    from studio_comm.app import launch, shutdown
+    from tests.fixtures.qt import run_async
+
+    memory_keyring.set_password(SERVICE, "Studio Mitte", sandbox_process.api_key)
+    data_dir = tmp_path / "data"
+    scheme, rest = sandbox_process.base_url.split("://")
+    bad = f"{scheme}://{credentials}{rest}/{query}"
+    window = launch(["--profile", "Studio Mitte", "--base-url", bad, "--data-dir", str(data_dir)])
+    try:
+        # The dialog opens and says why; nothing connected.
+        qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible(),
+                        timeout=20_000)
+        dialog = window.connection_dialog
+        assert "must not contain" in dialog.result_label.text() and SECRET not in dialog.result_label.text()
+        assert window.session is None and window.services.profiles.get("Studio Mitte") is None
+        assert dialog.name_edit.text() == "Studio Mitte" and dialog.url_edit.text() == ""
+        assert "was refused" in caplog.text and SECRET not in caplog.text
+
+        # The user gives the address as it should be, and the key.
+        dialog.url_edit.setText(sandbox_process.base_url)
+        dialog.key_edit.setText(sandbox_process.api_key)
+        qtbot.mouseClick(dialog.save_button, LEFT)
+        qtbot.waitUntil(lambda: window.session is not None, timeout=30_000)
+        assert window.services.profiles.get("Studio Mitte").base_url == sandbox_process.base_url
+    finally:
+        window.close_discarding()
+        run_async(qtbot, shutdown(window), timeout=30)
+        window.deleteLater()
+    assert files_containing(data_dir, SECRET) == []

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from studio_comm.app import launch, shutdown
 from studio_comm.core.credentials import SERVICE
 from tests.fixtures.app import CONNECT_TIMEOUT_MS, PROFILE, WAIT_MS, open_customer, search
+from tests.fixtures.logs import RETRY_SCHEDULED
 from tests.fixtures.qt import run_async
 
 CONTRACT = [
@@ -81,9 +82,10 @@ def test_a_question_waiting_for_the_user_is_no_request_under_way(qtbot, app_wind
     dialog.reject()
 
 
-def test_error_banner_shows_server_message_and_trace_id(qtbot, app_window):
+def test_error_banner_shows_server_message_and_trace_id(qtbot, app_window, expect_log):
     sandbox, banner = app_window.sandbox, app_window.error_banner
     sandbox.admin.set_faults("status=503:count=20@/v1/customers")
+    expect_log(*RETRY_SCHEDULED)  # the search is retried before the banner shows the last 503
     search(qtbot, app_window, "Weber")
     qtbot.waitUntil(banner.isVisible, timeout=WAIT_MS)
     assert banner.trace_id
@@ -222,3 +224,18 @@ def test_opening_another_member_asks_before_dropping_unsaved_edits(qtbot, app_wi
     discard = next(b for b in box.buttons() if b.text() == "Discard changes")
     qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app_window.customer is not None and app_window.customer.id == second.id, timeout=WAIT_MS)
+
+
+def test_a_profile_without_a_stored_key_asks_for_it(qtbot, qloop, sandbox_process, memory_keyring, tmp_path):
+    window = launch(["--profile", "Studio Nord", "--base-url", sandbox_process.base_url,
+                     "--data-dir", str(tmp_path / "data")])
+    try:
+        qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible(),
+                        timeout=WAIT_MS)
+        dialog = window.connection_dialog
+        assert (dialog.name_edit.text(), dialog.url_edit.text()) == ("Studio Nord", sandbox_process.base_url)
+        assert window.session is None and not window.error_banner.isVisible(), "asked, not reported as an error"
+    finally:
+        window.close_discarding()
+        run_async(qtbot, shutdown(window), timeout=30)
+        window.deleteLater()

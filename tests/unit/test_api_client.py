@@ -23,6 +23,7 @@ from studio_comm.api.models import (
     ThreadStatus,
 )
 from studio_comm.api.ratelimit import RateLimiter
+from tests.fixtures.logs import OUTCOME_UNKNOWN, RETRY_SCHEDULED
 from tests.unit.test_api_ratelimit import FakeClock, max_in_any_span
 
 KEY = "k3y-Sup3r-S3cret-0123456789"
@@ -424,13 +425,13 @@ def test_search_without_a_usable_field_is_refused(kwargs):
 @pytest.mark.parametrize(
     "status,kind,words",
     [
-        (400, errors.InvalidRequestError, "did not accept"),
-        (401, errors.BadKeyError, "API key was refused (401). Check the key in the connection settings"),
-        (403, errors.ForbiddenError, "not allowed"),
-        (404, errors.NotFoundError, "does not know this record"),
-        (409, errors.ConflictError, "changed by someone else"),
-        (500, errors.ServerError, "problem on its side (500)"),
-        (418, errors.ApiError, "unexpected status (418)"),
+        (400, errors.InvalidRequestError, "refused as invalid"),
+        (401, errors.BadKeyError, "API key refused (401)."),
+        (403, errors.ForbiddenError, "lacks the permission"),
+        (404, errors.NotFoundError, "Record not found (404)"),
+        (409, errors.ConflictError, "modified by another request"),
+        (500, errors.ServerError, "Server error at Magicline (500)"),
+        (418, errors.ApiError, "Unexpected answer from Magicline (418)"),
     ],
 )
 def test_error_statuses_raise_one_type_per_meaning_with_the_server_details(status, kind, words):
@@ -491,35 +492,41 @@ def test_unknown_enum_values_from_a_newer_api_pass_through():
 
 # ------------------------------------------------------------------ retries
 
-def test_a_preferences_read_is_retried_on_503_and_502():
+def test_a_preferences_read_is_retried_on_503_and_502(expect_log):
     mock = Mock(fail(503), fail(502), ok(PREFS))
+    expect_log(*RETRY_SCHEDULED)
     assert len(run(call(mock, lambda c: c.get_preferences(7)))) == 2
     assert len(mock.requests) == 3
 
 
-def test_retries_are_bounded_and_the_last_error_is_raised():
+def test_retries_are_bounded_and_the_last_error_is_raised(expect_log):
     mock = Mock(default=fail(503, traceId="t-503"))
+    expect_log(*RETRY_SCHEDULED)
     with pytest.raises(errors.ServerError) as caught:
         run(call(mock, lambda c: c.get_preferences(7)))
     assert caught.value.status == 503 and caught.value.trace_id == "t-503"
     assert len(mock.requests) == FAST_RETRY.attempts
 
 
-def test_reads_are_retried_after_a_timeout_or_a_lost_connection():
+def test_reads_are_retried_after_a_timeout_or_a_lost_connection(expect_log):
     mock = Mock(httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("closed"), ok(CUSTOMER))
+    expect_log(*OUTCOME_UNKNOWN)
+    expect_log(*RETRY_SCHEDULED)
     assert run(call(mock, lambda c: c.customer(7))).id == 7
     assert len(mock.requests) == 3
 
 
-def test_the_preferences_put_is_retried_on_503_with_the_same_request_id():
+def test_the_preferences_put_is_retried_on_503_with_the_same_request_id(expect_log):
     mock = Mock(fail(503), httpx.ConnectError("refused"), ok(PREFS))
+    expect_log(*RETRY_SCHEDULED)
     run(call(mock, lambda c: c.put_preferences(7, [])))
     assert len(mock.requests) == 3
     assert len({r.headers["X-Request-Id"] for r in mock.requests}) == 1
 
 
-def test_a_preferences_put_that_timed_out_after_sending_is_not_resent():
+def test_a_preferences_put_that_timed_out_after_sending_is_not_resent(expect_log):
     mock = Mock(httpx.ReadTimeout("slow"), default=ok(PREFS))
+    expect_log(*OUTCOME_UNKNOWN)
     with pytest.raises(errors.OutcomeUnknownError):
         run(call(mock, lambda c: c.put_preferences(7, [])))
     assert len(mock.requests) == 1
@@ -528,8 +535,9 @@ def test_a_preferences_put_that_timed_out_after_sending_is_not_resent():
 @pytest.mark.parametrize("exc", [httpx.ReadTimeout("t"), httpx.WriteTimeout("t"),
                                  httpx.RemoteProtocolError("gone"), httpx.ReadError("reset")])
 @pytest.mark.parametrize("operation", ["create_thread", "add_to_thread"])
-def test_a_thread_write_that_may_have_arrived_is_sent_once_and_reported_unknown(exc, operation):
+def test_a_thread_write_that_may_have_arrived_is_sent_once_and_reported_unknown(exc, operation, expect_log):
     mock = Mock(exc, default=ok(THREAD))
+    expect_log(*OUTCOME_UNKNOWN)
 
     async def ops(client):
         if operation == "create_thread":
@@ -540,12 +548,13 @@ def test_a_thread_write_that_may_have_arrived_is_sent_once_and_reported_unknown(
         run(call(mock, ops))
     assert len(mock.requests) == 1
     assert caught.value.request_id == "rid-9"
-    assert "may or may not" in str(caught.value)
+    assert "Outcome unknown" in str(caught.value)
 
 
 @pytest.mark.parametrize("exc", [httpx.ConnectError("refused"), httpx.ConnectTimeout("t"), httpx.PoolTimeout("t")])
-def test_a_thread_post_that_never_left_is_retried(exc):
+def test_a_thread_post_that_never_left_is_retried(exc, expect_log):
     mock = Mock(exc, ok(THREAD))
+    expect_log(*RETRY_SCHEDULED)
     assert run(call(mock, lambda c: c.create_thread(7, thread_request()))).thread_id == 31
     assert len(mock.requests) == 2
     assert mock.requests[0].headers["X-Request-Id"] == mock.requests[1].headers["X-Request-Id"]
@@ -558,11 +567,12 @@ def test_a_thread_post_answered_503_is_not_retried():
     assert len(mock.requests) == 1
 
 
-def test_no_connection_at_all_raises_not_sent_after_the_retries():
+def test_no_connection_at_all_raises_not_sent_after_the_retries(expect_log):
     mock = Mock(default=httpx.ConnectError("refused"))
+    expect_log(*RETRY_SCHEDULED)
     with pytest.raises(errors.NotSentError) as caught:
         run(call(mock, lambda c: c.create_thread(7, thread_request())))
-    assert "nothing was sent" in str(caught.value)
+    assert "Not sent" in str(caught.value)
     assert len(mock.requests) == FAST_RETRY.attempts
 
 
@@ -600,7 +610,7 @@ def test_a_second_429_raises_rate_limited():
     with pytest.raises(errors.RateLimitedError) as caught:
         run(call(mock, lambda c: c.get_preferences(7), limiter=limiter))
     assert len(mock.requests) == 2
-    assert caught.value.status == 429 and "Wait a minute" in str(caught.value)
+    assert caught.value.status == 429 and "Rate limit" in str(caught.value)
 
 
 def test_many_concurrent_reads_never_exceed_the_budget_in_any_window():

@@ -30,15 +30,15 @@ def test_network_errors_share_a_base_that_tells_sent_from_unknown():
 def test_the_sentence_names_the_problem_the_field_the_server_text_and_the_trace_id():
     e = errors.InvalidRequestError(status=400, error_message="E-Mail ist ungültig", error_code="invalid.email",
                                    trace_id="8f3a", reference="email", request_id="r1", endpoint="PUT /x")
-    assert str(e) == ("Magicline did not accept the request as valid (400). Field: email. "
-                      "Magicline says: “E-Mail ist ungültig” (Trace id for support: 8f3a)")
+    assert str(e) == ("Request refused as invalid (400). Field: email. "
+                      "Magicline says: “E-Mail ist ungültig” Trace id: 8f3a.")
     assert repr(e) == ("InvalidRequestError(status=400, error_code='invalid.email', trace_id='8f3a', "
                        "reference='email', request_id='r1', endpoint='PUT /x')")
 
 
-def test_a_bad_key_tells_where_to_fix_it():
-    assert str(errors.BadKeyError(status=401)) == (
-        "The studio's API key was refused (401). Check the key in the connection settings.")
+def test_the_description_is_technical_and_names_the_status():
+    # The user's sentence ("Check the key in the connection settings") is the UI's.
+    assert str(errors.BadKeyError(status=401)) == "API key refused (401)."
 
 
 def test_errors_survive_pickling_with_all_details():

@@ -14,6 +14,7 @@ import pytest
 
 from studio_comm.api import errors
 from studio_comm.api.client import MagiclineClient
+from tests.fixtures.logs import OUTCOME_UNKNOWN, RETRY_SCHEDULED
 from tests.unit.test_api_client import (
     FAST_RETRY,
     KEY,
@@ -85,7 +86,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_a_thread_post_whose_answer_never_comes_was_sent_once_and_is_unknown():
+def test_a_thread_post_whose_answer_never_comes_was_sent_once_and_is_unknown(expect_log):
+    expect_log(*OUTCOME_UNKNOWN)
+
     async def body():
         async with LoopbackServer(lambda m, p, b: None) as server:
             async with MagiclineClient(server.url, KEY, timeout=ANSWER_TIMEOUT, retry=FAST_RETRY) as client:
@@ -99,7 +102,10 @@ def test_a_thread_post_whose_answer_never_comes_was_sent_once_and_is_unknown():
     assert error.request_id == "rid-1"
 
 
-def test_a_read_whose_answer_never_comes_is_retried_then_reported():
+def test_a_read_whose_answer_never_comes_is_retried_then_reported(expect_log):
+    expect_log(*OUTCOME_UNKNOWN)
+    expect_log(*RETRY_SCHEDULED)
+
     async def body():
         async with LoopbackServer(lambda m, p, b: None) as server:
             async with MagiclineClient(server.url, KEY, timeout=ANSWER_TIMEOUT, retry=FAST_RETRY) as client:
@@ -110,7 +116,9 @@ def test_a_read_whose_answer_never_comes_is_retried_then_reported():
     assert len(run(body())) == FAST_RETRY.attempts
 
 
-def test_a_refused_connection_is_not_sent_and_retried():
+def test_a_refused_connection_is_not_sent_and_retried(expect_log):
+    expect_log(*RETRY_SCHEDULED)
+
     async def body():
         url = f"http://127.0.0.1:{free_port()}"
         async with MagiclineClient(url, KEY, retry=FAST_RETRY) as client:
@@ -118,7 +126,7 @@ def test_a_refused_connection_is_not_sent_and_retried():
                 await client.create_thread(7, thread_request())
         return caught.value
 
-    assert "nothing was sent" in str(run(body()))
+    assert "Not sent" in str(run(body()))
 
 
 def test_reads_over_a_real_socket_carry_the_headers(caplog):
@@ -157,23 +165,26 @@ def _texts(error: BaseException) -> list[str]:
 
 ECHO = {"errorMessage": f"key {KEY} is wrong", "errorCode": KEY, "traceId": f"t-{KEY}", "reference": KEY}
 PROVOKE = [
-    ("400", [httpx.Response(400, json=ECHO)], errors.InvalidRequestError),
-    ("401", [httpx.Response(401, json=ECHO)], errors.BadKeyError),
-    ("403", [httpx.Response(403, json=ECHO)], errors.ForbiddenError),
-    ("404", [httpx.Response(404, json=ECHO)], errors.NotFoundError),
-    ("409", [httpx.Response(409, json=ECHO)], errors.ConflictError),
-    ("429", [httpx.Response(429, json=ECHO)] * 2, errors.RateLimitedError),
-    ("500", [httpx.Response(500, json=ECHO)], errors.ServerError),
-    ("503", [httpx.Response(503, json=ECHO)] * 3, errors.ServerError),
-    ("malformed", [ok({"id": KEY, "status": "MEMBER", "accessRefusal": False})], errors.MalformedResponseError),
-    ("not-sent", [httpx.ConnectError(f"refused {KEY}")] * 3, errors.NotSentError),
-    ("unknown", [httpx.ReadTimeout(f"timeout {KEY}")], errors.OutcomeUnknownError),
+    # id, answers, error raised, warnings logged on the way
+    ("400", [httpx.Response(400, json=ECHO)], errors.InvalidRequestError, []),
+    ("401", [httpx.Response(401, json=ECHO)], errors.BadKeyError, []),
+    ("403", [httpx.Response(403, json=ECHO)], errors.ForbiddenError, []),
+    ("404", [httpx.Response(404, json=ECHO)], errors.NotFoundError, []),
+    ("409", [httpx.Response(409, json=ECHO)], errors.ConflictError, []),
+    ("429", [httpx.Response(429, json=ECHO)] * 2, errors.RateLimitedError, []),
+    ("500", [httpx.Response(500, json=ECHO)], errors.ServerError, []),
+    ("503", [httpx.Response(503, json=ECHO)] * 3, errors.ServerError, [RETRY_SCHEDULED]),
+    ("malformed", [ok({"id": KEY, "status": "MEMBER", "accessRefusal": False})], errors.MalformedResponseError, []),
+    ("not-sent", [httpx.ConnectError(f"refused {KEY}")] * 3, errors.NotSentError, [RETRY_SCHEDULED]),
+    ("unknown", [httpx.ReadTimeout(f"timeout {KEY}")], errors.OutcomeUnknownError, [OUTCOME_UNKNOWN]),
 ]
 
 
-@pytest.mark.parametrize("answers,kind", [p[1:] for p in PROVOKE], ids=[p[0] for p in PROVOKE])
-def test_the_key_never_appears_in_errors_or_logs(answers, kind, caplog):
+@pytest.mark.parametrize("answers,kind,warnings", [p[1:] for p in PROVOKE], ids=[p[0] for p in PROVOKE])
+def test_the_key_never_appears_in_errors_or_logs(answers, kind, warnings, caplog, expect_log):
     caplog.set_level(logging.DEBUG)
+    for warning in warnings:
+        expect_log(*warning)
     limiter, _ = fake_limiter()
     mock = Mock(*answers)
     in_repr = []
@@ -198,11 +209,12 @@ def test_server_text_echoing_the_key_is_shown_with_the_key_cut_out():
         run(call(mock, lambda c: c.check_key()))
     e = caught.value
     assert e.error_message == "key *** is wrong" and e.trace_id == "t-***"
-    assert "Check the key in the connection settings" in str(e)
+    assert "API key refused" in str(e) and "key ***" in str(e)
 
 
-def test_a_503_body_echoing_the_key_is_scrubbed_too():
+def test_a_503_body_echoing_the_key_is_scrubbed_too(expect_log):
     mock = Mock(default=fail(503, **ECHO))
+    expect_log(*RETRY_SCHEDULED)
     with pytest.raises(errors.ServerError) as caught:
         run(call(mock, lambda c: c.get_preferences(7)))
     assert all(KEY not in t for t in _texts(caught.value))

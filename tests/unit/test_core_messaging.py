@@ -7,8 +7,8 @@ import pytest
 from studio_comm.api import errors
 from studio_comm.api.models import Channel, MessageCategory
 from studio_comm.core.consent import Consent, consent, consent_by_channel
+from studio_comm.core.matrix import Matrix
 from studio_comm.core.messaging import state_after
-from studio_comm.core.preferences import Matrix
 
 PREFS = Matrix.from_wire([
     {"messageCategory": "NEWSLETTER", "channels": [

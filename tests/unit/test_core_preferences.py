@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from studio_comm.api.models import Channel, MessageCategory
+from studio_comm.core.matrix import Matrix
 from studio_comm.core.preferences import (
     Change,
     Conflict,
     Difference,
-    Matrix,
     changes_between,
     differences,
     merge,
@@ -172,7 +172,7 @@ def test_matrix_equality_compares_values():
 def editor_on(m: Matrix):
     from studio_comm.core.preferences import PreferenceEditor
 
-    editor = PreferenceEditor(session=None, customer_id=1)  # type: ignore[arg-type]
+    editor = PreferenceEditor(client=None, audit=None, studio_id=1, customer_id=1)  # type: ignore[arg-type]
     editor.matrix = m
     return editor
 
@@ -185,6 +185,10 @@ def test_editor_intent_holds_only_cells_that_differ_from_the_snapshot():
     assert editor.intent == {NEWS_SMS: False}
     assert editor.changes() == [Change(NEWS_SMS, True, False)]
     assert editor.is_dirty
+    # What a matrix shows: the intent where changed, else the snapshot; None where absent.
+    assert (editor.value(NEWS_SMS), editor.changed(NEWS_SMS)) == (False, True)
+    assert (editor.value(GENERAL_PHONE), editor.changed(("GENERAL", "PHONE"))) == (False, False)
+    assert editor.value((C.GENERAL, CH.TEXT_MESSAGE)) is None
     editor.revert()
     assert not editor.is_dirty and editor.changes() == []
 

@@ -33,7 +33,8 @@ from studio_comm.core.review import (
 )
 from studio_comm.journal import AsyncJournal, Journal
 from studio_comm.sandbox import demo_data
-from studio_comm.sandbox.server import SandboxConfig, SandboxThread
+from tests.fixtures.sandbox import SMALL_CUSTOMERS as CUSTOMERS
+from tests.fixtures.sandbox import seeded_states
 
 A, IN, X, FA, FI = (CellState.ACTIVE, CellState.INACTIVE, CellState.ABSENT,
                    CellState.FIXED_ACTIVE, CellState.FIXED_INACTIVE)
@@ -58,24 +59,11 @@ ROWS = [
 
 
 STUDIO = demo_data.STUDIO_ID
-CUSTOMERS = 150
 ALL = ["MEMBER", "PROSPECT", "FORMER_MEMBER"]
 PREFS_ENDPOINT = "GET /v1/communications/{customerId}/communication-preferences"
 
 
 # --------------------------------------------------------------------------- the runner
-
-
-@pytest.fixture(scope="module")
-def small_sandbox():
-    with SandboxThread(SandboxConfig(customers=CUSTOMERS, rate_limit=(100_000, 60.0))) as sb:
-        yield sb
-
-
-@pytest.fixture
-def sb(small_sandbox):
-    small_sandbox.admin.reset()
-    return small_sandbox
 
 
 @pytest.fixture
@@ -85,53 +73,42 @@ def aj(tmp_path):
     journal.close()
 
 
-def expected_states(customer_id: int) -> dict:
-    """What the sandbox serves for an unchanged customer, worded independently of the code."""
-    states = {}
-    for pref in demo_data.default_preferences(customer_id, 1):
-        for ch in pref["channels"]:
-            word = "active" if ch["active"] else "inactive"
-            states[(pref["messageCategory"], ch["communicationChannel"])] = (
-                word if ch["customerOverridable"] else f"fixed_{word}")
-    return states
-
-
 def seeded_customers() -> dict[int, str]:
     return {c.id: c.status for c in demo_data.customers(CUSTOMERS, 1)}
 
 
-def preference_reads(sb) -> Counter:
-    return Counter(int(r["path"].split("/")[3]) for r in sb.admin.received()
+def preference_reads(sandbox) -> Counter:
+    return Counter(int(r["path"].split("/")[3]) for r in sandbox.admin.received()
                    if r["endpoint"] == PREFS_ENDPOINT)
 
 
-def run_review(sb, aj, body, limiter=None):
+def run_review(sandbox, aj, body, limiter=None):
     async def main():
-        async with MagiclineClient(sb.base_url, sb.api_key, limiter=limiter) as client:
+        async with MagiclineClient(sandbox.base_url, sandbox.api_key, limiter=limiter) as client:
             return await body(ConsentReview(client, aj, STUDIO))
 
     return asyncio.run(main())
 
 
-def test_review_reads_each_customer_once_and_caches_what_the_sandbox_serves(sb, aj):
+def test_review_reads_each_customer_once_and_caches_what_the_sandbox_serves(small_sandbox, aj):
     progress = []
 
     async def body(review):
         outcome = await review.run(ALL, on_progress=progress.append)
         return outcome, await review.cached_rows()
 
-    outcome, rows = run_review(sb, aj, body)
+    outcome, rows = run_review(small_sandbox, aj, body)
     customers = seeded_customers()
     assert outcome.complete and outcome.failures == []
     assert (outcome.progress.read, outcome.progress.total) == (CUSTOMERS, CUSTOMERS)
     assert progress[-1].finished and progress[-1].done == CUSTOMERS
-    assert preference_reads(sb) == Counter(customers.keys())  # every customer exactly once
+    assert preference_reads(small_sandbox) == Counter(customers.keys())  # every customer exactly once
     assert {r.customer_id: r.status for r in rows} == customers
     for row in rows:
-        assert {c: s.value for c, s in row.states.items()} == expected_states(row.customer_id)
+        assert {c: s.value for c, s in row.states.items()} == seeded_states(row.customer_id)
         assert row.error is None and row.read_at <= utc_now()
     # Customers are listed 500 at a time, the most the API allows, to save requests.
-    listing = [r["query"] for r in sb.admin.received() if r["endpoint"] == "GET /v1/customers"]
+    listing = [r["query"] for r in small_sandbox.admin.received() if r["endpoint"] == "GET /v1/customers"]
     assert {q["sliceSize"] for q in listing} == {"500"} and len(listing) == 3
 
 
@@ -149,11 +126,11 @@ class SlowJournal:
         return await self.inner.cache_preferences(*args, **kwargs)
 
 
-def test_a_write_still_under_way_when_the_reads_end_is_kept_and_reported(sb, aj):
+def test_a_write_still_under_way_when_the_reads_end_is_kept_and_reported(small_sandbox, aj):
     seen = []
 
     async def main():
-        async with MagiclineClient(sb.base_url, sb.api_key) as client:
+        async with MagiclineClient(small_sandbox.base_url, small_sandbox.api_key) as client:
             review = ConsentReview(client, SlowJournal(aj), STUDIO, flush_rows=10)
             outcome = await review.run(ALL, on_rows=seen.extend)
             return outcome, await review.cached_rows()
@@ -164,9 +141,9 @@ def test_a_write_still_under_way_when_the_reads_end_is_kept_and_reported(sb, aj)
     assert len(rows) == CUSTOMERS
 
 
-def test_cancel_then_resume_reads_nobody_twice_and_never_exceeds_the_limit(sb, aj):
+def test_cancel_then_resume_reads_nobody_twice_and_never_exceeds_the_limit(small_sandbox, aj):
     # A low limit makes the run long enough to cancel in the middle.
-    sb.admin.set_rate_limit(40, 1.0)
+    small_sandbox.admin.set_rate_limit(40, 1.0)
     limiter = RateLimiter(40, 1.0, margin=0.25)
 
     async def body(review):
@@ -178,27 +155,62 @@ def test_cancel_then_resume_reads_nobody_twice_and_never_exceeds_the_limit(sb, a
         with pytest.raises(asyncio.CancelledError):
             await task
         kept = len(await review.cached_rows())
-        resumed = await review.run(ALL, fresh_after=started)
-        return kept, resumed
+        point = review.resume_point
+        resumed = await review.resume()
+        return kept, point, resumed, review.resume_point
 
     started = utc_now()
-    kept, resumed = run_review(sb, aj, body, limiter)
+    kept, point, resumed, after = run_review(small_sandbox, aj, body, limiter)
     assert 50 <= kept < CUSTOMERS
-    assert resumed.complete
+    assert point.statuses == tuple(ALL) and started <= point.fresh_after <= utc_now()
+    assert resumed.complete and after is None, "a completed run leaves nothing to resume"
     assert (resumed.progress.skipped, resumed.progress.read) == (kept, CUSTOMERS - kept)
-    assert preference_reads(sb) == Counter(seeded_customers().keys())
-    refused = [r for r in sb.admin.received() if r["status"] == 429]
+    assert preference_reads(small_sandbox) == Counter(seeded_customers().keys())
+    refused = [r for r in small_sandbox.admin.received() if r["status"] == 429]
     assert refused == []
 
 
-def test_gone_customer_is_recorded_and_skipped(sb, aj):
+def test_a_resume_starts_where_the_earliest_stopped_run_began(small_sandbox, aj):
+    """A full read is cancelled; a refresh of what is older than "now" then stops on a
+    refused key. Resuming must still read what the first run never reached."""
+    small_sandbox.admin.set_rate_limit(40, 1.0)
+    limiter = RateLimiter(40, 1.0, margin=0.25)
+
+    async def body(review):
+        seen = []
+        task = asyncio.create_task(review.run(ALL, on_rows=seen.extend))
+        while len(seen) < 50:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        first = review.resume_point
+        await asyncio.to_thread(small_sandbox.admin.set_faults, "status=403@/v1/communications")
+        with pytest.raises(errors.ForbiddenError):
+            await review.run(["MEMBER"], fresh_after=utc_now())
+        second = review.resume_point
+        await asyncio.to_thread(small_sandbox.admin.set_faults, "")
+        kept = {r.customer_id for r in await review.cached_rows()}
+        await asyncio.to_thread(small_sandbox.admin.reset_received)
+        resumed = await review.resume()
+        return first, second, kept, resumed
+
+    first, second, kept, resumed = run_review(small_sandbox, aj, body, limiter)
+    assert second.fresh_after == first.fresh_after, "the earlier cut-off is kept"
+    assert second.statuses == ("MEMBER",), "the stopped run's statuses are resumed"
+    members = {cid for cid, status in seeded_customers().items() if status == "MEMBER"}
+    assert resumed.complete
+    assert preference_reads(small_sandbox) == Counter(members - kept), "each member the first run missed, once"
+
+
+def test_gone_customer_is_recorded_and_skipped(small_sandbox, aj):
     gone = demo_data.FIRST_CUSTOMER_ID + 7
-    sb.admin.set_faults(f"status=404@/v1/communications/{gone}/")
+    small_sandbox.admin.set_faults(f"status=404@/v1/communications/{gone}/")
 
     async def body(review):
         return await review.run(ALL), await review.cached_rows()
 
-    outcome, rows = run_review(sb, aj, body)
+    outcome, rows = run_review(small_sandbox, aj, body)
     assert outcome.complete
     assert [(f.customer_id, f.code) for f in outcome.failures] == [(gone, NOT_FOUND)]
     assert outcome.progress.read == CUSTOMERS - 1
@@ -207,17 +219,17 @@ def test_gone_customer_is_recorded_and_skipped(sb, aj):
     assert by_id[gone].state(("CONTRACT", "EMAIL")) is None
 
 
-def test_refused_scope_stops_the_run(sb, aj):
-    sb.admin.set_faults("status=403@/v1/communications")
+def test_refused_scope_stops_the_run(small_sandbox, aj):
+    small_sandbox.admin.set_faults("status=403@/v1/communications")
 
     async def body(review):
         return await review.run(["PROSPECT"])
 
     with pytest.raises(errors.ForbiddenError):
-        run_review(sb, aj, body)
+        run_review(small_sandbox, aj, body)
 
 
-def test_refresh_reads_only_rows_older_than_the_age_and_single_members(sb, aj):
+def test_refresh_reads_only_rows_older_than_the_age_and_single_members(small_sandbox, aj):
     old_ids = [demo_data.FIRST_CUSTOMER_ID + i for i in (3, 40, 99)]
     member = demo_data.FIRST_CUSTOMER_ID + 5
 
@@ -229,32 +241,32 @@ def test_refresh_reads_only_rows_older_than_the_age_and_single_members(sb, aj):
             {**{f: getattr(rows[i], f) for f in ("customer_id", "customer_number", "name",
                                                    "status", "preferences", "error")},
              "read_at": utc_now() - timedelta(days=2)} for i in old_ids])
-        sb.admin.reset_received()
+        small_sandbox.admin.reset_received()
         outcome = await review.run(ALL, fresh_after=utc_now() - timedelta(days=1))
-        refreshed_ids = set(preference_reads(sb))
-        sb.admin.set_preferences(member, [{"messageCategory": "NEWSLETTER", "channels": [
+        refreshed_ids = set(preference_reads(small_sandbox))
+        small_sandbox.admin.set_preferences(member, [{"messageCategory": "NEWSLETTER", "channels": [
             {"communicationChannel": "EMAIL", "active": True}]}])
         row = await review.refresh(member)
         return outcome, refreshed_ids, row, await aj.cached_customer(STUDIO, member)
 
-    outcome, refreshed_ids, row, cached = run_review(sb, aj, body)
+    outcome, refreshed_ids, row, cached = run_review(small_sandbox, aj, body)
     assert refreshed_ids == set(old_ids)
     assert (outcome.progress.read, outcome.progress.skipped) == (3, CUSTOMERS - 3)
     assert row.state(NL_MAIL) is A
     assert wire_cell_states(cached.preferences)[NL_MAIL] is A and cached.read_at == row.read_at
 
 
-def test_member_export_falls_back_to_the_cache_when_the_member_is_gone(sb, aj, tmp_path):
+def test_member_export_falls_back_to_the_cache_when_the_member_is_gone(small_sandbox, aj, tmp_path):
     member = demo_data.FIRST_CUSTOMER_ID + 6
     path = tmp_path / "member.json"
 
     async def body(review):
         cached = await review.refresh(member)
-        sb.admin.set_faults(f"status=404@/v1/customers/{member};"
+        small_sandbox.admin.set_faults(f"status=404@/v1/customers/{member};"
                             f"status=404@/v1/communications/{member}/")
         return cached, await export_member(review.client, aj, STUDIO, member, path)
 
-    cached, returned = run_review(sb, aj, body)
+    cached, returned = run_review(small_sandbox, aj, body)
     data = json.loads(path.read_text(encoding="utf-8"))  # what the member receives
     assert data["export"]["customer_id"] == member and returned["export"]["customer_id"] == member
     prefs = data["communication_preferences"]

@@ -178,3 +178,22 @@ def test_unknown_enum_fault_breaks_the_schema_on_purpose(sandbox, check):
     response = check.http.get(PREFS.format(customerId=C))
     with pytest.raises(jsonschema.ValidationError):
         validator("GET", PREFS, 200).validate(response.json())
+
+
+def test_customers_changed_in_magicline_conform_and_so_do_their_refusals(sandbox, check):
+    created = sandbox.admin.create_customer({"firstName": "Zora", "lastName": "Quist",
+                                             "email": "zora@example.org", "gender": "FEMALE",
+                                             "dateOfBirth": "1990-02-03", "country": "DE"})
+    check("GET", "/v1/customers/{customerId}", 200, customerId=created["id"])
+    sandbox.admin.update_customer(C, {"lastName": "Quast", "phonePrivate": None})
+    check("GET", "/v1/customers/{customerId}", 200, customerId=C)
+    check("POST", "/v1/customers/search", 200, json={"lastName": "Qu"})
+    thread = check("POST", THREADS, 200, customerId=C2, json=MESSAGE)
+    sandbox.admin.disable_access(C2)
+    check("GET", "/v1/customers/{customerId}", 403, customerId=C2)
+    check("GET", PREFS, 403, customerId=C2)
+    check("PUT", PREFS, 403, customerId=C2, json=[])
+    check("POST", THREADS, 403, customerId=C2, json=MESSAGE)
+    check("PUT", THREAD, 403, customerId=C2, threadId=thread["threadId"], json=MESSAGE)
+    sandbox.admin.delete_customer(created["id"])
+    check("GET", "/v1/customers/{customerId}", 404, customerId=created["id"])

@@ -178,3 +178,18 @@ def test_admin_is_off_unless_enabled():
 
 def test_admin_needs_the_key(sandbox):
     assert httpx.get(f"{sandbox.base_url}/__sandbox__/stats").status_code == 401
+
+
+def test_a_write_carried_out_before_its_answer_is_lost(sandbox, http):
+    sandbox.admin.set_faults("drop:after:count=1:method=POST")
+    with pytest.raises(httpx.RemoteProtocolError):
+        http.post(THREADS, json=MESSAGE)
+    customer = THREADS.split("/")[3]
+    assert len(sandbox.admin.threads(int(customer))) == 1  # stored, although nobody was told
+    sandbox.admin.set_faults("malformed:after:count=1:method=POST")
+    assert http.post(THREADS, json=MESSAGE).status_code == 200  # a body nobody can read
+    assert len(sandbox.admin.threads(int(customer))) == 2
+    sandbox.admin.set_faults("status=503:skip=1:count=1:method=GET")
+    assert [http.get("/v1/employees").status_code for _ in range(3)] == [200, 503, 200]
+    with pytest.raises(httpx.HTTPStatusError):  # only a lost or garbled answer comes after
+        sandbox.admin.set_faults("status=503:after")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -11,7 +12,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from studio_comm.sandbox.server import READY_LINE, SandboxConfig, SandboxProcess, SandboxThread, sandbox_command
+from studio_comm.sandbox.server import (
+    DEFAULT_KEY,
+    KEY_ENV,
+    READY_LINE,
+    WEBHOOK_KEY_ENV,
+    SandboxConfig,
+    SandboxProcess,
+    SandboxThread,
+    sandbox_command,
+)
 
 
 def test_sandbox_process_serves_and_stops_cleanly():
@@ -115,3 +125,76 @@ def test_sandbox_process_stops_when_its_parent_is_killed():
             parent.kill()
             parent.wait()
         parent.stdout.close()
+
+
+def _env_without_key() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != KEY_ENV}
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "studio.example", ""])
+@pytest.mark.parametrize("key_args", [[], ["--api-key", DEFAULT_KEY]])
+def test_a_host_other_machines_reach_needs_a_key_of_its_own(host, key_args):
+    # The default key is in the source code: on an open port anyone could use it.
+    result = subprocess.run(sandbox_command() + ["--customers", "5", "--host", host] + key_args,
+                            capture_output=True, text=True, timeout=60, env=_env_without_key())
+    assert result.returncode == 2
+    assert result.stdout == ""  # it never served
+    assert f"--host {host} can be reached from other machines" in result.stderr
+    assert "--api-key" in result.stderr and KEY_ENV in result.stderr
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_an_open_host_with_its_own_key_serves_with_that_key(how):
+    env = _env_without_key()
+    args = ["--customers", "5", "--host", "0.0.0.0"]
+    if how == "argument":
+        args += ["--api-key", "studio-own-key"]
+    else:
+        env[KEY_ENV] = "studio-own-key"
+    process = subprocess.Popen(sandbox_command() + args, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        match = READY_LINE.match(process.stdout.readline().strip())
+        assert match and match["url"].startswith("http://0.0.0.0:")
+        url = match["url"].replace("0.0.0.0", "127.0.0.1")  # reached here over loopback only
+        assert httpx.head(f"{url}/v1/customers", headers={"X-API-KEY": "studio-own-key"},
+                          timeout=30).status_code == 200
+        assert httpx.head(f"{url}/v1/customers", headers={"X-API-KEY": DEFAULT_KEY},
+                          timeout=30).status_code == 401
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.2"])
+def test_a_loopback_host_may_use_the_default_key(host):
+    process = subprocess.Popen(sandbox_command() + ["--customers", "5", "--host", host],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=_env_without_key())
+    try:
+        match = READY_LINE.match(process.stdout.readline().strip())
+        assert match and match["key"] == DEFAULT_KEY, process.stderr.read() if not match else ""
+        assert httpx.head(f"{match['url']}/v1/customers", headers={"X-API-KEY": DEFAULT_KEY},
+                          timeout=30).status_code == 200
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_webhooks_without_a_webhook_key_are_refused():
+    # The vendor always sends its webhook key; events without one would only be refused.
+    env = {k: v for k, v in os.environ.items() if k != WEBHOOK_KEY_ENV}
+    result = subprocess.run(sandbox_command() + ["--webhook-url", "http://127.0.0.1:9/hook"],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "--webhook-key" in result.stderr and WEBHOOK_KEY_ENV in result.stderr

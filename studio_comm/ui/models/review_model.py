@@ -11,11 +11,19 @@ None when unreadable) in the cell columns; the horizontal header gives the colum
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from studio_comm.core.review import CellState, ReviewRow, ReviewTable
-from studio_comm.ui.labels import category_label, channel_label, customer_status_label, format_datetime
+from studio_comm.ui.labels import (
+    category_label,
+    cell_label,
+    channel_label,
+    customer_status_label,
+    format_datetime,
+    on_off,
+    plain_tooltip,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ReviewRow itself
@@ -34,8 +42,8 @@ _STATE_COLOURS = {
 def state_text(state: CellState | None) -> str:
     translate = QCoreApplication.translate
     return {
-        CellState.ACTIVE: translate("Review", "on"),
-        CellState.INACTIVE: translate("Review", "off"),
+        CellState.ACTIVE: on_off(True),
+        CellState.INACTIVE: on_off(False),
         CellState.ABSENT: "—",
         CellState.FIXED_ACTIVE: translate("Review", "on (studio)"),
         CellState.FIXED_INACTIVE: translate("Review", "off (studio)"),
@@ -64,10 +72,6 @@ def error_text(code: str | None) -> str:
     return QCoreApplication.translate("Review", "Could not be read ({code})").format(code=code)
 
 
-def cell_title(cell: tuple[str, str]) -> str:
-    return f"{category_label(cell[0])} / {channel_label(cell[1])}"
-
-
 # Role constants looked up once: data() runs for every visible cell and role on each
 # paint, and attribute access on PySide's enums is slow.
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -82,7 +86,7 @@ _FIXED_COUNT = len(FIXED_COLUMNS)
 
 
 class ReviewModel(QAbstractTableModel):
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._rows: list[ReviewRow] = []
         self._cells: list[tuple[str, str]] = []
@@ -128,7 +132,7 @@ class ReviewModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else _FIXED_COUNT + len(self._cells)
 
-    def headerData(self, section, orientation, role=_DISPLAY):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
         key = self.column_key(section)
@@ -139,7 +143,8 @@ class ReviewModel(QAbstractTableModel):
                 if role == _DISPLAY:
                     # Two lines keep sixteen cell columns narrow enough to see at once.
                     return f"{category_label(key[0])}\n{channel_label(key[1])}"
-                return cell_title(key)
+                # A category or channel this version does not know shows the server's raw value.
+                return plain_tooltip(cell_label(key))
             return {
                 "customer_number": self.tr("Number"),
                 "name": self.tr("Name"),
@@ -148,7 +153,7 @@ class ReviewModel(QAbstractTableModel):
             }[key]
         return None
 
-    def data(self, index: Index, role=_DISPLAY):
+    def data(self, index: Index, role: int = _DISPLAY) -> object:
         if role not in _ROLES or not index.isValid():
             return None
         r = index.row()
@@ -169,9 +174,9 @@ class ReviewModel(QAbstractTableModel):
             return self._italic if state is not None and state.fixed else None
         if role == _USER:
             return None if state is None else state.value
-        return error_text(row.error) if state is None else state_description(state)  # tooltip
+        return plain_tooltip(error_text(row.error) if state is None else state_description(state))  # tooltip
 
-    def _fixed_data(self, r: int, row: ReviewRow, column: int, role):
+    def _fixed_data(self, r: int, row: ReviewRow, column: int, role: int) -> object:
         if role == _DISPLAY:
             if column == 0:
                 return row.customer_number
@@ -186,5 +191,5 @@ class ReviewModel(QAbstractTableModel):
         if role == _USER:
             return row.customer_id
         if role == _TOOLTIP and row.error is not None:
-            return error_text(row.error)
+            return plain_tooltip(error_text(row.error))
         return None
