@@ -39,7 +39,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from studio_comm.journal import AsyncJournal, Journal
+from studio_comm.journal import AsyncJournal, Journal, JournalUnavailableError
 from studio_comm.relay import contract
 from studio_comm.relay.keys import WebhookKeys, studio_id
 
@@ -143,7 +143,7 @@ def build(journal: AsyncJournal, keys: WebhookKeys, lifespan=None) -> Starlette:
         events = hook.events(studio)
         try:
             appended = await asyncio.wait_for(journal.append_events(events), APPEND_TIMEOUT_S)
-        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+        except (JournalUnavailableError, SQLAlchemyError, OSError, TimeoutError) as exc:
             # Not known to be stored: a write that timed out still runs and may commit, and then
             # Magicline's redelivery is a duplicate, stored once.
             log.error("not confirmed studio=%d type=%s entity=%d uuid=%s: the journal failed (%s)", studio,
@@ -163,7 +163,7 @@ def build(journal: AsyncJournal, keys: WebhookKeys, lifespan=None) -> Starlette:
         try:
             await asyncio.wait_for(journal.ping(), HEALTH_TIMEOUT_S)
             ok = True
-        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+        except (JournalUnavailableError, SQLAlchemyError, OSError, TimeoutError) as exc:
             ok, reason = False, type(exc).__name__
         if ok != health["ok"]:  # a log line when it changes, not for every probe
             health["ok"] = ok

@@ -16,7 +16,8 @@ stderr saying why.
 The database password does not belong on the command line, where anyone on the machine
 can read it: leave it out of the URL and let libpq find it (~/.pgpass or PGPASSFILE, a
 service file through PGSERVICE or ?service=NAME, or PGPASSWORD in the service's
-environment). A URL with a password still works, with a warning; it is never shown.
+environment). A URL with a password still works, with the journal's warning; the relay
+shows it nowhere.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from uvicorn.supervisors.multiprocess import Multiprocess
 
-from studio_comm.journal import Journal, JournalVersionError
+from studio_comm.journal import Journal, JournalUnavailableError, JournalVersionError
 from studio_comm.relay.app import ENV_JOURNAL, ENV_KEYS, ENV_PARENT, configure_logging
 from studio_comm.relay.keys import KeyFileError, WebhookKeys
 
@@ -69,17 +70,14 @@ def relay_command() -> list[str]:
 
 
 def journal_target(text: str) -> tuple[str, str]:
-    """(what Journal.open takes, what may be shown) for `--journal`; warns about a password."""
+    """(what Journal.open takes, what may be shown) for `--journal`. A password in the URL
+    is warned about by the journal itself when it is opened."""
     if "://" not in text:
         return str(Path(text).expanduser().resolve()), text
     try:
         url = make_url(text)
     except ArgumentError:
         raise Refused("--journal: not a database URL (e.g. postgresql+psycopg://host/db) nor a file path") from None
-    if url.password:
-        log.warning("the journal URL holds a password, which anyone on this machine can read from the "
-                    "process list; leave it out and use ~/.pgpass (PGPASSFILE), a service file "
-                    "(PGSERVICE) or PGPASSWORD in the service's environment")
     shown = url.render_as_string(hide_password=True)
     if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
         url = url.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_S)})
@@ -215,7 +213,7 @@ def _serve(args: argparse.Namespace) -> int:
         Journal.open(target).close()
     except JournalVersionError as exc:
         raise Refused(str(exc), 1) from None
-    except (SQLAlchemyError, OSError) as exc:
+    except (JournalUnavailableError, SQLAlchemyError, OSError) as exc:
         raise Refused(f"cannot open the journal {shown}: {_reason(exc)}", 1) from None
     sock = _bind(args.host, args.port)
     url = _url(args.host, sock.getsockname()[1], bool(args.tls_cert))
@@ -302,6 +300,7 @@ class RelayProcess:
         return self
 
     def _read(self, lines: list[str]) -> None:
+        assert self.process is not None and self.process.stdout is not None
         for line in self.process.stdout:
             lines.append(line.rstrip("\n"))
 
@@ -330,6 +329,7 @@ class RelayProcess:
         if self.process is None:
             return None
         status = self.process.wait(30)
-        self.process.stdout.close()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         self.process = None
         return status
