@@ -183,7 +183,7 @@ def read_after(conn: Connection, studio_id: int, position: FeedPosition, limit: 
     # The snapshot first: the rows below are read in it, so a transaction it lists as
     # running has no row in them, and one it does not list has all of them.
     waiting = _running_transactions(conn)
-    late = []
+    late: Sequence[Any] = []
     if position.waiting:
         late = conn.execute(_select().where(
             e.c.studio_id == studio_id, e.c.seq <= position.seq, e.c.xid.in_(position.waiting))).all()

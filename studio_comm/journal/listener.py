@@ -139,7 +139,7 @@ def _first_line(exc: BaseException) -> str:
 def _open_waker(journal: Journal, application_name: str):
     if journal.engine.dialect.name == "postgresql":
         return _NotificationWaker(journal, application_name)
-    return _DataVersionWaker(journal.engine.url.database)
+    return _DataVersionWaker(journal.engine.url.database or "")
 
 
 class _NotificationWaker:

@@ -4,6 +4,7 @@ the listener's connection is killed with pg_terminate_backend in the middle of a
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import subprocess
@@ -98,7 +99,9 @@ def test_the_listener_catches_up_from_a_saved_position(journal, studio):
         listener.stop()
 
 
-def test_a_failing_callback_does_not_stop_the_listener(journal, studio):
+def test_a_failing_callback_does_not_stop_the_listener(journal, studio, expect_log):
+    expect_log("studio_comm.journal.listener", logging.ERROR, r"^feed listener: the events callback failed$")
+
     class Failing(Collector):
         def on_events(self, events) -> None:
             super().on_events(events)
@@ -196,8 +199,10 @@ def terminate(pid: int) -> bool:
         admin.dispose()
 
 
-def test_a_killed_listener_connection_reconnects_and_misses_nothing(journal, studio):
+def test_a_killed_listener_connection_reconnects_and_misses_nothing(journal, studio, expect_log):
     postgres_only(journal)
+    expect_log("studio_comm.journal.listener", logging.WARNING,
+               r"^feed listener for studio \d+: OperationalError: .*; reconnecting in [\d.]+ s$")
     collector = Collector()
     listener = listen(journal, studio, collector, backoff=(0.2, 2.0))
     name = listener.application_name
