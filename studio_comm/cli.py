@@ -25,7 +25,7 @@ PROG = "studio-comm"
 # is part of the installation (the ones of a feature still under way are simply absent).
 COMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("studio_comm.sandbox.server", "a local Magicline-compatible server with demo data"),
-    "relay": ("studio_comm.relay", "receive Magicline webhooks into the shared journal"),
+    "relay": ("studio_comm.relay.server", "receive Magicline webhooks into the shared journal"),
     "campaign": ("studio_comm.campaign", "send a consent-gated campaign, or report on one"),
 }
 UNLISTED_COMMANDS = {"keyring-selftest": "studio_comm.selftest"}  # for IT and the packaging tests

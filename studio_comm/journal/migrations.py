@@ -65,10 +65,16 @@ def _v3_drafts(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.drafts])
 
 
+def _v4_event_feed(conn: Connection) -> None:
+    # The studio's event feed (webhooks through the relay, desk events).
+    schema.metadata.create_all(conn, tables=[schema.events])
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1,
     _v2_server_strings_unbounded,
     _v3_drafts,
+    _v4_event_feed,
 ]  # step i brings the schema to i + 1
 
 

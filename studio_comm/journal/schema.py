@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
@@ -175,4 +176,31 @@ drafts = Table(
     Column("content", Text, nullable=False),
     Column("fields", Json),  # direction, channel, category, status as chosen
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# The studio's event feed (studio_comm.journal.feed): Magicline's webhooks as the relay
+# stored them, and the desks' own events. `seq` orders the feed; on SQLite AUTOINCREMENT
+# keeps a number from ever being handed out twice. `xid` is the PostgreSQL transaction
+# that wrote the row (NULL on SQLite), which lets a reader find rows that committed after
+# a higher seq was read. `content` is plain JSON, not JSONB: JSONB refuses some strings
+# the vendor may send (\u0000, lone surrogates) and does not keep the object as sent.
+events = Table(
+    "events",
+    metadata,
+    Column("seq", RowId, primary_key=True, autoincrement=True),
+    Column("studio_id", BigInteger, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("type", Text, nullable=False),  # the vendor's event type (no length given)
+    Column("entity_id", BigInteger),
+    Column("uuid", Text),
+    Column("part", Integer, nullable=False),
+    Column("timestamp_ms", BigInteger),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("content", JSON(none_as_null=True)),
+    Column("xid", BigInteger),
+    # A webhook delivered twice (same uuid) is stored once; desk events have no uuid.
+    UniqueConstraint("studio_id", "uuid", "part", name="uq_events_uuid"),
+    Index("ix_events_studio_seq", "studio_id", "seq"),
+    Index("ix_events_xid", "xid"),
+    sqlite_autoincrement=True,
 )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +28,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from studio_comm.journal import schema
+from studio_comm.journal import feed, schema
+from studio_comm.journal.feed import Appended, FeedBatch, FeedPosition, NewEvent
 from studio_comm.journal.migrations import migrate
 from studio_comm.journal.records import (
     AuditEntry,
@@ -190,6 +191,22 @@ class Journal:
         with _reachable(), self.engine.connect().execution_options(journal_read_only=True) as conn:
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Connection]:
+        """A read whose statements all see one snapshot (PostgreSQL's default isolation
+        gives each statement its own; a SQLite read transaction already has one)."""
+        options: dict[str, Any] = {"journal_read_only": True}
+        if self.engine.dialect.name == "postgresql":
+            options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with _reachable(), self.engine.connect().execution_options(**options) as conn:
+            with conn.begin():
+                yield conn
+
+    def ping(self) -> None:
+        """Raise unless the journal answers a query (the relay's health check)."""
+        with self._read() as conn:
+            conn.exec_driver_sql("SELECT 1").scalar_one()
 
     # ------------------------------------------------------------------ profiles
 
@@ -492,6 +509,27 @@ class Journal:
             newest=max((r[3] for r in rows), default=None),
             by_status={r[0] or "": r[1] for r in rows},
         )
+
+    # ------------------------------------------------------------------ event feed
+
+    def append_events(self, events: Sequence[NewEvent]) -> list[Appended]:
+        """Append events to their studios' feeds in one transaction (committed on return);
+        a webhook event already stored (same studio, uuid and part) is not written again."""
+        with self._write() as conn:
+            return feed.append(conn, events)
+
+    def events_after(self, studio_id: int, position: FeedPosition | None = None,
+                     limit: int = 1000) -> FeedBatch:
+        """The studio's events after `position` (default: the start), at most `limit` new
+        ones, with the position to read from next (see studio_comm.journal.feed)."""
+        with self._snapshot() as conn:
+            return feed.read_after(conn, studio_id, position or FeedPosition(), limit)
+
+    def feed_end(self, studio_id: int) -> FeedPosition:
+        """The position after the studio's latest event: read from here to get only what
+        comes next."""
+        with self._snapshot() as conn:
+            return feed.end(conn, studio_id)
 
     # ------------------------------------------------------------------ data protection
 
