@@ -73,3 +73,13 @@ class CardNumberFormat(ApiEnum):
     DECIMAL = "DECIMAL"
     HEX_MSB = "HEX_MSB"
     HEX_LSB = "HEX_LSB"
+
+
+class EventType(ApiEnum):
+    """The webhook events the vendor documents (webhooks.json; entityId is the customer's id)."""
+
+    CUSTOMER_COMMUNICATION_PREFERENCES_UPDATED = "CUSTOMER_COMMUNICATION_PREFERENCES_UPDATED"
+    CUSTOMER_CREATED = "CUSTOMER_CREATED"
+    CUSTOMER_UPDATED = "CUSTOMER_UPDATED"
+    CUSTOMER_DELETED = "CUSTOMER_DELETED"
+    CUSTOMER_ACCESS_DISABLED = "CUSTOMER_ACCESS_DISABLED"  # its data can no longer be requested

@@ -105,4 +105,7 @@ class AsyncJournal:
     append_events = _on_worker(Journal.append_events)
     events_after = _on_worker(Journal.events_after)
     feed_end = _on_worker(Journal.feed_end)
+    entity_events = _on_worker(Journal.entity_events)
+    claim_event = _on_worker(Journal.claim_event)
+    settle_event = _on_worker(Journal.settle_event)
     ping = _on_worker(Journal.ping)

@@ -194,6 +194,18 @@ def read_after(conn: Connection, studio_id: int, position: FeedPosition, limit: 
     return FeedBatch(events, FeedPosition(seq, waiting), more=len(new) == limit)
 
 
+def of_entity(conn: Connection, studio_id: int, entity_id: int, types: Sequence[str] | None,
+              limit: int) -> list[FeedEvent]:
+    """The studio's latest events about one entity (a customer), of these types when given,
+    oldest first."""
+    e = schema.events
+    query = _select().where(e.c.studio_id == studio_id, e.c.entity_id == entity_id)
+    if types is not None:
+        query = query.where(e.c.type.in_(list(types)))
+    rows = conn.execute(query.order_by(e.c.seq.desc()).limit(limit)).all()
+    return [FeedEvent(**row._mapping) for row in reversed(rows)]
+
+
 def end(conn: Connection, studio_id: int) -> FeedPosition:
     """The position after the studio's latest event: a reader starting there gets only
     what is appended (or still commits) from now on."""

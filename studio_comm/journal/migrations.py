@@ -70,11 +70,19 @@ def _v4_event_feed(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.events])
 
 
+def _v5_event_settlements(conn: Connection) -> None:
+    # Which desk settled an event (the consent history's "changed outside studio-comm"
+    # entry, once per event), and a member's events found without reading the whole feed.
+    schema.metadata.create_all(conn, tables=[schema.event_settlements])
+    conn.exec_driver_sql("CREATE INDEX ix_events_entity ON events (studio_id, entity_id, seq)")
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1,
     _v2_server_strings_unbounded,
     _v3_drafts,
     _v4_event_feed,
+    _v5_event_settlements,
 ]  # step i brings the schema to i + 1
 
 

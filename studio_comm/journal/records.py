@@ -157,3 +157,11 @@ class CustomerExport:
     threads: list[ThreadRecord]
     messages: list[MessageRecord]  # of those threads, oldest first
     audit: list[AuditEntry]  # newest first
+
+
+class Claim(StrEnum):
+    """A desk's claim on settling an event of the feed (`Journal.claim_event`)."""
+
+    MINE = "mine"  # this desk holds it now: it settles the event
+    HELD = "held"  # another desk holds it and its lease has not run out yet
+    SETTLED = "settled"  # settled already (by whichever desk)

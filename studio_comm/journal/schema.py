@@ -204,3 +204,26 @@ events = Table(
     Index("ix_events_xid", "xid"),
     sqlite_autoincrement=True,
 )
+
+# (Schema step 5 adds the index ix_events_entity on events (studio_id, entity_id, seq): a
+# member's events without reading the whole feed. It is not declared on the table above,
+# which step 4 creates as it was then.)
+
+# Who settled an event of the feed, so that what an event means for the consent history is
+# written once however many desks react to it. The first desk to claim an event holds it
+# for a lease (`claimed_at`); it settles it once (`settled_at`, `outcome`) and writes the
+# audit entry, if any, in that same transaction. A claim never settled (its desk quit or
+# crashed) may be taken over by another desk once the lease ran out. `holder` names one
+# run of one desk (two desks may share a workstation name).
+event_settlements = Table(
+    "event_settlements",
+    metadata,
+    Column("seq", RowId, ForeignKey("events.seq"), primary_key=True, autoincrement=False),
+    Column("studio_id", BigInteger, nullable=False),
+    Column("holder", String(64), nullable=False),
+    Column("workstation", String(200)),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("settled_at", UtcDateTime),
+    Column("outcome", String(40)),
+    Column("audit_id", RowId),
+)

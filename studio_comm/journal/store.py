@@ -19,7 +19,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +29,13 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from studio_comm.journal import feed, schema
-from studio_comm.journal.feed import Appended, FeedBatch, FeedPosition, NewEvent
+from studio_comm.journal.feed import Appended, FeedBatch, FeedEvent, FeedPosition, NewEvent
 from studio_comm.journal.migrations import migrate
 from studio_comm.journal.records import (
     AuditEntry,
     CachedPreferences,
     CacheSummary,
+    Claim,
     CustomerExport,
     DraftRecord,
     MessageRecord,
@@ -419,10 +420,15 @@ class Journal:
         row = dict(request_id=request_id, action=action, studio_id=studio_id,
                    customer_id=customer_id, staff=staff, workstation=workstation, before=before,
                    after=after, intent=intent, outcome=outcome, http_status=http_status,
-                   trace_id=trace_id, created_at=utc_now())
+                   trace_id=trace_id)
         with self._write() as conn:
-            result = conn.execute(schema.audit.insert().returning(schema.audit.c.id), row)
-            return AuditEntry(id=result.scalar_one(), **row)
+            return self._add_audit(conn, row)
+
+    @staticmethod
+    def _add_audit(conn: Connection, row: Mapping[str, Any]) -> AuditEntry:
+        row = {**row, "created_at": utc_now()}
+        result = conn.execute(schema.audit.insert().returning(schema.audit.c.id), row)
+        return AuditEntry(id=result.scalar_one(), **row)
 
     def audit(self, studio_id: int | None = None, *, customer_id: int | None = None,
               customer_ids: Iterable[int] | None = None, staff: str | None = None,
@@ -531,6 +537,59 @@ class Journal:
         with self._snapshot() as conn:
             return feed.end(conn, studio_id)
 
+    def entity_events(self, studio_id: int, entity_id: int, types: Sequence[str] | None = None,
+                      limit: int = 100) -> list[FeedEvent]:
+        """The studio's latest events about one customer (of these types), oldest first."""
+        with self._read() as conn:
+            return feed.of_entity(conn, studio_id, entity_id, types, limit)
+
+    # ------------------------------------------------------------------ settling events
+
+    def claim_event(self, studio_id: int, seq: int, holder: str, workstation: str | None = None, *,
+                    lease: timedelta = timedelta(seconds=30)) -> Claim:
+        """Claim the settling of feed event `seq` for `holder` (one run of one desk).
+
+        MINE: this holder settles it (a first claim, its own claim again, or another's
+        claim whose lease ran out unsettled); HELD: another holder's claim still runs;
+        SETTLED: done already. Exactly one holder at a time gets MINE.
+        """
+        s = schema.event_settlements
+        now = utc_now()
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        first = (dialect.insert(s).values(seq=seq, studio_id=studio_id, holder=holder, workstation=workstation,
+                                           claimed_at=now)
+                 .on_conflict_do_nothing(index_elements=["seq"]).returning(s.c.seq))
+        with self._write() as conn:
+            if conn.execute(first).first() is not None:
+                return Claim.MINE
+            row = conn.execute(select(s.c.holder, s.c.claimed_at, s.c.settled_at).where(s.c.seq == seq)).one()
+            if row.settled_at is not None:
+                return Claim.SETTLED
+            if row.holder == holder:
+                return Claim.MINE
+            if row.claimed_at > now - lease:
+                return Claim.HELD
+            # Taken over only as it was read: of two desks taking over at once, one wins.
+            taken = conn.execute(s.update().where(s.c.seq == seq, s.c.settled_at.is_(None),
+                                                  s.c.holder == row.holder, s.c.claimed_at == row.claimed_at)
+                                 .values(holder=holder, workstation=workstation, claimed_at=now)).rowcount
+            return Claim.MINE if taken else Claim.HELD
+
+    def settle_event(self, seq: int, holder: str, outcome: str, audit: Mapping[str, Any] | None = None) -> bool:
+        """Settle event `seq` that `holder` has claimed, with `audit` (the keyword arguments
+        of `add_audit`) written in the same transaction. False, and nothing written, when
+        the claim is no longer this holder's or the event is settled already."""
+        s = schema.event_settlements
+        with self._write() as conn:
+            settled = conn.execute(s.update().where(s.c.seq == seq, s.c.holder == holder, s.c.settled_at.is_(None))
+                                   .values(settled_at=utc_now(), outcome=outcome)).rowcount
+            if not settled:
+                return False
+            if audit is not None:
+                entry = self._add_audit(conn, {name: None for name in _AUDIT_FIELDS} | dict(audit))
+                conn.execute(s.update().where(s.c.seq == seq).values(audit_id=entry.id))
+            return True
+
     # ------------------------------------------------------------------ data protection
 
     def customer_export(self, studio_id: int, customer_id: int) -> CustomerExport:
@@ -548,6 +607,10 @@ class Journal:
                 .order_by(a.c.created_at.desc(), a.c.id.desc())))
             cached = self._cached(conn, studio_id, customer_id)
         return CustomerExport(studio_id, customer_id, cached, threads, messages, audit)
+
+
+_AUDIT_FIELDS = ("request_id", "action", "studio_id", "customer_id", "staff", "workstation", "before", "after",
+                 "intent", "outcome", "http_status", "trace_id")
 
 
 def _draft(row: dict[str, Any]) -> DraftRecord:
