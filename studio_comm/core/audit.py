@@ -28,7 +28,12 @@ from studio_comm.core.desk import Desk
 from studio_comm.core.matrix import Intent, Matrix, cell_order, intent_to_wire
 from studio_comm.core.review import Cell, CellState, wire_cell_states
 from studio_comm.journal import AsyncJournal
+from studio_comm.journal.feed import FeedEvent
 from studio_comm.journal.records import AuditEntry, MessageRecord, ThreadRecord
+
+# The action of an entry recording a consent change made outside studio-comm (the member
+# app, Magicline's own screens), as a webhook told of it; see core.live.
+EXTERNAL = "preferences_external"
 
 
 class AuditLog:
@@ -49,6 +54,18 @@ class AuditLog:
             before=before.to_wire(), after=after.to_wire() if after is not None else None,
             intent=intent_to_wire(intent), outcome=outcome, http_status=http_status, trace_id=trace_id,
         )
+
+    def outside_change(self, studio_id: int, customer_id: int, *, before: Any, after: Any,
+                       event: FeedEvent) -> dict[str, Any]:
+        """The entry of a consent change made outside studio-comm, which a webhook told of
+        (`before`: the last state studio-comm knew, None when it knew none; `after`: a read
+        made after the webhook), for `Journal.settle_event` to write with the settlement.
+        Nobody at this desk made it: the entry names the desk that recorded it, no staff."""
+        told = {"source": event.source, "uuid": event.uuid, "seq": event.seq, "type": event.type,
+                "occurredAt": event.occurred_at.isoformat() if event.occurred_at else None}
+        return dict(action=EXTERNAL, studio_id=studio_id, customer_id=customer_id, staff=None,
+                    workstation=self._desk.workstation, before=before, after=after, intent=told,
+                    outcome="changed")
 
     async def message(
         self, message: MessageRecord, thread: ThreadRecord, *, outcome: str,
@@ -81,7 +98,7 @@ class AuditFilter:
 
     member: str = ""  # a customer number, an id, or part of a name
     staff: str | None = None
-    action: str | None = None  # "preferences" or "message"
+    action: str | None = None  # "preferences", "preferences_external" or "message"
     first_day: date | None = None
     last_day: date | None = None  # included
 
@@ -91,7 +108,7 @@ class CellChange:
     """A cell a saved consent change changed."""
 
     cell: Cell
-    before: CellState
+    before: CellState | None  # None: not known (a change outside studio-comm to a member it never read)
     after: CellState
 
 
@@ -129,6 +146,9 @@ class AuditRecord:
             sent = entry.intent if isinstance(entry.intent, Mapping) else {}
             message = SentMessage(sent.get("direction"), sent.get("channel"), sent.get("category")) if sent else None
             return cls(entry, member, message=message)
+        if entry.action == EXTERNAL:
+            return cls(entry, member, changes=tuple(preference_changes(entry.before, entry.after,
+                                                                       before_known=entry.before is not None)))
         if entry.action != "preferences":
             return cls(entry, member)
         if entry.after is None:
@@ -142,11 +162,14 @@ class AuditRecord:
         return cls(entry, member, changes=tuple(preference_changes(entry.before, entry.after)))
 
 
-def preference_changes(before: Any, after: Any) -> list[CellChange]:
+def preference_changes(before: Any, after: Any, *, before_known: bool = True) -> list[CellChange]:
     """The cells whose state differs between two preference arrays (wire JSON), in the
-    canonical order; a missing side counts as all absent."""
-    old = wire_cell_states(before or ())
+    canonical order; a missing side counts as all absent. With `before_known` False every
+    present cell of `after` is listed, its before unknown (None)."""
     new = wire_cell_states(after or ())
+    if not before_known:
+        return [CellChange(cell, None, new[cell]) for cell in sorted(new, key=cell_order)]
+    old = wire_cell_states(before or ())
     absent = CellState.ABSENT
     return [
         CellChange(cell, old.get(cell, absent), new.get(cell, absent))

@@ -6,20 +6,27 @@ changed that also changed on the server since S0 is a conflict the user resolves
 other cell takes S1's value, the intent is applied, and the whole array is PUT (once more
 from a new read on 409); then read again (S2) and report whether S2 shows the intent.
 Every save that reached the server leaves an audit entry, conflicts and failures too.
+`reload` reads again while keeping the intent, the same merge as a save (when a webhook
+says the member's consent changed elsewhere). Every read and save is reported to the
+desk's `Sightings` (core.live), which the consent history compares an outside change with.
 The matrix itself (cells, intents, display order) is `core.matrix`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from studio_comm.api import errors
 from studio_comm.api.client import MagiclineClient, new_request_id
 from studio_comm.core.audit import AuditLog
 from studio_comm.core.matrix import Cell, Intent, Matrix, as_cell
+
+if TYPE_CHECKING:
+    from studio_comm.core.live import Sightings
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +131,13 @@ def differences(result: Matrix, intent: Intent) -> list[Difference]:
 class PreferenceEditor:
     """One member's preferences as the user edits them. Get one from `session.preferences(id)`."""
 
-    def __init__(self, client: MagiclineClient, audit: AuditLog, studio_id: int, customer_id: int) -> None:
+    def __init__(self, client: MagiclineClient, audit: AuditLog, studio_id: int, customer_id: int,
+                 sightings: Sightings | None = None) -> None:
         self._client = client
         self._audit = audit
         self.studio_id = studio_id
         self.customer_id = customer_id
+        self._sightings = sightings
         self.matrix: Matrix | None = None
         self._intent: dict[Cell, bool] = {}
         self.conflicts: list[Conflict] = []
@@ -190,11 +199,32 @@ class PreferenceEditor:
 
     # --------------------------------------------------------------- server round trips
 
+    async def _read(self, request: Awaitable[list] | None = None) -> Matrix:
+        """Read the member's preferences (through `request`, the same GET wrapped) and
+        report the read to the desk's sightings."""
+        matrix = Matrix(await (request or self._client.get_preferences(self.customer_id)))
+        if self._sightings is not None:
+            self._sightings.saw(self.customer_id, matrix)
+        return matrix
+
     async def load(self) -> Matrix:
         """A fresh read (S0); clears the intent and any conflicts."""
-        self.matrix = Matrix(await self._client.get_preferences(self.customer_id))
+        self.matrix = await self._read()
         self.revert()
         return self.matrix
+
+    async def reload(self) -> list[Conflict]:
+        """Read again and keep the intent: the fresh read becomes the snapshot, the user's
+        changes of cells nobody else changed stay, and a cell changed both here and
+        elsewhere becomes a conflict, left out of the intent until `resolve`d (as in a save)."""
+        if self.matrix is None:
+            await self.load()
+            return []
+        base = self.matrix
+        fresh = await self._read()
+        kept, conflicts = merge(base, fresh, self._intent)
+        self.matrix, self._intent, self.conflicts = fresh, kept, list(conflicts)
+        return conflicts
 
     async def save(self) -> SaveReport:
         """Read again, merge, PUT the whole array, read again, audit. Never raises ApiError."""
@@ -205,30 +235,35 @@ class PreferenceEditor:
             raise RuntimeError("A save of these preferences is already under way.")
         self._saving = True
         attempt = SaveAttempt(new_request_id(), dict(self._intent), base)
+        saving = self._sightings.saving(self.customer_id) if self._sightings is not None else contextlib.nullcontext()
         try:
-            try:
-                report = await self._run(attempt, base)
-            except errors.ApiError as exc:
-                # The intent stays as it is: the user can retry without redoing anything.
-                report = SaveReport("failed", self.matrix, attempt.request_id, error=exc,
-                                    http_status=exc.status)
-            report.changes = changes_between(base, attempt.intent)
-            if attempt.reached_server:
-                after = report.matrix if report.outcome in ("saved", "differs", "partial") else None
-                await self._audit.preferences(
-                    self.studio_id, self.customer_id, request_id=attempt.request_id,
-                    before=attempt.before, after=after, intent=attempt.intent, outcome=report.outcome,
-                    http_status=attempt.http_status, trace_id=attempt.trace_id,
-                )
-            return report
+            with saving:
+                return await self._save(attempt, base)
         finally:
             self._saving = False
+
+    async def _save(self, attempt: SaveAttempt, base: Matrix) -> SaveReport:
+        try:
+            report = await self._run(attempt, base)
+        except errors.ApiError as exc:
+            # The intent stays as it is: the user can retry without redoing anything.
+            report = SaveReport("failed", self.matrix, attempt.request_id, error=exc,
+                                http_status=exc.status)
+        report.changes = changes_between(base, attempt.intent)
+        if attempt.reached_server:
+            after = report.matrix if report.outcome in ("saved", "differs", "partial") else None
+            await self._audit.preferences(
+                self.studio_id, self.customer_id, request_id=attempt.request_id,
+                before=attempt.before, after=after, intent=attempt.intent, outcome=report.outcome,
+                http_status=attempt.http_status, trace_id=attempt.trace_id,
+            )
+        return report
 
     async def _run(self, attempt: SaveAttempt, base: Matrix) -> SaveReport:
         client = self._client
         customer_id = self.customer_id
         for last_try in (False, True):
-            fresh = Matrix(await attempt.call(client.get_preferences(customer_id)))
+            fresh = await self._read(attempt.call(client.get_preferences(customer_id)))
             kept, conflicts = merge(base, fresh, attempt.intent)
             if conflicts:
                 # Nothing is sent; the editor now shows S1 with the rest of the intent.
@@ -253,11 +288,13 @@ class PreferenceEditor:
                 return await self._settle_by_reading(attempt, exc)
             break
         try:
-            after = Matrix(await client.get_preferences(customer_id))
+            after = await self._read()
         except errors.ApiError:
             # The PUT answered with the stored array; it stands in for the re-read.
             log.warning("re-read after saving the preferences of %s failed", customer_id)
             after = Matrix(answer)
+            if self._sightings is not None:
+                self._sightings.saw(customer_id, after)
         self.matrix = after
         self.revert()
         diffs = differences(after, attempt.intent)
@@ -272,7 +309,7 @@ class PreferenceEditor:
         the intent stays as it was and the outcome is `unknown`.
         """
         try:
-            after = Matrix(await attempt.call(self._client.get_preferences(self.customer_id)))
+            after = await self._read(attempt.call(self._client.get_preferences(self.customer_id)))
         except errors.ApiError:
             log.warning("preferences of %s: outcome of the save unknown, the re-read failed too", self.customer_id)
             return SaveReport("unknown", self.matrix, attempt.request_id, error=exc, http_status=attempt.http_status)

@@ -16,6 +16,20 @@ leaves a `resume_point`: `resume()` continues from the earliest cut-off any unfi
 run began with, so nothing that a stopped run skipped or never reached is left unread.
 A customer that is gone (404) is recorded and skipped, never fatal.
 
+A 403 means two different things: the key lacks a permission (every request of that kind
+fails: the run stops), or that one customer's access was disabled (Magicline answers 403
+for a customer after CUSTOMER_ACCESS_DISABLED: recorded as ACCESS_DISABLED and skipped).
+The rule telling them apart: a 403 for one customer's read is that customer's when the
+studio's event feed holds a CUSTOMER_ACCESS_DISABLED event for the customer (or one
+arrived while the review was open), or when the preferences of a customer this review
+read before are answered again at once (a probe, one request: the key still holds the
+permission). Otherwise (no such customer yet, or the probe is refused too, or fails) it
+is the key's, and the run stops.
+
+Live updates (core.live) keep the cache current between runs: `refresh` re-reads one
+customer through the same gate as a run (within the request budget), and
+`mark_unavailable` records a customer that a webhook said is gone or locked.
+
 The second half is Qt-free table logic for the review view: rows of customers by
 (category, channel) cell, filters, sorting and the per-cell summary, as plain functions
 over lists so the UI can run them off its thread and reset its model with the result.
@@ -35,6 +49,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from studio_comm.api import errors
+from studio_comm.api.enums import EventType
 from studio_comm.api.models import CommunicationPreference, Customer, CustomerStatus
 from studio_comm.api.ratelimit import RateLimiter
 from studio_comm.core.matrix import cell_order
@@ -45,8 +60,7 @@ Cell = tuple[str, str]  # (category, channel) as API wire values
 
 # Read failures that concern one customer: recorded and skipped.
 NOT_FOUND = "not_found"
-# Failures that concern every request (key, scope): the run stops at once.
-_FATAL = (errors.BadKeyError, errors.ForbiddenError)
+ACCESS_DISABLED = "access_disabled"  # a 403 for this customer only (see the module)
 # This many transient failures in a row mean the service is down, not one customer.
 MAX_FAILURES_IN_A_ROW = 25
 RATE_WINDOW = 30.0  # seconds of reads the rate is measured over
@@ -121,6 +135,7 @@ class ReviewRow:
     read_at: datetime
     states: Mapping[Cell, CellState] = field(default_factory=dict)
     error: str | None = None  # NOT_FOUND (or another code) when no preferences could be read
+    stale: bool = False  # changed since it was read (a webhook said so): being read again
 
     def state(self, cell: Cell) -> CellState | None:
         """The cell's state; None when the customer's preferences could not be read."""
@@ -302,6 +317,8 @@ class ConsentReview:
         self.flush_seconds = flush_seconds
         self._clock = clock
         self.resume_point: ResumePoint | None = None  # set while a stopped run can be resumed
+        self.readable: deque[int] = deque(maxlen=4)  # customers whose preferences the key was given
+        self.disabled: set[int] = set()  # customers whose access a webhook said was disabled
         limiter = getattr(client, "limiter", None)
         self.gate = None if limiter is None else RateLimiter(
             limiter.budget, limiter.window, limiter.margin + GATE_EXTRA_MARGIN, clock=clock)
@@ -328,20 +345,63 @@ class ConsentReview:
     async def refresh(self, customer_id: int, *, known: ReviewRow | None = None) -> ReviewRow:
         """Read one customer (details and preferences) now and cache the result.
 
-        A customer that is gone is cached as such when `known` (its last row) says who it
-        was; without it, the `NotFoundError` is raised.
+        The read passes the same gate as a run's. A customer that is gone, or whose
+        access was disabled (the module's rule), is cached as such when `known` (its last
+        row) says who it was; without it, the error is raised.
         """
+        if self.gate is not None:
+            await self.gate.acquire(_GATE)
         read_at = utc_now()
         try:
             customer = await self.client.customer(customer_id)
             reading = Reading.of(customer, await self.client.get_preferences(customer_id), read_at)
-        except errors.NotFoundError:
-            if known is None:
+            self._readable(customer_id)
+        except (errors.NotFoundError, errors.ForbiddenError) as exc:
+            code = NOT_FOUND if isinstance(exc, errors.NotFoundError) else ACCESS_DISABLED
+            if known is None or (code == ACCESS_DISABLED and not await self.forbidden_for_customer(customer_id)):
                 raise
             reading = Reading(customer_id, known.customer_number, known.name, known.status,
-                              None, read_at, NOT_FOUND)
+                              None, read_at, code)
         await self._write([reading])
         return reading.row()
+
+    async def forbidden_for_customer(self, customer_id: int) -> bool:
+        """Whether a 403 for this customer is the customer's, not the key's (the module's rule)."""
+        if customer_id in self.disabled:
+            return True
+        if await self.journal.entity_events(self.studio_id, customer_id, [EventType.CUSTOMER_ACCESS_DISABLED],
+                                            limit=1):
+            self.disabled.add(customer_id)
+            return True
+        probe = next((c for c in reversed(self.readable) if c != customer_id), None)
+        if probe is None:
+            return False
+        if self.gate is not None:
+            await self.gate.acquire(_GATE)
+        try:
+            await self.client.get_preferences(probe)
+        except errors.ApiError as exc:
+            log.info("a 403 for customer %s, and the probe of customer %s failed too (%s): the key's",
+                     customer_id, probe, type(exc).__name__)
+            return False
+        return True
+
+    def _readable(self, customer_id: int) -> None:
+        if not self.readable or self.readable[-1] != customer_id:
+            self.readable.append(customer_id)
+
+    async def mark_unavailable(self, customer_id: int, code: str) -> ReviewRow | None:
+        """Record that a customer can no longer be read (NOT_FOUND: deleted; ACCESS_DISABLED).
+        The cached row keeps its last read preferences; None when the cache has no row."""
+        if code == ACCESS_DISABLED:
+            self.disabled.add(customer_id)
+        record = await self.journal.cached_customer(self.studio_id, customer_id)
+        if record is None:
+            return None
+        entry = {"customer_id": customer_id, "customer_number": record.customer_number, "name": record.name,
+                 "status": record.status, "preferences": record.preferences, "error": code, "read_at": utc_now()}
+        await self.journal.cache_preferences(self.studio_id, [entry])
+        return row_from_cache(await self.journal.cached_customer(self.studio_id, customer_id))
 
     # -- the whole studio -------------------------------------------------------------
 
@@ -494,21 +554,31 @@ class _Run:
         try:
             prefs = await self.client.get_preferences(customer.id)
         except errors.NotFoundError as exc:
-            # Gone, or access disabled: nothing more can be read; cache that fact.
+            # Gone: nothing more can be read; cache that fact.
             self._fail(customer, NOT_FOUND, exc)
             self._keep(Reading.of(customer, None, read_at, NOT_FOUND))
-        except _FATAL:
+        except errors.BadKeyError:
             raise
+        except errors.ForbiddenError as exc:
+            if not await self.review.forbidden_for_customer(customer.id):
+                raise  # the key lacks the permission: every read would fail
+            self._fail(customer, ACCESS_DISABLED, exc)
+            self._keep(Reading.of(customer, None, read_at, ACCESS_DISABLED))
+            self._count_failure(exc)
         except errors.ApiError as exc:
             self._fail(customer, type(exc).__name__, exc)
-            self.failures_in_a_row += 1
-            if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
-                raise
+            self._count_failure(exc)
         else:
             self.failures_in_a_row = 0
+            self.review._readable(customer.id)
             self.read += 1
             self.meter.tick()
             self._keep(Reading.of(customer, prefs, read_at))
+
+    def _count_failure(self, exc: errors.ApiError) -> None:
+        self.failures_in_a_row += 1
+        if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
+            raise exc  # this many in a row: the service (or the key), not one customer
 
     def _fail(self, customer: Customer, code: str, exc: errors.ApiError) -> None:
         log.info("preferences of customer %s not read: %s", customer.id, code)

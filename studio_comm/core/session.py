@@ -2,8 +2,9 @@
 
 The composition of the use cases for one studio profile, nothing more: the GUI makes one
 `StudioSession` per profile and reaches every use case through it: `search`,
-`preferences(customer_id)`, `messaging`, `employees()`. Each use case gets its
-collaborators (client, journal, audit log, studio id, desk) explicitly. `staff` (picked
+`preferences(customer_id)`, `messaging`, `history` (consent changes webhooks tell of),
+`employees()`; `sightings` is what this desk has read of members' preferences. Each use
+case gets its collaborators (client, journal, audit log, studio id, desk) explicitly. `staff` (picked
 from the studio's employees, or typed) is the agent of messages and the author of audit
 entries; `workstation` names this computer in the journal, which several desks may share.
 """
@@ -16,6 +17,7 @@ from studio_comm.api.client import MagiclineClient
 from studio_comm.api.models import Employee, StudioInformation
 from studio_comm.core.audit import AuditLog
 from studio_comm.core.desk import Desk
+from studio_comm.core.live import ConsentHistory, Sightings
 from studio_comm.core.messaging import Messenger
 from studio_comm.core.preferences import PreferenceEditor
 from studio_comm.core.search import CustomerSearch
@@ -44,7 +46,9 @@ class StudioSession:
         self.audit = AuditLog(journal, self.desk)
         self.studio: StudioInformation | None = None
         self.search = CustomerSearch(client)
+        self.sightings = Sightings()
         self._messaging: Messenger | None = None
+        self._history: ConsentHistory | None = None
 
     def __repr__(self) -> str:
         return f"StudioSession({self.profile_name!r}, workstation={self.workstation!r})"
@@ -73,6 +77,12 @@ class StudioSession:
             raise RuntimeError("The session is not connected yet.")
         return self._messaging
 
+    @property
+    def history(self) -> ConsentHistory:
+        if self._history is None:
+            raise RuntimeError("The session is not connected yet.")
+        return self._history
+
     async def connect(self) -> StudioInformation:
         """Check the key, read the studio, record the profile, settle an earlier crash.
 
@@ -86,6 +96,8 @@ class StudioSession:
             studio_id=self.studio.studio_id, studio_name=self.studio.name,
         )
         self._messaging = Messenger(self.client, self.journal, self.audit, self.studio.studio_id, self.desk)
+        self._history = ConsentHistory(self.client, self.journal, self.audit, self.studio.studio_id, self.sightings,
+                                       workstation=self.workstation)
         # Once per process and journal: a later connect (another profile, a reconnect) must
         # not turn this run's own messages, still out, into `unknown`.
         key = (str(self.journal.journal.engine.url), self.workstation)
@@ -97,7 +109,7 @@ class StudioSession:
         return self.studio
 
     def preferences(self, customer_id: int) -> PreferenceEditor:
-        return PreferenceEditor(self.client, self.audit, self.studio_id, customer_id)
+        return PreferenceEditor(self.client, self.audit, self.studio_id, customer_id, self.sightings)
 
     async def employees(self) -> list[Employee]:
         """The studio's employees, by name (for the staff picker)."""
