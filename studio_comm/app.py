@@ -5,7 +5,13 @@
 (platformdirs' user data dir unless given) holds the journal (journal.sqlite), the rotating
 log (logs/) and the settings (settings.ini). The API key of a profile comes from the OS
 keyring (never from a file or an argument); `--demo` runs the bundled sandbox on a free
-loopback port and needs no keyring.
+loopback port and needs no keyring. Its webhooks go to a `studio-comm relay` on loopback
+(the same code path as a studio's relay) that writes them into the demo's journal, and a
+demo-only menu item changes the open member's consent as the member app would.
+
+Once connected, the desk listens to the studio's event feed (ui.live.LiveUpdates, started
+and stopped with the session, stopped before the journal closes); the status bar shows
+whether it is live.
 
 The window needs only Qt and ui/; the Qt-free stack behind it (client, use cases, journal,
 the demo sandbox) is imported on a worker thread once the window is shown, so it neither
@@ -43,6 +49,7 @@ from studio_comm import __version__
 from studio_comm.cli import parse_gui_args
 from studio_comm.ui import i18n
 from studio_comm.ui.icons import icon, stylesheet
+from studio_comm.ui.live import LiveUpdates
 from studio_comm.ui.main_window import MainWindow
 from studio_comm.ui.profiles import ProfileStore
 
@@ -51,6 +58,7 @@ if TYPE_CHECKING:  # the stack behind the window is imported after it shows
     from studio_comm.api.models import StudioInformation
     from studio_comm.core.session import StudioSession
     from studio_comm.journal import AsyncJournal, Journal
+    from studio_comm.relay.server import RelayProcess
     from studio_comm.sandbox.server import SandboxProcess
 
 log = logging.getLogger(__name__)
@@ -161,6 +169,9 @@ class AppServices:
         self.journal: AsyncJournal | None = None
         self._journal: Journal | None = None
         self.sandbox: SandboxProcess | None = None
+        self.relay: RelayProcess | None = None  # the demo's webhook receiver
+        self._relay_keys: Path | None = None
+        self.live: LiveUpdates | None = None  # set by launch(): the desk's live updates
         self.client: MagiclineClient | None = None
         self.session: StudioSession | None = None
         self.studio: StudioInformation | None = None
@@ -189,17 +200,61 @@ class AppServices:
         return self.journal
 
     async def start_demo(self) -> tuple[str, str]:
-        """Start the sandbox child process; returns its base URL and key."""
-        await imported("studio_comm.sandbox.server")
+        """Start the relay and the sandbox child processes, the sandbox's webhooks going to
+        the relay; returns the sandbox's base URL and key."""
+        await imported("studio_comm.sandbox.server", "studio_comm.relay.server")
         from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
 
         if self.sandbox is None:
-            sandbox = SandboxProcess(SandboxConfig(api_key=secrets.token_urlsafe(24)))
+            try:
+                webhook_url, webhook_key = await self._start_relay()
+            except (RuntimeError, OSError) as exc:  # the demo still runs, without live updates
+                log.warning("the demo's webhook relay did not start: %s", exc)
+                webhook_url = webhook_key = None
+            sandbox = SandboxProcess(SandboxConfig(api_key=secrets.token_urlsafe(24), webhook_url=webhook_url,
+                                                   webhook_key=webhook_key))
             await asyncio.to_thread(sandbox.start)
             self.sandbox = sandbox
             # Session-only: the demo key must not land in the OS keyring.
             await self.credentials.aset(DEMO_PROFILE, sandbox.api_key, session_only=True)
         return self.sandbox.base_url, self.sandbox.api_key
+
+    async def _start_relay(self) -> tuple[str | None, str | None]:
+        """`studio-comm relay` on loopback, writing into this run's journal; (its webhook
+        URL for the demo studio, the webhook key). The key file lives in a private
+        temporary folder until the run ends."""
+        import tempfile
+
+        from studio_comm.relay.server import RelayProcess
+        from studio_comm.sandbox.demo_data import STUDIO_ID
+
+        key = secrets.token_urlsafe(24)
+        folder = Path(tempfile.mkdtemp(prefix="studio-comm-relay-"))  # 0700
+        keys = folder / "relay-keys"
+        keys.touch(mode=PRIVATE_FILE)
+        keys.write_text(f"{STUDIO_ID} {key}\n", encoding="utf-8")
+        self._relay_keys = folder
+        target = self.options.journal or (self.data_dir / "journal.sqlite")
+        relay = RelayProcess(target, keys, log_path=self.data_dir / "logs" / "relay.log")
+        await asyncio.to_thread(relay.start)
+        self.relay = relay
+        return f"{relay.url}/webhooks/{STUDIO_ID}", key
+
+    async def simulate_member_change(self, customer_id: int) -> None:
+        """The demo: the member switches a channel over in the member app (the sandbox's
+        admin, as the member). Its webhook then comes through the relay like any other."""
+        if self.sandbox is None or self.sandbox.admin is None or self.client is None:
+            raise RuntimeError("Only the demo studio can simulate the member app.")
+        preferences = [p.to_wire() for p in await self.client.get_preferences(customer_id)]
+        settings = [c for p in preferences for c in p["channels"] if c.get("customerOverridable") is not False]
+        if not settings:
+            raise RuntimeError("This member has no channel they may change themselves.")
+        # The newsletter first: what members switch off most.
+        newsletter = [c for p in preferences if p["messageCategory"] == "NEWSLETTER" for c in p["channels"]
+                      if c.get("customerOverridable") is not False]
+        chosen = (newsletter or settings)[0]
+        chosen["active"] = not chosen.get("active")
+        await asyncio.to_thread(self.sandbox.admin.set_preferences, customer_id, preferences, "member")
 
     async def connect(self, profile_name: str, base_url: str, api_key: str | None = None):
         """Connect to a studio; on success it replaces the current one. -> (session, studio)"""
@@ -249,12 +304,20 @@ class AppServices:
         self._closed = True
         # Each step on its own: a failing one must not leave the demo sandbox running.
         steps: list[tuple[str, Awaitable[object]]] = []
+        if self.live is not None:  # before the journal it reads
+            steps.append(("live updates", self.live.aclose()))
         if self.client is not None:
             steps.append(("client", self.client.aclose()))
         if self._journal is not None:
             steps.append(("journal", asyncio.to_thread(self._journal.close)))
         if self.sandbox is not None:
             steps.append(("sandbox", asyncio.to_thread(self.sandbox.stop)))
+        if self.relay is not None:
+            steps.append(("relay", asyncio.to_thread(self.relay.stop)))
+        if self._relay_keys is not None:
+            import shutil
+
+            steps.append(("relay keys", asyncio.to_thread(shutil.rmtree, self._relay_keys, True)))
         for what, step in steps:
             try:
                 await step
@@ -277,6 +340,7 @@ async def _start(window: MainWindow, services: AppServices) -> None:
                 "this computer can see it. Keep it in a .pgpass file instead (see the README)."))
     if options.demo:
         base_url, key = await services.start_demo()
+        _demo_menu(window, services)
         window.connect_profile(DEMO_PROFILE, base_url, key)
         return
     name = options.profile or services.profiles.last_used
@@ -302,6 +366,26 @@ async def _start(window: MainWindow, services: AppServices) -> None:
     if profile is None or profile.base_url != base_url:
         services.profiles.add(name, base_url)
     window.connect_profile(name, base_url)
+
+
+def _demo_menu(window: MainWindow, services: AppServices) -> None:
+    """The demo's own menu: "Simulate a change in the member app" for the open member."""
+    translate = QCoreApplication.translate
+    menu = window.menuBar().addMenu(translate("app", "&Demo"))
+    menu.setObjectName("demoMenu")
+    action = menu.addAction(translate("app", "&Simulate a change in the member app"))
+    action.setObjectName("simulateMemberChangeAction")
+    action.setToolTip(translate("app", "The open member switches a channel over in the member app; "
+                                       "Magicline's webhook then updates this window."))
+
+    def simulate() -> None:
+        customer = window.customer
+        if customer is None:
+            window.tasks.report(translate("app", "Open a member first: the change is made to the open member."))
+            return
+        window.tasks.run(services.simulate_member_change(customer.id))
+
+    action.triggered.connect(simulate)
 
 
 def _install_gc_timer(parent) -> QTimer:
@@ -385,6 +469,9 @@ def _launch(options: argparse.Namespace) -> MainWindow:
     window = MainWindow(services, settings)
     services.on_wait = window.rateLimitWait.emit
     services.on_activity = window.status.set_pending
+    live = services.live = LiveUpdates(window.tasks, window)
+    live.stateChanged.connect(window.status.set_live)
+    window.sessionChanged.connect(live.set_session)
     if options.staff:
         window.status.set_staff(options.staff)
     _install_gc_timer(window)

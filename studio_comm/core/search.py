@@ -170,6 +170,14 @@ class CustomerSearch:
             return dedupe([s.result() for s in searches])
         return []
 
+    async def customer(self, customer_id: int) -> Customer | None:
+        """The customer as Magicline has them now (a webhook said they changed); None when
+        they cannot be read any more (deleted, or access disabled)."""
+        try:
+            return await self._client.customer(customer_id)
+        except (errors.NotFoundError, errors.ForbiddenError):
+            return None
+
     async def _lookup(self, lookups: Iterable[Lookup]) -> list[Customer]:
         for field, value in lookups:
             try:

@@ -9,6 +9,16 @@ the customer id, so a listener ignores changes to members it does not show.
 - `messagesChanged(customer_id)`: a send, log or resend of one of the member's messages
   ended, so the journal may hold a new message or a new state.
 
+Live updates (ui/live.py) from the studio's event feed, each as a webhook told of it:
+- `preferencesChangedOutside(customer_id, event)`: the member's consent changed somewhere
+  (the event a `FeedEvent`): what shows it reads it again;
+- `customerChanged(customer_id)`: the member was created or their details changed;
+- `customerUnavailable(customer_id, reason)`: the member's data can no longer be read,
+  `reason` "access_disabled" or "deleted" (core.live.Reaction): what shows the member
+  says so and stops offering to change or write to them;
+- `liveStateChanged(state)`: the desk's listener is "connecting", "live",
+  "reconnecting" or "stopped" (also when no studio is connected).
+
 Listeners connect bound methods of QObjects, which Qt disconnects when they are deleted.
 """
 
@@ -21,6 +31,10 @@ class Events(QObject):
     # The customer id; `object`, because Signal(int) is 32 bits and Magicline's ids are 64.
     preferencesChanged = Signal(object)
     messagesChanged = Signal(object)
+    preferencesChangedOutside = Signal(object, object)
+    customerChanged = Signal(object)
+    customerUnavailable = Signal(object, str)
+    liveStateChanged = Signal(str)
 
 
 _hub: Events | None = None

@@ -11,14 +11,23 @@ running and tests can find them through `confirmation_dialog` / `conflict_dialog
 and saves run under runner keys that opening another member drops: a late answer for the
 previous member never reaches the matrix. A re-read or a save says so on the app's
 `preferencesChanged` (the compose area re-reads the member's consent).
+
+Live updates (the app's hub, fed by ui/live.py): when a webhook says the open member's
+consent changed elsewhere, the matrix is read again without a click and the unsaved edits
+stay (`PreferenceEditor.reload`); a cell changed both here and there is a conflict the
+user resolves in the same dialog as a save's (without saving: Save still lists what will
+be saved); a quiet note says when it changed. A re-read asked for while the panel is busy
+or a dialog is open follows once it is done. When the member's data can no longer be read
+(access disabled, or deleted), the note says so and nothing can be changed or saved.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from studio_comm.ui.events import events
 from studio_comm.ui.icons import icon
-from studio_comm.ui.labels import cell_label, customer_status_label, on_off
+from studio_comm.ui.labels import cell_label, customer_status_label, format_datetime, on_off
 from studio_comm.ui.models.preferences_matrix import PreferencesMatrixModel
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner, ask
@@ -50,6 +59,7 @@ if TYPE_CHECKING:  # the window is built before the API models are imported
     from studio_comm.api.models import Customer
     from studio_comm.core.preferences import Cell, Change, Conflict, Matrix, PreferenceEditor, SaveReport
     from studio_comm.core.session import StudioSession
+    from studio_comm.journal.feed import FeedEvent
 
 # The runner's keys of the open member's reads and saves.
 READ, SAVE = "preferences.read", "preferences.save"
@@ -155,7 +165,9 @@ class ConfirmChangesDialog(QDialog):
 class ConflictDialog(QDialog):
     """One row per cell someone else changed too: keep mine or take theirs."""
 
-    def __init__(self, conflicts: list[Conflict], parent: QWidget | None = None):
+    def __init__(self, conflicts: list[Conflict], parent: QWidget | None = None, *, saving: bool = True):
+        """`saving`: the choices are saved at once (a save's conflict); else they are kept as
+        unsaved changes (a change elsewhere that a webhook told of)."""
         super().__init__(parent)
         self.setObjectName("conflictDialog")
         self.setAccessibleName(self.tr("Resolve conflicting changes"))
@@ -203,7 +215,8 @@ class ConflictDialog(QDialog):
             grid.setColumnStretch(0, 1)
             self.choices[conflict.cell] = mine
         buttons = QDialogButtonBox(self)
-        save = buttons.addButton(self.tr("Save with these choices"), QDialogButtonBox.ButtonRole.AcceptRole)
+        save = buttons.addButton(self.tr("Save with these choices") if saving else self.tr("Keep these choices"),
+                                 QDialogButtonBox.ButtonRole.AcceptRole)
         save.setObjectName("conflictSaveButton")
         buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
@@ -232,6 +245,9 @@ class PreferencesPanel(QWidget):
         self._customer: Customer | None = None
         self._editor: PreferenceEditor | None = None
         self._busy = False
+        self._outside_pending = False  # a change elsewhere waits for the panel to be idle
+        self._outside_at: datetime | None = None  # when it happened
+        self._unavailable: str | None = None  # why the member's data can no longer be read
         self.confirmation_dialog: ConfirmChangesDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
         self.last_report: SaveReport | None = None
@@ -255,7 +271,6 @@ class PreferencesPanel(QWidget):
 
         self.save_button = self._button("savePreferencesButton", self.tr("&Save"), self.tr("Save preferences"))
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
-        self.save_button.setToolTip(self.tr("Save the changed preferences (Ctrl+S)"))
         self.revert_button = self._button(
             "revertPreferencesButton", self.tr("&Revert"), self.tr("Revert preference changes")
         )
@@ -269,6 +284,11 @@ class PreferencesPanel(QWidget):
         self.refresh_button.clicked.connect(self.request_refresh)
 
         self.status_label = PlainLabel(self, "preferencesStatus", self.tr("Preferences status"))
+        self.outside_note = PlainLabel(self, "preferencesOutsideNote", self.tr("Changes made elsewhere"))
+        self.outside_note.setWordWrap(True)
+        self.outside_note.hide()
+        events().preferencesChangedOutside.connect(self._changed_outside)
+        events().customerUnavailable.connect(self._customer_unavailable)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
@@ -281,6 +301,7 @@ class PreferencesPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addWidget(title)
+        layout.addWidget(self.outside_note)
         layout.addWidget(self.matrix_view, 1)
         layout.addLayout(buttons)
         self._update_buttons()
@@ -310,14 +331,17 @@ class PreferencesPanel(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        self.model.set_editable(not busy)
+        self.model.set_editable(not busy and self._unavailable is None)
         self._update_buttons()
+        if not busy and self._outside_pending:
+            QTimer.singleShot(0, self._reload_outside)  # after the caller has shown its outcome
 
     def _update_buttons(self) -> None:
-        loaded = self._editor is not None and self.model.matrix is not None
+        loaded = self._editor is not None and self.model.matrix is not None and self._unavailable is None
         self.save_button.setEnabled(loaded and not self._busy and self.is_dirty)
         self.revert_button.setEnabled(loaded and not self._busy and self.is_dirty)
-        self.refresh_button.setEnabled(self._editor is not None and not self._busy)
+        self.refresh_button.setEnabled(self._editor is not None and not self._busy and self._unavailable is None)
+        self.save_button.setToolTip(self._unavailable or self.tr("Save the changed preferences (Ctrl+S)"))
 
     def _say(self, text: str, tone: str = "") -> None:
         self.status_label.setProperty("tone", tone)
@@ -338,6 +362,9 @@ class PreferencesPanel(QWidget):
         self._close_dialogs()
         self._editor = None
         self._busy = False
+        self._outside_pending = False
+        self._unavailable = None
+        self._note("")
         self.model.set_editable(True)
         self._say("")
         if customer is not None and self._session is not None:
@@ -402,6 +429,73 @@ class PreferencesPanel(QWidget):
         if view.horizontalHeader().length() > view.viewport().width():
             height += view.horizontalScrollBar().sizeHint().height()
         view.setMinimumHeight(height)
+
+    # -- changes elsewhere (live updates) ------------------------------------------------------
+    def _note(self, text: str, tone: str = "") -> None:
+        self.outside_note.setProperty("tone", tone)
+        self.outside_note.style().unpolish(self.outside_note)
+        self.outside_note.style().polish(self.outside_note)
+        self.outside_note.setText(text)
+        self.outside_note.setVisible(bool(text))
+
+    def _changed_outside(self, customer_id: int, event: FeedEvent) -> None:
+        """A webhook says the member's consent changed elsewhere: read it again, keep the edits."""
+        if self._customer is None or customer_id != self._customer.id or self._editor is None:
+            return
+        if self._unavailable is not None:
+            return
+        self._outside_at = event.occurred_at or event.received_at
+        self._outside_pending = True
+        self._reload_outside()
+
+    def _reload_outside(self) -> None:
+        editor = self._editor
+        if editor is None or not self._outside_pending or self._unavailable is not None:
+            return
+        if self._busy:
+            return  # _set_busy(False) asks again
+        for dialog in (self.confirmation_dialog, self.conflict_dialog):
+            if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+                # The user is deciding on what the matrix shows: once decided, read again.
+                dialog.finished.connect(lambda _code: QTimer.singleShot(0, self._reload_outside))
+                return
+        self._outside_pending = False
+        at = self._outside_at or datetime.now(UTC)
+        self._set_busy(True)
+
+        def loaded(conflicts: list[Conflict]) -> None:
+            self._show_matrix(editor)
+            self._set_busy(False)
+            self._sync_intent()
+            self._note(self.tr("Changed outside studio-comm at {time}").format(time=_moment(at)))
+            events().preferencesChanged.emit(editor.customer_id)
+            if conflicts:
+                self._ask_conflicts(conflicts, saving=False)
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            self._say(self.tr("The preferences could not be read; see the message above."), "warning")
+            self.tasks.report(exc)
+
+        self.tasks.run(editor.reload(), on_result=loaded, on_error=failed, key=READ)
+
+    def _customer_unavailable(self, customer_id: int, reason: str) -> None:
+        """A webhook says the member's data can no longer be read: keep what is shown, change nothing."""
+        if self._customer is None or customer_id != self._customer.id:
+            return
+        self.tasks.drop(READ)  # a read under way would only be refused
+        self._outside_pending = False
+        self._close_dialogs()
+        if reason == "deleted":
+            self._unavailable = self.tr("This member was deleted in Magicline. The preferences shown are the last "
+                                        "ones read; nothing can be changed here. The journal keeps its records.")
+        else:
+            self._unavailable = self.tr("Magicline no longer gives out this member's data (access disabled). The "
+                                        "preferences shown are the last ones read; nothing can be changed here.")
+        self.model.set_editable(False)
+        self._note(self._unavailable, "warning")
+        self._say("")
+        self._update_buttons()
 
     # -- editing ---------------------------------------------------------------------------
     def _cell_edited(self, cell: Cell, active: bool) -> None:
@@ -491,9 +585,11 @@ class PreferencesPanel(QWidget):
             if report.error is not None:
                 self.tasks.report(report.error)
 
-    def _ask_conflicts(self, conflicts: list[Conflict]) -> None:
+    def _ask_conflicts(self, conflicts: list[Conflict], *, saving: bool = True) -> None:
+        """`saving`: a save's conflicts, saved with the choices; else (a change elsewhere)
+        the choices stay unsaved changes."""
         self._close_dialogs()
-        dialog = ConflictDialog(conflicts, self)
+        dialog = ConflictDialog(conflicts, self, saving=saving)
         self.conflict_dialog = dialog
         editor = self._editor
 
@@ -505,9 +601,19 @@ class PreferencesPanel(QWidget):
             for cell, keep_mine in dialog.kept.items():
                 editor.resolve(cell, keep_mine)
             self._sync_intent()
+            if not saving:
+                return
             if editor.is_dirty:
                 self.save()
             else:
                 self._say(self.tr("Nothing left to save: the other values were taken."), "ok")
 
         self.tasks.run(ask(dialog), on_result=answered)
+
+
+def _moment(at: datetime) -> str:
+    """When something happened, in the workstation's local time: the time alone today."""
+    if at.astimezone().date() != datetime.now(UTC).astimezone().date():
+        return format_datetime(at)
+    local = QDateTime.fromSecsSinceEpoch(int(at.timestamp())).time()
+    return QLocale().toString(local, QLocale.FormatType.ShortFormat)

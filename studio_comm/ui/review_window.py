@@ -9,11 +9,18 @@ the UI thread. Rows arriving during a run are merged and shown at most once a se
 the newest table computed wins (a runner key), an older one finishing late is dropped.
 The window's runner runs within the main window's, so shutting down waits for a
 cancelled run to cache what it read; its errors show in this window's own banner.
+
+Live updates (the app's hub): a member whose consent a webhook says changed is marked
+stale in the table and read again in the background, one at a time through the review's
+own gate (the request budget a run keeps too), so the review stays current without a
+full pass; one whose access was disabled, or who was deleted, is marked so (the cache
+keeps their last read).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import re
@@ -38,9 +45,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_comm.api import errors
 from studio_comm.api.enums import CustomerStatus
 from studio_comm.core import export
 from studio_comm.core.review import (
+    ACCESS_DISABLED,
+    NOT_FOUND,
     Cell,
     CellState,
     ConsentReview,
@@ -54,12 +64,14 @@ from studio_comm.core.review import (
 )
 from studio_comm.ui.consent_summary import ConsentSummary
 from studio_comm.ui.error_banner import ErrorBanner
+from studio_comm.ui.events import events
 from studio_comm.ui.labels import category_label, cell_label, channel_label, customer_status_label, format_datetime
 from studio_comm.ui.models.review_model import ReviewModel, error_text, state_description, state_text
 from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
 from studio_comm.ui.tasks import TaskRunner, ask
 
 if TYPE_CHECKING:
+    from studio_comm.journal.feed import FeedEvent
     from studio_comm.ui.audit_window import AuditWindow
     from studio_comm.ui.main_window import MainWindow
 
@@ -125,6 +137,8 @@ class ReviewWindow(QMainWindow):
         self._run_task: asyncio.Future[ReviewOutcome] | None = None
         self.last_outcome: ReviewOutcome | None = None
         self.last_progress: ReviewProgress | None = None
+        self._stale: dict[int, None] = {}  # members to read again, oldest change first
+        self._rereading: asyncio.Future[None] | None = None
 
         self.error_banner = ErrorBanner(self)
         tasks.failed.connect(self.error_banner.show_error)
@@ -163,6 +177,8 @@ class ReviewWindow(QMainWindow):
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(TEXT_FILTER_DELAY_MS)
         self._text_timer.timeout.connect(self.rebuild)
+        events().preferencesChangedOutside.connect(self._changed_outside)
+        events().customerUnavailable.connect(self._customer_unavailable)
         self._update_buttons()
 
     # -- construction -------------------------------------------------------------------------
@@ -513,6 +529,57 @@ class ReviewWindow(QMainWindow):
     def _rows_arrived(self, rows: list[ReviewRow]) -> None:
         for row in rows:
             self._rows[row.customer_id] = row
+            self._stale.pop(row.customer_id, None)  # read just now
+        if not self._live_timer.isActive():
+            self._live_timer.start()
+
+    # -- live updates -------------------------------------------------------------------------
+    @property
+    def stale(self) -> list[int]:
+        """Members marked changed and not read again yet."""
+        return [cid for cid, row in self._rows.items() if row.stale]
+
+    def _changed_outside(self, customer_id: int, _event: FeedEvent) -> None:
+        row = self._rows.get(customer_id)
+        if row is None or row.error is not None:
+            return  # not in the review, or it can no longer be read
+        self._rows[customer_id] = dataclasses.replace(row, stale=True)
+        self._stale[customer_id] = None
+        self._rows_changed()
+        if self._rereading is None or self._rereading.done():
+            self._rereading = self.tasks.run(self._reread_stale())
+
+    async def _reread_stale(self) -> None:
+        """Read the stale members again, one after the other (each through the review's gate)."""
+        while self._stale:
+            customer_id = next(iter(self._stale))
+            del self._stale[customer_id]
+            row = self._rows.get(customer_id)
+            if row is None or not row.stale:
+                continue
+            try:
+                fresh = await self.review.refresh(customer_id, known=row)
+            except errors.ApiError as exc:
+                # It stays marked; the next change, a refresh or a run reads it again.
+                log.info("re-reading customer %s for the review failed: %s", customer_id, type(exc).__name__)
+                continue
+            current = self._rows.get(customer_id)
+            if current is not None and current.stale and customer_id not in self._stale:
+                self._rows[customer_id] = fresh
+            self._rows_changed()
+
+    def _customer_unavailable(self, customer_id: int, reason: str) -> None:
+        code = NOT_FOUND if reason == "deleted" else ACCESS_DISABLED
+        self._stale.pop(customer_id, None)
+
+        def marked(row: ReviewRow | None) -> None:
+            if row is not None and customer_id in self._rows:
+                self._rows[customer_id] = row
+                self._rows_changed()
+
+        self.tasks.run(self.review.mark_unavailable(customer_id, code), on_result=marked)
+
+    def _rows_changed(self) -> None:
         if not self._live_timer.isActive():
             self._live_timer.start()
 

@@ -8,10 +8,13 @@ as the list scrolls.
 A search and each page of the listing run under one key of the window's runner: whatever
 started last owns the result list, and an answer for an earlier one is dropped (the core's
 own newest-wins rule is for callers without a runner, so this pane calls `run` directly).
+A member shown among the results whose details changed (the app's `customerChanged`, a
+webhook) is read again and their row repainted in place.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import TYPE_CHECKING
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio_comm.api.enums import CustomerStatus
+from studio_comm.ui.events import events
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import customer_status_label, format_date
 from studio_comm.ui.models.customer_results import BIRTH, EMAIL, NAME, NUMBER, STATUS, CustomerResultsModel
@@ -42,8 +46,11 @@ if TYPE_CHECKING:  # the window is built before the API models are imported
     from studio_comm.api.models import Customer
     from studio_comm.core.session import StudioSession
 
+log = logging.getLogger(__name__)
+
 SEARCH_PAUSE_MS = 300
 RESULTS = "search.results"  # the runner's key of what fills the result list
+REFRESH = "search.refresh"  # with a customer id: the re-read of one shown member
 
 
 class SearchPanel(QWidget):
@@ -101,6 +108,7 @@ class SearchPanel(QWidget):
         self.search_edit.textEdited.connect(lambda _t: self._debounce.start())
         self.search_edit.returnPressed.connect(self._return_pressed)
         self.browse_button.clicked.connect(self.browse_all)
+        events().customerChanged.connect(self._customer_changed)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -245,6 +253,23 @@ class SearchPanel(QWidget):
     def _stop_browsing(self) -> None:
         self._browse_pages = None
         self.model.set_pager(None)
+
+    def _customer_changed(self, customer_id: int) -> None:
+        """A member's details changed elsewhere: a visible row showing them is read again."""
+        session = self._session
+        if session is None or self.model.row_of(customer_id) < 0:
+            return
+
+        def read(customer: Customer | None) -> None:
+            if customer is not None and session is self._session:
+                self.model.replace_customer(customer)
+
+        def failed(exc: BaseException) -> None:
+            # Nobody asked for it: the row stays as it was, and the next search reads anew.
+            log.info("re-reading customer %s after a change failed: %s", customer_id, type(exc).__name__)
+
+        self.tasks.run(session.search.customer(customer_id), on_result=read, on_error=failed,
+                       key=(REFRESH, customer_id))
 
     # -- opening ---------------------------------------------------------------------------
     def _open_index(self, index: QModelIndex) -> None:

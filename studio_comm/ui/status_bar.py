@@ -4,7 +4,10 @@ The staff combo is editable: pick one of the studio's employees or type a name; 
 becomes the agent of messages and the author of audit entries. "Requests under way" counts
 the client's requests to Magicline that have not been answered yet (a save is three), shown
 at most a few times a second so quick requests do not make it flicker. A rate-limit wait
-reported by the client counts down visibly, so nobody thinks the app hung.
+reported by the client counts down visibly, so nobody thinks the app hung. "live" says that
+changes made elsewhere (the member app, Magicline, other desks) show here as they happen;
+"live updates paused, reconnecting" that the desk lost the studio's event feed for now
+(it catches up once back, and a click on Refresh still reads what is current).
 """
 
 from __future__ import annotations
@@ -65,7 +68,13 @@ class StatusBar(QStatusBar):
         self._rate_timer.setInterval(1000)
         self._rate_timer.timeout.connect(self._tick)
 
+        self.live_label = QLabel(self)
+        self.live_label.setObjectName("liveLabel")
+        self.live_label.setAccessibleName(self.tr("Live updates"))
+        self.live_label.hide()
+
         self.addWidget(self.studio_label, 1)
+        self.addPermanentWidget(self.live_label)
         self.addPermanentWidget(self.rate_label)
         self.addPermanentWidget(self.pending_label)
         self.addPermanentWidget(self.staff_caption)
@@ -103,6 +112,24 @@ class StatusBar(QStatusBar):
         if name != self._staff:
             self._staff = name
             self.staffChanged.emit(name)
+
+    # -- live updates ---------------------------------------------------------------------
+    def set_live(self, state: str) -> None:
+        """The state of the desk's live updates (ui.live.LiveUpdates.stateChanged)."""
+        texts = {
+            "connecting": (self.tr("starting live updates…"), ""),
+            "live": (self.tr("live"), self.tr(
+                "Changes made elsewhere (the member app, Magicline, other desks) show here as they happen.")),
+            "reconnecting": (self.tr("live updates paused, reconnecting"), self.tr(
+                "The studio's event feed cannot be reached; what happened meanwhile shows once it is back.")),
+        }
+        text, tip = texts.get(state, ("", ""))
+        self.live_label.setText(text)
+        self.live_label.setToolTip(tip)
+        self.live_label.setProperty("tone", "warning" if state == "reconnecting" else "")
+        self.live_label.style().unpolish(self.live_label)
+        self.live_label.style().polish(self.live_label)
+        self.live_label.setVisible(bool(text))
 
     # -- requests and rate limit ----------------------------------------------------------
     def set_pending(self, count: int) -> None:

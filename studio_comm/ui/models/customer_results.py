@@ -63,6 +63,15 @@ class CustomerResultsModel(QAbstractTableModel):
         self._loading = False
         self._request_more = None
 
+    def replace_customer(self, customer: Customer) -> bool:
+        """Show `customer` as read now in the row that shows them; False when none does."""
+        row = self.row_of(customer.id)
+        if row < 0:
+            return False
+        self._rows[row] = customer
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        return True
+
     def customer(self, row: int) -> Customer | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

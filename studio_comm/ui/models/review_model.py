@@ -7,6 +7,7 @@ Keys under Qt.UserRole: a row's cells give the customer id in the fixed columns 
 cell state's value ("active", "inactive", "absent", "fixed_active", "fixed_inactive", or
 None when unreadable) in the cell columns; the horizontal header gives the column key
 ("customer_number", "name", "status", "read_at") or the `(category, channel)` pair.
+A row changed since its read (a webhook said so) shows that in its read time until read again.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def error_text(code: str | None) -> str:
     if code == "not_found":
         return QCoreApplication.translate(
             "Review", "Not found: the customer is gone or access is disabled")
+    if code == "access_disabled":
+        return QCoreApplication.translate(
+            "Review", "Access disabled: Magicline no longer gives out this customer's data")
     return QCoreApplication.translate("Review", "Could not be read ({code})").format(code=code)
 
 
@@ -189,10 +193,17 @@ class ReviewModel(QAbstractTableModel):
                 return self._words.get(row.status) or customer_status_label(row.status)
             text = self._times.get(r)
             if text is None:
-                text = self._times[r] = format_datetime(row.read_at)
+                text = format_datetime(row.read_at)
+                if row.stale:
+                    text = self.tr("{time} (changed, reading again)").format(time=text)
+                self._times[r] = text
             return text
         if role == _USER:
             return row.customer_id
         if role == _TOOLTIP and row.error is not None:
             return plain_tooltip(error_text(row.error))
+        if role == _TOOLTIP and row.stale and column == 3:
+            return plain_tooltip(self.tr("Changed outside studio-comm since this read; it is being read again."))
+        if role == _FONT and row.stale and column == 3:
+            return self._italic
         return None
