@@ -59,7 +59,7 @@ from studio_comm.core.review import wire_cell_states
 from studio_comm.journal import AsyncJournal
 from studio_comm.journal.feed import FeedEvent
 from studio_comm.journal.listener import FeedListener
-from studio_comm.journal.records import Claim
+from studio_comm.journal.records import CachedPreferences, Claim
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +200,9 @@ class ConsentHistory:
             return Settled.IGNORED
         customer_id = event.entity_id
         assert customer_id is not None  # reaction() said so
+        # The review's row as it was: a re-read the event causes overwrites it. (Asked for
+        # first thing: the journal's calls run in order, so this one comes before that write.)
+        cached = await self.journal.cached_customer(self.studio_id, customer_id)
         wait = self.grace if self.sightings.before(customer_id, arrived_at) is not None else self.grace + self.handoff
         await asyncio.sleep(max(0.0, wait - (utc_now() - arrived_at).total_seconds()))
         recheck = max(self.grace, 0.05)
@@ -217,7 +220,7 @@ class ConsentHistory:
         if after is None:
             outcome, entry = Settled.UNREADABLE, None
         else:
-            before = await self._before(customer_id, arrived_at)
+            before = await self._before(customer_id, arrived_at, cached)
             if before is not None and same_preferences(before, after):
                 outcome, entry = Settled.UNCHANGED, None
             else:
@@ -243,12 +246,12 @@ class ConsentHistory:
         self.sightings.saw(customer_id, matrix)
         return matrix.to_wire()
 
-    async def _before(self, customer_id: int, arrived_at: datetime) -> list[dict[str, Any]] | None:
+    async def _before(self, customer_id: int, arrived_at: datetime, cached: CachedPreferences | None,
+                      ) -> list[dict[str, Any]] | None:
         known: list[tuple[datetime, list[dict[str, Any]]]] = []
         seen = self.sightings.before(customer_id, arrived_at)
         if seen is not None:
             known.append((seen.at, seen.preferences))
-        cached = await self.journal.cached_customer(self.studio_id, customer_id)
         if cached is not None and cached.read_at < arrived_at and cached.preferences is not None:
             known.append((cached.read_at, cached.preferences))
         entries = await self.journal.audit(self.studio_id, customer_id=customer_id, limit=20)

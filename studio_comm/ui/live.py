@@ -38,6 +38,7 @@ STOPPED = "stopped"
 class LiveUpdates(QObject):
     stateChanged = Signal(str)  # "connecting", "live", "reconnecting", "stopped"
     batchHandled = Signal(object)  # the batch (list of FeedEvent) just told on the hub
+    eventSettled = Signal(object, str)  # (FeedEvent, core.live.Settled value) at this desk
     _heard = Signal(object, object)  # (listener token, batch), from the listener's thread
     _changed = Signal(object, str)  # (listener token, state), from the listener's thread
 
@@ -113,11 +114,13 @@ class LiveUpdates(QObject):
         for event in batch:
             what = reaction(event)
             if what is Reaction.PREFERENCES:
-                hub.preferencesChangedOutside.emit(event.entity_id, event)
-                if event.source == "webhook":
-                    task = self.tasks.run(session.history.settle(event, arrived_at), on_error=self._settle_failed)
+                if event.source == "webhook":  # first: it notes what was known before the re-reads below
+                    task = self.tasks.run(session.history.settle(event, arrived_at),
+                                          on_result=lambda outcome, event=event: self.eventSettled.emit(event, outcome),
+                                          on_error=self._settle_failed)
                     self._settling.add(task)
                     task.add_done_callback(self._settling.discard)
+                hub.preferencesChangedOutside.emit(event.entity_id, event)
             elif what is Reaction.CUSTOMER:
                 hub.customerChanged.emit(event.entity_id)
             elif what in UNAVAILABLE:

@@ -1,0 +1,495 @@
+"""Live updates at the desk, end to end: the sandbox changes a member as Magicline would and
+sends its webhook to a real `studio-comm relay` (a child process) writing into the shared
+journal; the desk (the real app, and for two desks a second app process) hears the event
+through its feed listener and shows it without a click.
+
+On SQLite and on PostgreSQL (a database of the module's own, so that its notifications
+and its connections are this module's alone). The studio (journal, relay, sandbox) is
+started once per module and the sandbox reset before each test; each test works on
+members of its own, so the journal's earlier rows do not matter to it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QRadioButton
+
+from studio_comm.journal import Journal
+from studio_comm.relay.server import RelayProcess
+from studio_comm.sandbox import demo_data
+from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
+from tests.fixtures.app import WAIT_MS, open_customer, search
+from tests.fixtures.journal import PG_URL_VARIABLE, OwnDatabase
+from tests.fixtures.qt import run_async
+
+REPO = Path(__file__).resolve().parents[2]
+STUDIO = demo_data.STUDIO_ID
+CUSTOMERS = 120
+PROFILE = "Live studio"
+REPAINT_MS = 2000  # the promise: the matrix shows a change within 2 s of its webhook
+RECONNECTING = ("studio_comm.journal.listener", logging.WARNING,
+                r"^feed listener for studio \d+: OperationalError: .*; reconnecting in [\d.]+ s$")
+
+
+@dataclass
+class Studio:
+    target: str  # the shared journal
+    relay: RelayProcess
+    sandbox: SandboxProcess
+    database: OwnDatabase | None  # PostgreSQL only
+    key: str  # the webhook key the relay expects
+
+    @property
+    def postgres(self) -> bool:
+        return self.database is not None
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def studio(request, tmp_path_factory):
+    database = None
+    if request.param == "sqlite":
+        target = str(tmp_path_factory.mktemp("live") / "journal.sqlite")
+    else:
+        url = os.environ.get(PG_URL_VARIABLE)
+        if not url:
+            pytest.skip(f"{PG_URL_VARIABLE} is not set: PostgreSQL live tests skipped")
+        database = OwnDatabase(url)
+        database.create()
+        target = database.url
+    key = f"whk-{secrets.token_hex(12)}"
+    keys = tmp_path_factory.mktemp("keys") / "relay-keys"
+    keys.write_text(f"{STUDIO} {key}\n", encoding="utf-8")
+    keys.chmod(0o600)
+    relay = RelayProcess(target, keys, log_path=tmp_path_factory.mktemp("relay-log") / "relay.log").start()
+    config = SandboxConfig(customers=CUSTOMERS, rate_limit=(100_000, 60.0),
+                           webhook_url=f"{relay.url}/webhooks/{STUDIO}", webhook_key=key)
+    try:
+        with SandboxProcess(config) as sandbox:
+            yield Studio(target, relay, sandbox, database, key)
+    finally:
+        relay.stop()
+        if database is not None:
+            database.drop()
+
+
+@pytest.fixture
+def fresh_studio(studio):
+    studio.sandbox.admin.reset()
+    journal = Journal.open(studio.target)
+    studio.journal = journal
+    try:
+        yield studio
+    finally:
+        journal.close()
+
+
+def launch_desk(qtbot, studio: Studio, data_dir: Path, workstation: str):
+    from studio_comm.app import launch
+
+    window = launch(["--profile", PROFILE, "--base-url", studio.sandbox.base_url, "--journal", studio.target,
+                     "--data-dir", str(data_dir), "--staff", "Desk Test", "--workstation", workstation])
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.status.live_label.text() == "live", timeout=30_000)
+    return window
+
+
+@pytest.fixture
+def desk(qtbot, qloop, fresh_studio, memory_keyring, tmp_path):
+    """The app at a desk of the studio, connected, its live updates live."""
+    from studio_comm.app import shutdown
+    from studio_comm.core.credentials import SERVICE
+
+    memory_keyring.set_password(SERVICE, PROFILE, fresh_studio.sandbox.api_key)
+    window = launch_desk(qtbot, fresh_studio, tmp_path / "desk-1", "desk-1")
+    window.studio_under_test = fresh_studio
+    window.handled = []  # every feed event the desk told the app of, in order
+    window.services.live.batchHandled.connect(window.handled.extend)
+    window.states = []
+    window.services.live.stateChanged.connect(window.states.append)
+    try:
+        yield window
+    finally:
+        for dialog in QApplication.topLevelWidgets():
+            if dialog is not window and dialog.isVisible():
+                dialog.close()
+        window.close_discarding()
+        run_async(qtbot, shutdown(window), timeout=30)
+        window.deleteLater()
+        QApplication.processEvents()
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+def api(studio: Studio, path: str, **params):
+    response = httpx.get(f"{studio.sandbox.base_url}{path}", params=params,
+                         headers={"X-API-KEY": studio.sandbox.api_key}, timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def preferences(studio: Studio, customer_id: int) -> list[dict]:
+    return api(studio, f"/v1/communications/{customer_id}/communication-preferences")
+
+
+def editable_cells(prefs: list[dict]) -> list[tuple[str, str]]:
+    return [(p["messageCategory"], c["communicationChannel"]) for p in prefs for c in p["channels"]
+            if c.get("customerOverridable") is not False]
+
+
+_used: set[int] = set()
+
+
+def member(studio: Studio) -> dict:
+    """A member of this studio with at least two channels they may change, not used by an
+    earlier test of the module (the journal keeps what those did)."""
+    for candidate in api(studio, "/v1/customers", sliceSize=100)["result"]:
+        if candidate["id"] not in _used and len(editable_cells(preferences(studio, candidate["id"]))) >= 2:
+            _used.add(candidate["id"])
+            return candidate
+    raise AssertionError("no member left with two channels of their own")
+
+
+def in_member_app(studio: Studio, customer_id: int, cell: tuple[str, str]) -> bool:
+    """The member switches `cell` over in the member app; returns its new value."""
+    prefs = copy.deepcopy(preferences(studio, customer_id))
+    for pref in prefs:
+        for channel in pref["channels"]:
+            if (pref["messageCategory"], channel["communicationChannel"]) == cell:
+                channel["active"] = not channel["active"]
+                value = channel["active"]
+    studio.sandbox.admin.set_preferences(customer_id, prefs, by="member")
+    return value
+
+
+def open_member(qtbot, window, customer: dict) -> None:
+    search(qtbot, window, customer["customerNumber"])
+    open_customer(qtbot, window, customer["id"])
+
+
+def shown(window, cell) -> bool | None:
+    from studio_comm.api.models import Channel, MessageCategory
+
+    index = window.preferences_panel.model.index_of(MessageCategory(cell[0]), Channel(cell[1]))
+    state = index.data(Qt.ItemDataRole.CheckStateRole)
+    return None if state is None else state == Qt.CheckState.Checked
+
+
+def repainted(window, cell, value: bool) -> bool:
+    """The panel shows `value` for `cell` from a re-read it has finished (the note says so)."""
+    panel = window.preferences_panel
+    return not panel.busy and shown(window, cell) is value and panel.outside_note.isVisible()
+
+
+def toggle(qtbot, window, cell) -> None:
+    from studio_comm.api.models import Channel, MessageCategory
+
+    view = window.preferences_panel.matrix_view
+    view.setFocus()
+    view.setCurrentIndex(view.model().index_of(MessageCategory(cell[0]), Channel(cell[1])))
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+
+
+def outside_entries(journal: Journal, customer_id: int) -> list:
+    return [e for e in journal.audit(STUDIO, customer_id=customer_id) if e.action == "preferences_external"]
+
+
+def settled(journal: Journal, seq: int) -> bool:
+    """Whether some desk has settled feed event `seq` (read only: a test must not claim it)."""
+    from sqlalchemy import select
+
+    from studio_comm.journal import schema
+
+    s = schema.event_settlements
+    with journal.engine.connect() as conn:
+        return conn.execute(select(s.c.settled_at).where(s.c.seq == seq)).scalar() is not None
+
+
+def feed_events(journal: Journal, customer_id: int) -> list:
+    return journal.entity_events(STUDIO, customer_id, limit=10_000)
+
+
+# -- the open matrix ------------------------------------------------------------------------
+
+def test_a_change_in_the_member_app_repaints_the_open_matrix_and_keeps_an_unsaved_edit(qtbot, desk):
+    studio = desk.studio_under_test
+    customer = member(studio)
+    open_member(qtbot, desk, customer)
+    mine, theirs = editable_cells(preferences(studio, customer["id"]))[:2]
+    before_mine = shown(desk, mine)
+    toggle(qtbot, desk, mine)  # an unsaved edit
+    panel = desk.preferences_panel
+    assert panel.is_dirty and shown(desk, mine) is not before_mine
+
+    value = in_member_app(studio, customer["id"], theirs)
+    sent = time.monotonic()
+    qtbot.waitUntil(lambda: repainted(desk, theirs, value), timeout=REPAINT_MS)
+    took = time.monotonic() - sent
+    assert shown(desk, mine) is not before_mine and panel.editor.changed(mine), "the unsaved edit survives"
+    assert panel.is_dirty and panel.save_button.isEnabled()
+    note = panel.outside_note.text()
+    assert panel.outside_note.isVisible() and note.startswith("Changed outside studio-comm at ")
+    assert took < REPAINT_MS / 1000
+
+    # The consent history: one entry, from this desk, once the event is settled.
+    [event] = [e for e in feed_events(studio.journal, customer["id"]) if e.type.endswith("PREFERENCES_UPDATED")]
+    qtbot.waitUntil(lambda: settled(studio.journal, event.seq), timeout=WAIT_MS)
+    [entry] = outside_entries(studio.journal, customer["id"])
+    assert entry.workstation == "desk-1" and entry.staff is None and entry.intent["uuid"] == event.uuid
+    before = {(p["messageCategory"], c["communicationChannel"]): c["active"] for p in entry.before
+              for c in p["channels"]}
+    after = {(p["messageCategory"], c["communicationChannel"]): c["active"] for p in entry.after for c in p["channels"]}
+    assert before[theirs] is not value and after[theirs] is value
+    assert {c for c in before if before[c] != after[c]} == {theirs}, "the other desk edit is not part of it"
+
+
+def test_a_cell_changed_here_and_in_the_member_app_is_a_conflict_the_user_resolves(qtbot, desk):
+    studio = desk.studio_under_test
+    customer = member(studio)
+    open_member(qtbot, desk, customer)
+    cell, other = editable_cells(preferences(studio, customer["id"]))[:2]
+    was = shown(desk, cell)
+    toggle(qtbot, desk, cell)
+    toggle(qtbot, desk, other)
+    studio.sandbox.admin.reset_received()
+    in_member_app(studio, customer["id"], cell)  # the member switched the same cell over
+    panel = desk.preferences_panel
+    qtbot.waitUntil(lambda: panel.conflict_dialog is not None and panel.conflict_dialog.isVisible(), timeout=WAIT_MS)
+    dialog = panel.conflict_dialog
+    sentences = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("Someone else made the same change." in text for text in sentences)
+    keep = dialog.findChild(QPushButton, "conflictSaveButton")
+    assert keep.text() == "Keep these choices"  # a change elsewhere is not saved from here
+    qtbot.mouseClick(dialog.findChild(QRadioButton, "keepMine"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.conflict_dialog is None, timeout=WAIT_MS)
+    assert shown(desk, cell) is not was and not panel.editor.changed(cell), "what both wanted, nothing left to save"
+    assert panel.editor.changed(other) and panel.is_dirty, "the other unsaved edit stays"
+    assert not any(r["method"] == "PUT" for r in studio.sandbox.admin.received()), "nothing was saved"
+
+
+def test_two_desks_show_the_change_and_the_consent_history_records_it_once(qtbot, desk, tmp_path):
+    studio = desk.studio_under_test
+    customer = member(studio)
+    open_member(qtbot, desk, customer)
+    second = SecondDesk(studio, tmp_path / "desk-2", customer["id"])
+    here: dict[int, str] = {}
+    desk.services.live.eventSettled.connect(lambda event, outcome: here.__setitem__(event.seq, outcome))
+    try:
+        second.wait(qtbot, "open")
+        second.wait(qtbot, "live")
+        cell = editable_cells(preferences(studio, customer["id"]))[0]
+        value = in_member_app(studio, customer["id"], cell)
+        qtbot.waitUntil(lambda: repainted(desk, cell, value), timeout=REPAINT_MS)
+        shown_there = json.loads(second.wait(qtbot, "matrix").split(" ", 1)[1])
+        assert shown_there[f"{cell[0]}/{cell[1]}"] is value
+        [event] = [e for e in feed_events(studio.journal, customer["id"]) if e.type.endswith("PREFERENCES_UPDATED")]
+        there = second.wait(qtbot, f"settled {event.seq}").rsplit(" ", 1)[1]
+        qtbot.waitUntil(lambda: event.seq in here, timeout=WAIT_MS)
+        assert sorted([here[event.seq], there]) == ["changed", "elsewhere"], "one desk recorded it, the other saw that"
+        assert len(outside_entries(studio.journal, customer["id"])) == 1
+    finally:
+        second.close()
+    assert len(outside_entries(studio.journal, customer["id"])) == 1
+
+
+# -- the listener's connection -----------------------------------------------------------
+
+def test_a_killed_listener_connection_reconnects_and_the_desk_misses_nothing(qtbot, desk, expect_log):
+    studio = desk.studio_under_test
+    if not studio.postgres:
+        pytest.skip("PostgreSQL only: the listener's connection is killed with pg_terminate_backend")
+    expect_log(*RECONNECTING)
+    customer = member(studio)
+    open_member(qtbot, desk, customer)
+    cell = editable_cells(preferences(studio, customer["id"]))[0]
+    said: list[str] = []
+    desk.services.live.stateChanged.connect(lambda _state: said.append(desk.status.live_label.text()))
+    name = desk.services.live.listener.application_name
+    values = []
+    for i in range(12):  # a stream of changes; the listener's connection dies in the middle
+        values.append(in_member_app(studio, customer["id"], cell))
+        if i == 4:
+            assert studio.database.terminate_connections(name) == 1
+    qtbot.waitUntil(lambda: len(preference_events(studio.journal, customer["id"])) == 12, timeout=WAIT_MS)
+    wanted = {e.seq for e in preference_events(studio.journal, customer["id"])}
+    qtbot.waitUntil(lambda: wanted <= {e.seq for e in desk.handled}, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: repainted(desk, cell, values[-1]), timeout=WAIT_MS)
+    handled = [e.seq for e in desk.handled if e.seq in wanted]
+    assert sorted(handled) == sorted(wanted), "every event once, none twice"
+    assert desk.states[-2:] == ["reconnecting", "live"] and "reconnecting" in desk.states
+    assert "live updates paused, reconnecting" in said and desk.status.live_label.text() == "live"
+
+
+def preference_events(journal: Journal, customer_id: int) -> list:
+    return journal.entity_events(STUDIO, customer_id, ["CUSTOMER_COMMUNICATION_PREFERENCES_UPDATED"], limit=10_000)
+
+
+# -- members gone or locked, other events -------------------------------------------------
+
+@pytest.mark.parametrize("how", ["access_disabled", "deleted"])
+def test_a_member_who_can_no_longer_be_read_says_so_and_nothing_can_be_changed_or_sent(qtbot, desk, how):
+    studio = desk.studio_under_test
+    customer = member(studio)
+    open_member(qtbot, desk, customer)
+    cell = editable_cells(preferences(studio, customer["id"]))[0]
+    toggle(qtbot, desk, cell)
+    panel, compose = desk.preferences_panel, desk.conversation_panel.compose
+    assert panel.save_button.isEnabled() and compose.isEnabled()
+    qtbot.waitUntil(lambda: desk.tasks.pending == 0, timeout=WAIT_MS)  # the member's threads and consent read
+    if how == "deleted":
+        studio.sandbox.admin.delete_customer(customer["id"])
+    else:
+        studio.sandbox.admin.disable_access(customer["id"])
+    words = "was deleted in Magicline" if how == "deleted" else "access disabled"
+    qtbot.waitUntil(lambda: words in panel.outside_note.text(), timeout=REPAINT_MS)
+    assert not panel.save_button.isEnabled() and not panel.refresh_button.isEnabled()
+    assert words in panel.save_button.toolTip()
+    assert not compose.isEnabled() and "Nothing can be sent" in compose.notice.text()
+    was = shown(desk, cell)
+    toggle(qtbot, desk, cell)
+    assert shown(desk, cell) is was, "the matrix takes no edit any more"
+    assert panel.customer.id == customer["id"] and not desk.error_banner.isVisible()
+    # The journal keeps what it has: the event itself, and (for this desk) the member's audit.
+    assert [e.type for e in studio.journal.entity_events(STUDIO, customer["id"])] == [
+        "CUSTOMER_DELETED" if how == "deleted" else "CUSTOMER_ACCESS_DISABLED"]
+
+
+def test_a_changed_member_shown_among_the_results_is_read_again(qtbot, desk):
+    studio = desk.studio_under_test
+    customer = member(studio)
+    found = search(qtbot, desk, customer["customerNumber"])
+    assert [c.id for c in found] == [customer["id"]]
+    studio.sandbox.admin.update_customer(customer["id"], {"lastName": "Neumann-Ölz"})
+    model = desk.search_panel.model
+    qtbot.waitUntil(lambda: model.customer(0).last_name == "Neumann-Ölz", timeout=REPAINT_MS)
+    assert "Neumann-Ölz" in model.index(0, 0).data()
+
+
+def test_an_event_of_an_unknown_type_is_kept_and_changes_nothing(qtbot, desk):
+    studio = desk.studio_under_test
+    customer = member(studio)
+    open_member(qtbot, desk, customer)
+    qtbot.waitUntil(lambda: desk.tasks.pending == 0, timeout=WAIT_MS)  # the member's threads and consent read
+    studio.sandbox.admin.reset_received()
+    body = {"entityId": customer["id"], "uuid": str(uuid.uuid4()),
+            "payload": [{"timestamp": int(time.time() * 1000), "type": "CUSTOMER_CONTRACT_SIGNED",
+                         "content": {"contractId": 4711}}]}
+    answer = httpx.post(f"{studio.relay.url}/webhooks/{STUDIO}", json=body, headers={"X-API-KEY": studio.key},
+                        timeout=30)
+    assert answer.status_code == 200
+    qtbot.waitUntil(lambda: any(e.uuid == body["uuid"] for e in desk.handled), timeout=REPAINT_MS)
+    [kept] = [e for e in studio.journal.entity_events(STUDIO, customer["id"]) if e.uuid == body["uuid"]]
+    assert kept.type == "CUSTOMER_CONTRACT_SIGNED" and kept.content == {"contractId": 4711}
+    assert desk.tasks.pending == 0 and studio.sandbox.admin.received() == [], "nothing was read for it"
+    panel = desk.preferences_panel
+    assert not panel.outside_note.isVisible() and not desk.error_banner.isVisible()
+
+
+# -- the consent review -------------------------------------------------------------------
+
+def test_the_review_reads_a_changed_member_again_and_marks_members_gone_or_locked(qtbot, desk):
+    from studio_comm.core.review import ACCESS_DISABLED, NOT_FOUND
+    from studio_comm.ui.review_window import open_review_window
+
+    studio = desk.studio_under_test
+    review = open_review_window(desk)
+    with qtbot.waitSignal(review.reviewFinished, timeout=60_000):
+        review.start()
+    changed, locked, gone = member(studio), member(studio), member(studio)
+    qtbot.waitUntil(lambda: all(review.select_customer(m["id"]) for m in (changed, locked, gone)), timeout=WAIT_MS)
+    rows = {r.customer_id: r for r in review.table.rows}
+    cell = editable_cells(preferences(studio, changed["id"]))[0]
+    studio.sandbox.admin.reset_received()
+    value = in_member_app(studio, changed["id"], cell)
+    studio.sandbox.admin.disable_access(locked["id"])
+    studio.sandbox.admin.delete_customer(gone["id"])
+
+    def row(customer_id: int):
+        return next(r for r in review.table.rows if r.customer_id == customer_id)
+
+    qtbot.waitUntil(lambda: row(changed["id"]).read_at > rows[changed["id"]].read_at and not row(changed["id"]).stale,
+                    timeout=WAIT_MS)
+    assert row(changed["id"]).state(cell).active is value
+    qtbot.waitUntil(lambda: row(locked["id"]).error == ACCESS_DISABLED and row(gone["id"]).error == NOT_FOUND,
+                    timeout=WAIT_MS)
+    prefs_path = f"/v1/communications/{changed['id']}/communication-preferences"
+    reads = {r["path"] for r in studio.sandbox.admin.received() if r["method"] == "GET"}
+    assert prefs_path in reads and reads <= {prefs_path, f"/v1/customers/{changed['id']}"}, \
+        "no full pass: the changed member only"
+    # The consent history knew the member from the review's cache alone.
+    qtbot.waitUntil(lambda: len(outside_entries(studio.journal, changed["id"])) == 1, timeout=WAIT_MS)
+    [entry] = outside_entries(studio.journal, changed["id"])
+    assert entry.before is not None and entry.before != entry.after
+
+
+class SecondDesk:
+    """tests/live_desk.py: the app in a second process on the same journal, one member open."""
+
+    def __init__(self, studio: Studio, data_dir: Path, customer_id: int) -> None:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", STUDIO_COMM_BENCH_KEY=studio.sandbox.api_key,
+                   PYTHON_KEYRING_BACKEND="tests.benchmarks.support.BenchKeyring")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(REPO), env.get("PYTHONPATH"))))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.live_desk", "--base-url", studio.sandbox.base_url, "--journal",
+             studio.target, "--data-dir", str(data_dir), "--workstation", "desk-2", "--customer", str(customer_id)],
+            cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.lines: list[str] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            with self._lock:
+                self.lines.append(line.rstrip("\n"))
+
+    def wait(self, qtbot, prefix: str, timeout_ms: int = 60_000) -> str:
+        """The first line `desk: PREFIX...` not waited for yet (this process's loop runs meanwhile)."""
+        found: list[str] = []
+
+        def said() -> bool:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the second desk ended before {prefix!r}: {self.lines}; {self.errors()}")
+            with self._lock:
+                for i, line in enumerate(self.lines):
+                    if line.startswith(f"desk: {prefix}"):
+                        found.append(self.lines.pop(i).removeprefix("desk: "))
+                        return True
+            return False
+
+        try:
+            qtbot.waitUntil(said, timeout=timeout_ms)
+        except Exception:
+            raise AssertionError(f"the second desk said no {prefix!r}: {self.lines}; stderr: {self.errors()}") from None
+        return found[0]
+
+    def errors(self) -> str:
+        if self.process.poll() is None:
+            return "(still running)"
+        return self.process.stderr.read()[-3000:]
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        for pipe in (self.process.stdout, self.process.stderr):
+            pipe.close()
