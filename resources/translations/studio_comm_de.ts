@@ -8,6 +8,10 @@
         <translation>Einwilligung geändert</translation>
     </message>
     <message>
+        <source>Changed outside studio-comm</source>
+        <translation>Außerhalb von studio-comm geändert</translation>
+    </message>
+    <message>
         <source>Message</source>
         <translation>Nachricht</translation>
     </message>
@@ -46,6 +50,10 @@
     <message>
         <source>Pending</source>
         <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Told by a webhook</source>
+        <translation>Per Webhook gemeldet</translation>
     </message>
     <message>
         <source>{cell}: {state} (intended, not saved)</source>
@@ -380,6 +388,10 @@
     <message>
         <source>Save with these choices</source>
         <translation>Mit dieser Auswahl speichern</translation>
+    </message>
+    <message>
+        <source>Keep these choices</source>
+        <translation>Diese Auswahl übernehmen</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -1035,6 +1047,14 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Verbindung zu {profile} wird hergestellt …</translation>
     </message>
     <message>
+        <source>Nothing can be sent: this member was deleted in Magicline.</source>
+        <translation>Senden nicht möglich: Dieses Mitglied wurde in Magicline gelöscht.</translation>
+    </message>
+    <message>
+        <source>Nothing can be sent: Magicline no longer gives out this member&apos;s data (access disabled).</source>
+        <translation>Senden nicht möglich: Magicline gibt die Daten dieses Mitglieds nicht mehr heraus (Zugriff gesperrt).</translation>
+    </message>
+    <message>
         <source>Unsaved changes</source>
         <translation>Nicht gespeicherte Änderungen</translation>
     </message>
@@ -1144,6 +1164,10 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Status der Einwilligungen</translation>
     </message>
     <message>
+        <source>Changes made elsewhere</source>
+        <translation>Änderungen an anderer Stelle</translation>
+    </message>
+    <message>
         <source>Refreshing discards the changes you have not saved. Refresh anyway?</source>
         <translation>Beim Neuladen gehen nicht gespeicherte Änderungen verloren. Trotzdem neu laden?</translation>
     </message>
@@ -1158,6 +1182,18 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <source>The preferences could not be read; see the message above.</source>
         <translation>Die Einwilligungen konnten nicht gelesen werden; siehe Meldung oben.</translation>
+    </message>
+    <message>
+        <source>Changed outside studio-comm at {time}</source>
+        <translation>Außerhalb von studio-comm geändert: {time}</translation>
+    </message>
+    <message>
+        <source>This member was deleted in Magicline. The preferences shown are the last ones read; nothing can be changed here. The journal keeps its records.</source>
+        <translation>Dieses Mitglied wurde in Magicline gelöscht. Angezeigt werden die zuletzt gelesenen Einwilligungen; hier lässt sich nichts mehr ändern. Das Journal behält seine Einträge.</translation>
+    </message>
+    <message>
+        <source>Magicline no longer gives out this member&apos;s data (access disabled). The preferences shown are the last ones read; nothing can be changed here.</source>
+        <translation>Magicline gibt die Daten dieses Mitglieds nicht mehr heraus (Zugriff gesperrt). Angezeigt werden die zuletzt gelesenen Einwilligungen; hier lässt sich nichts mehr ändern.</translation>
     </message>
     <message>
         <source>{cell} cannot be changed here.</source>
@@ -1242,6 +1278,10 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Nicht gefunden: Der Kunde wurde entfernt oder der Zugriff ist gesperrt</translation>
     </message>
     <message>
+        <source>Access disabled: Magicline no longer gives out this customer&apos;s data</source>
+        <translation>Zugriff gesperrt: Magicline gibt die Daten dieses Kunden nicht mehr heraus</translation>
+    </message>
+    <message>
         <source>Could not be read ({code})</source>
         <translation>Nicht lesbar ({code})</translation>
     </message>
@@ -1267,6 +1307,14 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <source>Read at</source>
         <translation>Gelesen am</translation>
+    </message>
+    <message>
+        <source>{time} (changed, reading again)</source>
+        <translation>{time} (geändert, wird neu gelesen)</translation>
+    </message>
+    <message>
+        <source>Changed outside studio-comm since this read; it is being read again.</source>
+        <translation>Seit diesem Lesen außerhalb von studio-comm geändert; wird neu gelesen.</translation>
     </message>
 </context>
 <context>
@@ -1654,6 +1702,10 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Anfragelimit</translation>
     </message>
     <message>
+        <source>Live updates</source>
+        <translation>Live-Aktualisierung</translation>
+    </message>
+    <message>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
@@ -1664,6 +1716,26 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <source>Connected to {studio}</source>
         <translation>Verbunden mit {studio}</translation>
+    </message>
+    <message>
+        <source>starting live updates…</source>
+        <translation>Live-Aktualisierung startet …</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <source>Changes made elsewhere (the member app, Magicline, other desks) show here as they happen.</source>
+        <translation>Änderungen an anderer Stelle (Mitglieder-App, Magicline, andere Empfangsplätze) erscheinen hier, sobald sie geschehen.</translation>
+    </message>
+    <message>
+        <source>live updates paused, reconnecting</source>
+        <translation>Live-Aktualisierung unterbrochen, neue Verbindung wird aufgebaut</translation>
+    </message>
+    <message>
+        <source>The studio&apos;s event feed cannot be reached; what happened meanwhile shows once it is back.</source>
+        <translation>Der Ereignis-Feed des Studios ist nicht erreichbar; was inzwischen geschah, erscheint, sobald er wieder da ist.</translation>
     </message>
     <message numerus="yes">
         <source>%n request(s) under way</source>
@@ -1735,6 +1807,22 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <source>The shared journal&apos;s password is part of the --journal address, where every user of this computer can see it. Keep it in a .pgpass file instead (see the README).</source>
         <translation>Das Passwort des gemeinsamen Journals steht in der --journal-Adresse, die jeder Benutzer dieses Computers sehen kann. Legen Sie es stattdessen in einer .pgpass-Datei ab (siehe README).</translation>
+    </message>
+    <message>
+        <source>&amp;Demo</source>
+        <translation>De&amp;mo</translation>
+    </message>
+    <message>
+        <source>&amp;Simulate a change in the member app</source>
+        <translation>Änderung in der Mitglieder-App &amp;simulieren</translation>
+    </message>
+    <message>
+        <source>The open member switches a channel over in the member app; Magicline&apos;s webhook then updates this window.</source>
+        <translation>Das geöffnete Mitglied schaltet in der Mitglieder-App einen Kanal um; der Webhook von Magicline aktualisiert dann dieses Fenster.</translation>
+    </message>
+    <message>
+        <source>Open a member first: the change is made to the open member.</source>
+        <translation>Öffnen Sie zuerst ein Mitglied: Die Änderung betrifft das geöffnete Mitglied.</translation>
     </message>
 </context>
 </TS>

@@ -1,4 +1,5 @@
-"""The audit history window: every consent change and message made through studio-comm.
+"""The audit history window: every consent change and message made through studio-comm, and
+the consent changes made outside it that a webhook told of.
 
 The filters (member: a customer number, id or part of a name; staff member; action; days)
 go to the core's `AuditHistory`, which resolves the member through the review cache, turns
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
 
 FILTER_DELAY_MS = 250
 ENTRIES = "audit.entries"  # the runner's key of the query that fills the table
-ACTIONS = ("preferences", "message")
+ACTIONS = ("preferences", "preferences_external", "message")
 
 
 class AuditWindow(QMainWindow):

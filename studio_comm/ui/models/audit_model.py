@@ -3,7 +3,8 @@
 Rows are the core's `AuditRecord`s (filtered by `AuditHistory`, newest first, their JSON
 already read); this module only words them. A consent change shows only the cells that
 changed, before and after ("Newsletter / Text message: on" → "off"); a save that did not
-go through shows what was intended and the outcome. Keys under Qt.UserRole: every cell
+go through shows what was intended and the outcome; a change made outside studio-comm shows
+its cells as studio-comm knew them and as read after the webhook. Keys under Qt.UserRole: every cell
 gives the entry's request id; the horizontal header gives the column key.
 """
 
@@ -38,6 +39,7 @@ def action_label(action: str) -> str:
     translate = QCoreApplication.translate
     return {
         "preferences": translate("Audit", "Consent change"),
+        "preferences_external": translate("Audit", "Changed outside studio-comm"),
         "message": translate("Audit", "Message"),
     }.get(action, action)
 
@@ -54,6 +56,7 @@ def outcome_label(outcome: str | None) -> str:
         "unknown": translate("Audit", "Outcome unknown"),
         "blocked": translate("Audit", "Blocked by consent"),
         "pending": translate("Audit", "Pending"),
+        "changed": translate("Audit", "Told by a webhook"),
     }.get(outcome or "", outcome or "")
 
 
