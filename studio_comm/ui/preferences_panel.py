@@ -16,8 +16,11 @@ Live updates (the app's hub, fed by ui/live.py): when a webhook says the open me
 consent changed elsewhere, the matrix is read again without a click and the unsaved edits
 stay (`PreferenceEditor.reload`); a cell changed both here and there is a conflict the
 user resolves in the same dialog as a save's (without saving: Save still lists what will
-be saved); a quiet note says when it changed. A re-read asked for while the panel is busy
-or a dialog is open follows once it is done. When the member's data can no longer be read
+be saved); a quiet note says when it changed (only when the re-read differs from what was
+shown: a save of this desk coming back as a webhook is no change). Once live updates are
+back after a pause, the matrix is read again the same way, since an event may have been
+lost meanwhile. A re-read asked for while the panel is busy or a dialog is open follows
+once it is done. When the member's data can no longer be read
 (access disabled, or deleted), the note says so and nothing can be changed or saved.
 """
 
@@ -289,6 +292,8 @@ class PreferencesPanel(QWidget):
         self.outside_note.hide()
         events().preferencesChangedOutside.connect(self._changed_outside)
         events().customerUnavailable.connect(self._customer_unavailable)
+        events().liveStateChanged.connect(self._live_state_changed)
+        self._live_paused = False
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
@@ -448,6 +453,19 @@ class PreferencesPanel(QWidget):
         self._outside_pending = True
         self._reload_outside()
 
+    def _live_state_changed(self, state: str) -> None:
+        """Back after a pause: what changed meanwhile may never have been told."""
+        if state == "reconnecting":
+            self._live_paused = True
+        elif state == "live" and self._live_paused:
+            self._live_paused = False
+            if self._editor is not None and self._unavailable is None and not self._outside_pending:
+                self._outside_at = None  # when is unknown
+                self._outside_pending = True
+                self._reload_outside()
+        elif state == "stopped":
+            self._live_paused = False
+
     def _reload_outside(self) -> None:
         editor = self._editor
         if editor is None or not self._outside_pending or self._unavailable is not None:
@@ -460,14 +478,21 @@ class PreferencesPanel(QWidget):
                 dialog.finished.connect(lambda _code: QTimer.singleShot(0, self._reload_outside))
                 return
         self._outside_pending = False
-        at = self._outside_at or datetime.now(UTC)
+        at = self._outside_at
+        shape = _shape(editor.matrix)
+        shown = editor.matrix.values() if editor.matrix is not None else None
         self._set_busy(True)
 
         def loaded(conflicts: list[Conflict]) -> None:
-            self._show_matrix(editor)
+            if _shape(editor.matrix) == shape:
+                self.model.set_editor(editor)  # the same rows and columns: no new layout
+            else:
+                self._show_matrix(editor)
             self._set_busy(False)
             self._sync_intent()
-            self._note(self.tr("Changed outside studio-comm at {time}").format(time=_moment(at)))
+            if editor.matrix is not None and editor.matrix.values() != shown:
+                self._note(self.tr("Changed outside studio-comm at {time}").format(time=_moment(at)) if at else
+                           self.tr("Changed outside studio-comm while live updates were paused"))
             events().preferencesChanged.emit(editor.customer_id)
             if conflicts:
                 self._ask_conflicts(conflicts, saving=False)
@@ -609,6 +634,11 @@ class PreferencesPanel(QWidget):
                 self._say(self.tr("Nothing left to save: the other values were taken."), "ok")
 
         self.tasks.run(ask(dialog), on_result=answered)
+
+
+def _shape(matrix: Matrix | None) -> tuple | None:
+    """A matrix's rows and columns, as the layout depends on them."""
+    return None if matrix is None else (matrix.categories, matrix.channels)
 
 
 def _moment(at: datetime) -> str:
