@@ -1188,6 +1188,10 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Außerhalb von studio-comm geändert: {time}</translation>
     </message>
     <message>
+        <source>Changed outside studio-comm while live updates were paused</source>
+        <translation>Außerhalb von studio-comm geändert, während die Live-Aktualisierung unterbrochen war</translation>
+    </message>
+    <message>
         <source>This member was deleted in Magicline. The preferences shown are the last ones read; nothing can be changed here. The journal keeps its records.</source>
         <translation>Dieses Mitglied wurde in Magicline gelöscht. Angezeigt werden die zuletzt gelesenen Einwilligungen; hier lässt sich nichts mehr ändern. Das Journal behält seine Einträge.</translation>
     </message>
