@@ -392,6 +392,28 @@ def preference_events(journal: Journal, customer_id: int) -> list:
     return journal.entity_events(STUDIO, customer_id, ["CUSTOMER_COMMUNICATION_PREFERENCES_UPDATED"], limit=10_000)
 
 
+def test_switching_studio_and_closing_stop_the_listener(qtbot, qloop, fresh_studio, memory_keyring, tmp_path):
+    from studio_comm.app import shutdown
+    from studio_comm.core.credentials import SERVICE
+
+    memory_keyring.set_password(SERVICE, PROFILE, fresh_studio.sandbox.api_key)
+    window = launch_desk(qtbot, fresh_studio, tmp_path / "desk", "desk-3")
+    live = window.services.live
+    first = live.listener
+    # The same studio under another profile: a new session, a new listener, the old one gone.
+    window.connect_profile("Live studio, second profile", fresh_studio.sandbox.base_url, fresh_studio.sandbox.api_key)
+    qtbot.waitUntil(lambda: window.profile_name == "Live studio, second profile", timeout=30_000)
+    qtbot.waitUntil(lambda: not first._thread.is_alive(), timeout=WAIT_MS)
+    assert first.state == "stopped"
+    second = live.listener
+    assert second is not first and second.studio_id == STUDIO
+    qtbot.waitUntil(lambda: window.status.live_label.text() == "live", timeout=WAIT_MS)
+    window.close_discarding()
+    run_async(qtbot, shutdown(window), timeout=30)
+    window.deleteLater()
+    assert not second._thread.is_alive() and second.state == "stopped" and live.listener is None
+
+
 # -- members gone or locked, other events -------------------------------------------------
 
 @pytest.mark.parametrize("how", ["access_disabled", "deleted"])
