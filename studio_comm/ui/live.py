@@ -16,6 +16,7 @@ is cancelled (another desk, or the lease, settles what it left).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import TYPE_CHECKING
 
@@ -116,7 +117,7 @@ class LiveUpdates(QObject):
             if what is Reaction.PREFERENCES:
                 if event.source == "webhook":  # first: it notes what was known before the re-reads below
                     task = self.tasks.run(session.history.settle(event, arrived_at),
-                                          on_result=lambda outcome, event=event: self.eventSettled.emit(event, outcome),
+                                          on_result=functools.partial(self._settled, event),
                                           on_error=self._settle_failed)
                     self._settling.add(task)
                     task.add_done_callback(self._settling.discard)
@@ -126,6 +127,9 @@ class LiveUpdates(QObject):
             elif what in UNAVAILABLE:
                 hub.customerUnavailable.emit(event.entity_id, str(what))
         self.batchHandled.emit(batch)
+
+    def _settled(self, event: FeedEvent, outcome: str) -> None:
+        self.eventSettled.emit(event, str(outcome))
 
     def _settle_failed(self, exc: BaseException) -> None:
         from studio_comm.journal import JournalUnavailableError
