@@ -64,6 +64,7 @@ class AsyncJournal:
     mark_message = _on_worker(Journal.mark_message)
     message = _on_worker(Journal.message)
     messages = _on_worker(Journal.messages)
+    resent_as = _on_worker(Journal.resent_as)
     mark_stale_pending = _on_worker(Journal.mark_stale_pending)
 
     save_draft = _on_worker(Journal.save_draft)
@@ -80,3 +81,19 @@ class AsyncJournal:
     cache_summary = _on_worker(Journal.cache_summary)
 
     customer_export = _on_worker(Journal.customer_export)
+
+    create_campaign = _on_worker(Journal.create_campaign)
+    campaign = _on_worker(Journal.campaign)
+    campaign_named = _on_worker(Journal.campaign_named)
+    campaigns = _on_worker(Journal.campaigns)
+    add_campaign_members = _on_worker(Journal.add_campaign_members)
+    mark_campaign_targeted = _on_worker(Journal.mark_campaign_targeted)
+    campaign_members = _on_worker(Journal.campaign_members)
+    campaign_counts = _on_worker(Journal.campaign_counts)
+    start_campaign_send = _on_worker(Journal.start_campaign_send)
+    settle_campaign_member = _on_worker(Journal.settle_campaign_member)
+    campaign_leftovers = _on_worker(Journal.campaign_leftovers)
+    reopen_failed_campaign_members = _on_worker(Journal.reopen_failed_campaign_members)
+    acquire_campaign_lease = _on_worker(Journal.acquire_campaign_lease)
+    renew_campaign_lease = _on_worker(Journal.renew_campaign_lease)
+    release_campaign_lease = _on_worker(Journal.release_campaign_lease)
