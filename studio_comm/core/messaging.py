@@ -149,16 +149,20 @@ class Messenger:
 
     # ------------------------------------------------------------------ sending
 
-    async def send(self, draft: Draft) -> SendResult:
+    async def send(self, draft: Draft, *, request_id: str | None = None) -> SendResult:
         """Guard, journal, request, outcome. Raises ApiError only when the consent read
-        fails (then nothing was written or sent); every other failure is in the result."""
-        return await self._guarded(draft, resend_of=None)
+        fails (then nothing was written or sent); every other failure is in the result.
 
-    async def resend(self, message_request_id: str) -> SendResult:
+        `request_id`: the id the message row and its request will carry, when the caller
+        has recorded it beforehand (a campaign's ledger); a new one otherwise.
+        """
+        return await self._guarded(draft, resend_of=None, request_id=request_id)
+
+    async def resend(self, message_request_id: str, *, request_id: str | None = None) -> SendResult:
         """Send a failed, unknown or rejected message again, as a new message row.
 
         The user's explicit decision (for `unknown`: after checking it did not arrive).
-        Outgoing messages pass the consent guard again.
+        Outgoing messages pass the consent guard again. `request_id` as for `send`.
         """
         journal = self._journal
         old = await journal.message(message_request_id)
@@ -178,9 +182,9 @@ class Messenger:
             thread_status=ThreadStatus(old.thread_status) if old.thread_status else None,
             communication_time=old.communication_time,
         )
-        return await self._guarded(draft, resend_of=old.request_id)
+        return await self._guarded(draft, resend_of=old.request_id, request_id=request_id)
 
-    async def _guarded(self, draft: Draft, resend_of: str | None) -> SendResult:
+    async def _guarded(self, draft: Draft, resend_of: str | None, request_id: str | None) -> SendResult:
         draft = _checked(draft)
         if draft.direction == Direction.OUTGOING:
             matrix = await self._read_matrix(draft.customer_id)
@@ -188,9 +192,9 @@ class Messenger:
             if not verdict.allowed:
                 log.info("message to %s blocked: %s", draft.customer_id, verdict.reason)
                 return SendResult(BLOCKED, thread=draft.thread, reason=verdict.reason)
-        return await self._deliver(draft, resend_of)
+        return await self._deliver(draft, resend_of, request_id or new_request_id())
 
-    async def _deliver(self, draft: Draft, resend_of: str | None) -> SendResult:
+    async def _deliver(self, draft: Draft, resend_of: str | None, request_id: str) -> SendResult:
         journal = self._journal
         staff = self._desk.staff
         status = draft.thread_status
@@ -207,7 +211,6 @@ class Messenger:
             thread = await _existing(journal, thread.id)
             if thread.remote_thread_id is None and thread.id in self._remote_ids:
                 thread = replace(thread, remote_thread_id=self._remote_ids[thread.id])
-            request_id = new_request_id()
             message = await journal.add_message(
                 request_id=request_id, thread_id=thread.id, direction=str(draft.direction.value),
                 channel=str(draft.channel.value), category=str(draft.category.value),
