@@ -286,13 +286,12 @@ class Messenger:
         # A write whose answer was lost may have committed: then it stands.
         message = await journal.message(request_id) if again else None
         if message is None or message.state != MessageState.SENT:
+            # The thread's remote id in the same transaction: follow-ups must find it.
             message = await journal.mark_message(
-                request_id, MessageState.SENT, communication_id=response.communication_id, http_status=200
+                request_id, MessageState.SENT, communication_id=response.communication_id, http_status=200,
+                remote_thread_id=response.thread_id, thread_status=str(response.communication_thread_status.value),
             )
-        thread = await journal.update_thread(
-            accepted.thread.id, remote_thread_id=response.thread_id,
-            status=str(response.communication_thread_status.value),
-        )
+        thread = await _existing(journal, accepted.thread.id)
         await self._audit.message(message, thread, outcome=MessageState.SENT, http_status=200, trace_id=None)
         return SendResult(MessageState.SENT, message, thread)
 

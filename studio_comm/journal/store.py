@@ -302,10 +302,15 @@ class Journal:
 
     def mark_message(self, request_id: str, state: str, *, error: str | None = None,
                      http_status: int | None = None, trace_id: str | None = None,
-                     communication_id: int | None = None) -> MessageRecord:
+                     communication_id: int | None = None, remote_thread_id: int | None = None,
+                     thread_status: str | None = None) -> MessageRecord:
         """Record a pending message's outcome. Only `pending` messages change state: an
         outcome is final (a resend is a new message), so a late second outcome is refused
-        with ValueError rather than overwriting the first."""
+        with ValueError rather than overwriting the first.
+
+        `remote_thread_id`/`thread_status`: what the answer said of the message's thread,
+        written in the same transaction, so a crash cannot keep a message `sent` whose
+        thread lost the id its follow-ups must go to."""
         _check_state(state)
         if state == "pending":
             raise ValueError("A message cannot go back to pending.")
@@ -323,6 +328,11 @@ class Journal:
                 raise LookupError(f"There is no message {request_id} in the journal.")
             if not changed:
                 raise ValueError(f"Message {request_id} is already {message.state}.")
+            thread: dict[str, Any] = {"remote_thread_id": remote_thread_id, "status": thread_status}
+            if any(v is not None for v in thread.values()):
+                t = schema.threads
+                conn.execute(t.update().where(t.c.id == message.thread_id).values(
+                    updated_at=values["updated_at"], **{k: v for k, v in thread.items() if v is not None}))
             return message
 
     @staticmethod
