@@ -1,7 +1,8 @@
 """The `studio-comm` command: the composition root.
 
 `studio-comm [--demo] [--profile NAME] [--base-url URL] [--data-dir DIR]` starts the GUI;
-`studio-comm sandbox [...]` runs the local Magicline-compatible server in the foreground.
+`studio-comm sandbox [...]` runs the local Magicline-compatible server in the foreground;
+`studio-comm campaign run|report [...]` sends or reports a campaign (studio_comm.campaign).
 Each subcommand parses its own arguments.
 """
 
@@ -16,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
         from studio_comm.sandbox.server import main as sandbox_main
 
         return sandbox_main(argv[1:])
+    if argv and argv[0] == "campaign":
+        from studio_comm.campaign import main as campaign_main
+
+        return campaign_main(argv[1:])
     if argv and argv[0] == "keyring-selftest":  # for IT and the packaging tests; not in --help
         from studio_comm.selftest import main as selftest_main
 
