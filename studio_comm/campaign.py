@@ -64,7 +64,7 @@ PROGRESS_SECONDS = 2.0  # between progress lines when stderr is not a terminal
 PROGRESS_SECONDS_TTY = 0.5
 
 # How the command line words a stop reason (the UI has its own, translated).
-REASONS = {
+REASONS: dict[str, str] = {
     StopReason.PAUSED: "paused",
     StopReason.CANCELLED: "cancelled",
     StopReason.FAILURES: "paused itself: members failed in a row",
