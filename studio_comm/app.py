@@ -45,16 +45,6 @@ FULL_GC_TICKS = 600  # one full collection a minute
 FREEZE_GC_TICK = 10  # the window has shown: the imports (most of the heap) are done
 
 
-class MissingKeyError(Exception):
-    """The profile has no stored key; the connection dialog asks for it."""
-
-    kind = "missing_key"
-
-    def __init__(self, profile: str):
-        self.profile = profile
-        super().__init__(f"No API key is stored for the studio profile “{profile}”. Enter it to connect.")
-
-
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=APP_NAME, description="Member communication for Magicline studios")
     parser.add_argument("--demo", action="store_true", help="use the built-in demo studio (no account needed)")
@@ -197,6 +187,7 @@ class AppServices:
     async def connect(self, profile_name: str, base_url: str, api_key: str | None = None):
         """Connect to a studio; on success it replaces the current one. -> (session, studio)"""
         from studio_comm.api.client import MagiclineClient
+        from studio_comm.core.credentials import MissingKeyError
         from studio_comm.core.session import StudioSession
 
         if api_key is None:
@@ -262,7 +253,7 @@ async def _start(window: MainWindow, services: AppServices) -> None:
         from studio_comm.journal.store import url_has_password
 
         if url_has_password(options.journal):  # the journal logs it too, without the password
-            window.show_error(QCoreApplication.translate(
+            window.tasks.report(QCoreApplication.translate(
                 "app", "The shared journal's password is part of the --journal address, where every user of "
                 "this computer can see it. Keep it in a .pgpass file instead (see the README)."))
     if options.demo:

@@ -1,20 +1,35 @@
 """The audit log: who did what to a member's consent and messages, and what came of it.
 
 Magicline keeps no author, time or source with a consent change, and cannot list messages:
-the journal's audit log is the only record. Every use case writes its entries through
-`AuditLog`, so each entry names the staff member and workstation the same way. A campaign
-gets one entry each time a run of it ends or pauses, besides the entry of each message.
+the journal's audit log is the only record. Writing: every use case writes its entries
+through `AuditLog`, so each entry names the staff member and workstation the same way. A
+campaign gets one entry each time a run of it ends or pauses, besides each message's.
+
+Reading: `AuditHistory` answers the history window's question: the journal's audit
+entries of this studio, filtered by member, staff member, action and days, newest first,
+each read into what a view shows (`AuditRecord`): the cells a saved consent change
+changed, what a save that did not go through meant to change, where a message went. The
+JSON of an entry is read here, and only here.
+
+The member filter takes what staff type: a customer number, an id, or part of a name. The
+audit keeps only customer ids, so numbers and names come from the consent review's cache
+(a member no review has read is found by id only). Days are the computer's local days:
+"from" starts at the first day's midnight, "to" includes the whole last day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from studio_comm.core.desk import Desk
-from studio_comm.core.matrix import Intent, Matrix, intent_to_wire
+from studio_comm.core.matrix import Intent, Matrix, cell_order, intent_to_wire
+from studio_comm.core.review import Cell, CellState, wire_cell_states
 from studio_comm.journal import AsyncJournal
-from studio_comm.journal.records import CampaignRecord, MessageRecord, ThreadRecord
+from studio_comm.journal.records import AuditEntry, CampaignRecord, MessageRecord, ThreadRecord
 
 
 class AuditLog:
@@ -70,3 +85,148 @@ class AuditLog:
             after={"counts": dict(counts), "reason": reason, "reasonDetail": reason_detail},
             outcome=outcome,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A member as the review cache names them."""
+
+    customer_id: int
+    number: str  # "" when unknown
+    name: str  # "" when unknown
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the manager asks for; an empty field matches everything."""
+
+    member: str = ""  # a customer number, an id, or part of a name
+    staff: str | None = None
+    action: str | None = None  # "preferences" or "message"
+    first_day: date | None = None
+    last_day: date | None = None  # included
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """A cell a saved consent change changed."""
+
+    cell: Cell
+    before: CellState
+    after: CellState
+
+
+@dataclass(frozen=True, slots=True)
+class IntendedCell:
+    """A cell a consent change that was not saved meant to set."""
+
+    cell: Cell
+    before: CellState | None  # as it was then; None when the entry does not say
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """Where a message (or a logged call) went; the text stays in the message's row."""
+
+    direction: str | None
+    channel: str | None
+    category: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One audit entry and what it says, read from its JSON."""
+
+    entry: AuditEntry
+    member: Member | None = None  # None when the review cache does not know the member
+    changes: tuple[CellChange, ...] = ()  # a saved consent change
+    intended: tuple[IntendedCell, ...] = ()  # a consent change that was not saved
+    message: SentMessage | None = None  # a message
+
+    @classmethod
+    def of(cls, entry: AuditEntry, member: Member | None = None) -> AuditRecord:
+        if entry.action == "message":
+            sent = entry.intent if isinstance(entry.intent, Mapping) else {}
+            message = SentMessage(sent.get("direction"), sent.get("channel"), sent.get("category")) if sent else None
+            return cls(entry, member, message=message)
+        if entry.action != "preferences":
+            return cls(entry, member)
+        if entry.after is None:
+            # Not saved (a conflict, a failure): what was intended against what was there.
+            before = wire_cell_states(entry.before or ())
+            intended = []
+            for row in entry.intent or ():
+                cell = (row["messageCategory"], row["communicationChannel"])
+                intended.append(IntendedCell(cell, before.get(cell), bool(row["active"])))
+            return cls(entry, member, intended=tuple(intended))
+        return cls(entry, member, changes=tuple(preference_changes(entry.before, entry.after)))
+
+
+def preference_changes(before: Any, after: Any) -> list[CellChange]:
+    """The cells whose state differs between two preference arrays (wire JSON), in the
+    canonical order; a missing side counts as all absent."""
+    old = wire_cell_states(before or ())
+    new = wire_cell_states(after or ())
+    absent = CellState.ABSENT
+    return [
+        CellChange(cell, old.get(cell, absent), new.get(cell, absent))
+        for cell in sorted(set(old) | set(new), key=cell_order)
+        if old.get(cell, absent) is not new.get(cell, absent)
+    ]
+
+
+def day_range(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """The UTC instants from the start of local day `first` to the end of local day `last`
+    (the journal's `since`, inclusive, and `until`, exclusive)."""
+
+    def start_of(day: date) -> datetime:
+        return datetime.combine(day, time.min).astimezone().astimezone(UTC)
+
+    # The day after's start, not the start plus 24 hours: a day with a clock change has 23 or 25.
+    return (start_of(first) if first is not None else None,
+            start_of(last + timedelta(days=1)) if last is not None else None)
+
+
+class AuditHistory:
+    """The audit entries of one studio. `journal` is an `AsyncJournal`."""
+
+    def __init__(self, journal: AsyncJournal, studio_id: int) -> None:
+        self.journal = journal
+        self.studio_id = studio_id
+        self._members: dict[int, Member] = {}
+
+    async def load_members(self) -> None:
+        """Numbers and names of the members the consent review has read."""
+        records = await self.journal.cached_preferences(self.studio_id)
+        self._members = {r.customer_id: Member(r.customer_id, r.customer_number or "", r.name or "")
+                         for r in records}
+
+    def member(self, customer_id: int) -> Member | None:
+        return self._members.get(customer_id)
+
+    def member_ids(self, text: str) -> list[int] | None:
+        """The customer ids `text` means (a number, an id, part of a name); None when empty."""
+        text = text.strip()
+        if not text:
+            return None
+        needle = text.casefold()
+        ids = {m.customer_id for m in self._members.values() if m.number == text or needle in m.name.casefold()}
+        if text.isdigit():
+            ids.add(int(text))
+        return sorted(ids)
+
+    async def entries(self, flt: AuditFilter) -> list[AuditRecord]:
+        """The entries the filter asks for, newest first."""
+        ids = self.member_ids(flt.member)
+        if ids == []:
+            return []  # nobody is called that
+        since, until = day_range(flt.first_day, flt.last_day)
+        entries = await self.journal.audit(self.studio_id, customer_ids=ids, staff=(flt.staff or "").strip() or None,
+                                           action=flt.action, since=since, until=until)
+        # Reading thousands of entries' JSON takes a while: not on the caller's (UI) thread.
+        return await asyncio.to_thread(self._read, entries)
+
+    def _read(self, entries: Sequence[AuditEntry]) -> list[AuditRecord]:
+        return [AuditRecord.of(e, self._members.get(e.customer_id) if e.customer_id is not None else None)
+                for e in entries]

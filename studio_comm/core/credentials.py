@@ -19,29 +19,41 @@ SERVICE = "studio-comm"
 
 
 class CredentialError(Exception):
-    """A keyring operation failed. `kind` is a code the UI words:
+    """A profile's key could not be had. The subclasses say why; the UI tells them apart
+    with isinstance and words each (the English message is for logs and the command line)."""
 
-    - "no_keyring": no usable keyring on this machine (offer the session-only option);
-    - "locked": the keyring is locked and was not unlocked;
-    - "failed": the keyring answered with an error (`detail` says which).
-    """
+    sentence = "The API key could not be used."
 
-    def __init__(self, kind: str, detail: str = ""):
-        self.kind = kind
+    def __init__(self, detail: str = ""):
         self.detail = detail
-        super().__init__(_SENTENCES[kind] + (f" ({detail})" if detail else ""))
+        super().__init__(self.sentence + (f" ({detail})" if detail else ""))
 
 
 class NoKeyringError(CredentialError):
-    def __init__(self, detail: str = ""):
-        super().__init__("no_keyring", detail)
+    """No usable keyring on this machine: the UI offers to keep the key for the session."""
+
+    sentence = "No system keyring is available on this computer, so the API key cannot be stored."
 
 
-_SENTENCES = {
-    "no_keyring": "No system keyring is available on this computer, so the API key cannot be stored.",
-    "locked": "The system keyring is locked; unlock it to use the stored API key.",
-    "failed": "The system keyring could not be used.",
-}
+class KeyringLockedError(CredentialError):
+    """The keyring is locked and was not unlocked."""
+
+    sentence = "The system keyring is locked; unlock it to use the stored API key."
+
+
+class KeyringFailedError(CredentialError):
+    """The keyring answered with an error (`detail` says which, without the key)."""
+
+    sentence = "The system keyring could not be used."
+
+
+class MissingKeyError(CredentialError):
+    """The profile has no stored key; the connection dialog asks for it."""
+
+    def __init__(self, profile: str):
+        self.profile = profile
+        self.sentence = f"No API key is stored for the studio profile “{profile}”. Enter it to connect."
+        super().__init__()
 
 
 def _keyring() -> ModuleType:
@@ -61,8 +73,8 @@ def _mapped(exc: BaseException, secret: str | None = None) -> CredentialError:
     if isinstance(exc, _keyring().errors.NoKeyringError):
         return NoKeyringError()
     if isinstance(exc, _keyring().errors.KeyringLocked):
-        return CredentialError("locked", detail)
-    return CredentialError("failed", detail)
+        return KeyringLockedError(detail)
+    return KeyringFailedError(detail)
 
 
 def keyring_available() -> bool:

@@ -145,6 +145,18 @@ class PreferenceEditor:
     def is_dirty(self) -> bool:
         return bool(self._intent)
 
+    def changed(self, cell: Cell) -> bool:
+        """Whether the user changed this cell (a change not saved yet)."""
+        return as_cell(cell) in self._intent
+
+    def value(self, cell: Cell) -> bool | None:
+        """What the cell shows: the intended value if changed, else the snapshot's; None
+        when the category does not offer the channel (or nothing is loaded)."""
+        cell = as_cell(cell)
+        if cell in self._intent:
+            return self._intent[cell]
+        return self.matrix.active(cell) if self.matrix is not None else None
+
     def set(self, cell: Cell, active: bool) -> None:
         """Record the user's choice for one cell; back to the snapshot's value is no change."""
         matrix = self._require_matrix()

@@ -11,8 +11,10 @@ with 429. Each result goes to the journal's preference cache with the time it wa
 in batches on the journal's worker thread. Cancelling waits only for reads already sent
 (their answers are kept) and writes everything read; the next run skips customers whose
 cached read is newer than a cut-off (the cancelled run's start to resume, or "now minus
-a chosen age" to refresh only old rows). A customer that is gone (404) is recorded and
-skipped, never fatal.
+a chosen age" to refresh only old rows). A run that stops early (cancelled, or an error)
+leaves a `resume_point`: `resume()` continues from the earliest cut-off any unfinished
+run began with, so nothing that a stopped run skipped or never reached is left unread.
+A customer that is gone (404) is recorded and skipped, never fatal.
 
 The second half is Qt-free table logic for the review view: rows of customers by
 (category, channel) cell, filters, sorting and the per-cell summary, as plain functions
@@ -235,6 +237,15 @@ class ReviewOutcome:
     complete: bool  # False when cancelled or stopped by a fatal error
 
 
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where `ConsentReview.resume` continues: the stopped run's statuses, and the cut-off
+    (customers whose cached read is newer than `fresh_after` are skipped)."""
+
+    statuses: tuple[str, ...]
+    fresh_after: datetime
+
+
 ProgressCallback = Callable[[ReviewProgress], None]
 RowsCallback = Callable[[list[ReviewRow]], None]
 
@@ -290,6 +301,7 @@ class ConsentReview:
         self.flush_rows = flush_rows
         self.flush_seconds = flush_seconds
         self._clock = clock
+        self.resume_point: ResumePoint | None = None  # set while a stopped run can be resumed
         limiter = getattr(client, "limiter", None)
         self.gate = None if limiter is None else RateLimiter(
             limiter.budget, limiter.window, limiter.margin + GATE_EXTRA_MARGIN, clock=clock)
@@ -343,16 +355,36 @@ class ConsentReview:
     ) -> ReviewOutcome:
         """Read every customer of `statuses` whose cached read is older than `fresh_after`.
 
-        `fresh_after=None` reads everyone. To resume a cancelled run pass its
-        `started_at`; to refresh only rows older than an age pass `now - age`.
-        Cancelling the task stops the run after writing what it has read.
+        `fresh_after=None` reads everyone; to refresh only rows older than an age pass
+        `now - age`. Cancelling the task stops the run after writing what it has read.
         Raises the error when the key or its scope is refused, or the service keeps failing.
+        A run that ends early sets `resume_point`; one that completes clears it.
         """
         wanted = _status_values(statuses)
         if not wanted:
             raise ValueError("Choose at least one customer status.")
         run = _Run(self, wanted, fresh_after, on_progress, on_rows)
-        return await run.execute()
+        try:
+            outcome = await run.execute()
+        except BaseException:  # cancelled too: what it read is cached, the rest is still to do
+            cut_off = fresh_after if fresh_after is not None else run.started_at
+            if self.resume_point is not None:
+                # An earlier stopped run's customers may still be unread: keep its cut-off.
+                cut_off = min(cut_off, self.resume_point.fresh_after)
+            self.resume_point = ResumePoint(tuple(wanted), cut_off)
+            raise
+        self.resume_point = None
+        return outcome
+
+    async def resume(
+        self, *, on_progress: ProgressCallback | None = None, on_rows: RowsCallback | None = None,
+    ) -> ReviewOutcome:
+        """Continue the stopped run: skip whatever it (or anything after it) has read."""
+        point = self.resume_point
+        if point is None:
+            raise ValueError("No stopped review to resume.")
+        return await self.run(point.statuses, fresh_after=point.fresh_after,
+                              on_progress=on_progress, on_rows=on_rows)
 
 
 class _Run:
@@ -694,18 +726,3 @@ def build_table(
         oldest_read=min(times) if times else None,
         newest_read=max(times) if times else None,
     )
-
-
-def preference_changes(before: Any, after: Any) -> list[tuple[Cell, CellState, CellState]]:
-    """The cells whose state differs between two preference arrays (wire JSON), in order.
-
-    Used to word an audit entry's before/after; a missing side counts as all absent.
-    """
-    old = wire_cell_states(before or ())
-    new = wire_cell_states(after or ())
-    cells = sorted(set(old) | set(new), key=cell_order)
-    return [
-        (cell, old.get(cell, CellState.ABSENT), new.get(cell, CellState.ABSENT))
-        for cell in cells
-        if old.get(cell, CellState.ABSENT) is not new.get(cell, CellState.ABSENT)
-    ]

@@ -1,17 +1,21 @@
 """The audit history window: every consent change and message made through studio-comm.
 
-Filters (member, staff member, action, date range) go to the journal's audit query, which
-runs on the journal's worker thread; the member filter takes a customer number, id or
-part of a name and is resolved through the review cache (the audit keeps only ids). The
-selected entry's full before/after is shown below the table. The filtered list exports to
-CSV like the review table.
+The filters (member: a customer number, id or part of a name; staff member; action; days)
+go to the core's `AuditHistory`, which resolves the member through the review cache, turns
+the days into times and reads the entries; this window shows and words what it answers.
+The selected entry's full before/after is shown below the table; a consent change or a
+message made meanwhile (the app's `events()`) shows up while the window is open. The
+filtered list exports to CSV like the review table. The newest query wins (a runner key); like the
+review window, its runner runs within the main window's and its errors show in its own
+banner.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -30,32 +34,42 @@ from PySide6.QtWidgets import (
 )
 
 from studio_comm.core import export
+from studio_comm.core.audit import AuditFilter, AuditHistory, AuditRecord
 from studio_comm.ui.error_banner import ErrorBanner
+from studio_comm.ui.events import events
 from studio_comm.ui.labels import date_pattern, format_datetime
-from studio_comm.ui.models.audit_model import COLUMNS, AuditModel, action_label, describe_side, outcome_label
+from studio_comm.ui.models.audit_model import (
+    COLUMNS,
+    AuditModel,
+    action_label,
+    describe_side,
+    member_text,
+    outcome_label,
+)
 from studio_comm.ui.review_window import attach_to_main_window
 from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
-from studio_comm.ui.tasks import TaskRunner
+from studio_comm.ui.tasks import TaskRunner, ask
+
+if TYPE_CHECKING:
+    from studio_comm.ui.main_window import MainWindow
 
 FILTER_DELAY_MS = 250
+ENTRIES = "audit.entries"  # the runner's key of the query that fills the table
 ACTIONS = ("preferences", "message")
 
 
 class AuditWindow(QMainWindow):
     entriesChanged = Signal()
 
-    def __init__(self, journal, studio_id: int, parent: QWidget | None = None,
-                 *, tasks: TaskRunner | None = None):
+    def __init__(self, history: AuditHistory, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("auditWindow")
         self.setWindowTitle(self.tr("Audit history – studio-comm"))
         self.setAccessibleName(self.tr("Audit history"))
-        self.journal = journal
-        self.studio_id = studio_id
-        self.tasks = tasks or TaskRunner(self)
-        self._generation = 0
-        self._members: dict[int, tuple[str, str]] = {}  # id -> (number, name), from the cache
+        self.history = history
+        self.tasks = tasks
         self.error_banner = ErrorBanner(self)
+        tasks.failed.connect(self.error_banner.show_error)
 
         self.member_filter = QLineEdit(self)
         self.member_filter.setObjectName("auditMemberFilter")
@@ -92,6 +106,8 @@ class AuditWindow(QMainWindow):
             widget.toggled.connect(self.reload)
         for widget in (self.from_date, self.to_date):
             widget.dateChanged.connect(lambda _d: self._filter_timer.start())
+        events().preferencesChanged.connect(self._entries_added)
+        events().messagesChanged.connect(self._entries_added)
 
         self.model = AuditModel(self)
         self.table_view = row_table(self, self.model, "auditTable", self.tr("Audit entries"))
@@ -161,78 +177,39 @@ class AuditWindow(QMainWindow):
         edit.setDisplayFormat(date_pattern())  # a four-digit year, like every date on screen
         return edit
 
-    def show_error(self, exc: BaseException | str) -> None:
-        self.error_banner.show_error(exc)
-
     # -- loading ------------------------------------------------------------------------------
-    def load(self) -> asyncio.Task:
-        """Load member names from the review cache and staff names, then the entries."""
+    def load(self) -> asyncio.Future[None]:
+        """Load member names from the review cache, then the entries."""
+        return self.tasks.run(self.history.load_members(), on_result=lambda _: self.reload())
 
-        async def names():
-            records = await self.journal.cached_preferences(self.studio_id)
-            return {r.customer_id: (r.customer_number or "", r.name or "") for r in records}
+    def current_filter(self) -> AuditFilter:
+        return AuditFilter(
+            member=self.member_filter.text(),
+            staff=self.staff_filter.currentText(),
+            action=self.action_filter.currentData(),
+            first_day=self.from_date.date().toPython() if self.from_check.isChecked() else None,
+            last_day=self.to_date.date().toPython() if self.to_check.isChecked() else None,
+        )
 
-        def loaded(members) -> None:
-            self._members = members
-            self.reload()
+    def reload(self) -> asyncio.Future[list[AuditRecord]]:
+        return self.tasks.run(self.history.entries(self.current_filter()), on_result=self._show_entries, key=ENTRIES)
 
-        return self.tasks.run(names(), on_result=loaded, on_error=self.show_error)
+    def _entries_added(self, _customer_id: int) -> None:
+        if self.isVisible():
+            self._filter_timer.start()  # a burst of changes is read once
 
-    def _member_ids(self) -> list[int] | None:
-        """Customer ids the member filter means; None when it is empty."""
-        text = self.member_filter.text().strip()
-        if not text:
-            return None
-        needle = text.casefold()
-        ids = {cid for cid, (number, name) in self._members.items()
-               if number == text or needle in name.casefold()}
-        if text.isdigit():
-            ids.add(int(text))
-        return sorted(ids)
-
-    def _range(self) -> tuple[datetime | None, datetime | None]:
-        def start_of(qdate: QDate) -> datetime:
-            local = datetime.combine(qdate.toPython(), time.min).astimezone()
-            return local.astimezone(UTC)
-
-        since = start_of(self.from_date.date()) if self.from_check.isChecked() else None
-        until = (start_of(self.to_date.date()) + timedelta(days=1)
-                 if self.to_check.isChecked() else None)  # the whole "to" day
-        return since, until
-
-    def reload(self) -> asyncio.Task:
-        self._generation += 1
-        generation = self._generation
-        members = self._member_ids()
-        staff = self.staff_filter.currentText().strip() or None
-        action = self.action_filter.currentData()
-        since, until = self._range()
-
-        async def query():
-            if members == []:
-                return []
-            entries = await self.journal.audit(
-                self.studio_id, customer_ids=members, staff=staff, action=action,
-                since=since, until=until)
-            return entries if generation == self._generation else None
-
-        return self.tasks.run(query(), on_result=self._show_entries, on_error=self.show_error)
-
-    def _show_entries(self, entries) -> None:
-        if entries is None:
-            return
-        names = {cid: f"{number} · {name}" if number else name
-                 for cid, (number, name) in self._members.items()}
-        self.model.set_entries(entries, names)
+    def _show_entries(self, entries: list[AuditRecord]) -> None:
+        self.model.set_entries(entries)
         self._update_staff_choices(entries)
         self.count_label.setText(self.tr("%n entries", "", len(entries)))
         self.export_button.setEnabled(bool(entries))
         self.details.clear()
         self.entriesChanged.emit()
 
-    def _update_staff_choices(self, entries) -> None:
+    def _update_staff_choices(self, entries: list[AuditRecord]) -> None:
         known = {self.staff_filter.itemText(i) for i in range(self.staff_filter.count())}
-        new = sorted({e.staff for e in entries if e.staff and e.staff not in known}, key=str.casefold)
+        new = sorted({r.entry.staff for r in entries if r.entry.staff and r.entry.staff not in known},
+                     key=str.casefold)
         if new:
             self.staff_filter.blockSignals(True)
             current = self.staff_filter.currentText()
@@ -247,24 +224,26 @@ class AuditWindow(QMainWindow):
         if not rows:
             self.details.clear()
             return
-        entry = self.model.entry(rows[0].row())
+        record = self.model.record(rows[0].row())
+        entry = record.entry
         lines = [
             f"{self.tr('Action')}: {action_label(entry.action)}",
-            f"{self.tr('Member')}: {self.model.member_text(entry.customer_id)}",
+            f"{self.tr('Member')}: {member_text(record)}",
             f"{self.tr('Outcome')}: {outcome_label(entry.outcome)}",
             f"{self.tr('Request ID')}: {entry.request_id}",
         ]
         if getattr(entry, "trace_id", None):
             lines.append(self.tr("Trace id: {trace_id}").format(trace_id=entry.trace_id))
         for side, title in (("before", self.tr("Before")), ("after", self.tr("After"))):
-            text = describe_side(entry, side)
+            text = describe_side(record, side)
             if text:
                 lines += ["", f"{title}:", text]
         self.details.setPlainText("\n".join(lines))
 
     # -- export -------------------------------------------------------------------------------
-    def export_csv(self, path: Path | str, delimiter: str | None = None) -> asyncio.Task:
-        entries = [self.model.entry(i) for i in range(self.model.rowCount())]
+    def export_csv(self, path: Path | str, delimiter: str | None = None) -> asyncio.Future[int]:
+        records = [self.model.record(i) for i in range(self.model.rowCount())]
+        entries = [r.entry for r in records]
         delimiter = delimiter or self.separator_combo.currentData()
         wording = export.Wording(
             headers={
@@ -277,7 +256,7 @@ class AuditWindow(QMainWindow):
             outcome=outcome_label,
         )
         # Worded here, on the UI thread: the labels go through Qt's translation.
-        worded = {(id(e), side): describe_side(e, side) for e in entries for side in ("before", "after")}
+        worded = {(id(r.entry), side): describe_side(r, side) for r in records for side in ("before", "after")}
 
         async def write() -> int:
             return await asyncio.to_thread(
@@ -288,23 +267,24 @@ class AuditWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Exported {count} entries to {path}").format(
                 count=QLocale().toString(count), path=str(path)), 10_000)
 
-        return self.tasks.run(write(), on_result=written, on_error=self.show_error)
+        return self.tasks.run(write(), on_result=written)
 
     def _choose_file(self) -> None:
-        save_file_dialog(self, "auditExportDialog", self.tr("Export audit history"),
-                         f"audit-{datetime.now(UTC):%Y-%m-%d}.csv", self.tr("CSV files (*.csv)"),
-                         lambda path: self.export_csv(path))
+        dialog = save_file_dialog(self, "auditExportDialog", self.tr("Export audit history"),
+                                  f"audit-{datetime.now(UTC):%Y-%m-%d}.csv", self.tr("CSV files (*.csv)"))
+        self.tasks.run(ask(dialog), on_result=lambda path: self.export_csv(path) if path else None)
 
 
-def open_audit_window(main_window) -> AuditWindow | None:
+def open_audit_window(main_window: MainWindow) -> AuditWindow | None:
     """Show the audit history of the main window's connected studio (menu entry)."""
     session = main_window.session
     if session is None or session.studio is None:
-        main_window.show_error(AuditWindow.tr("Connect to a studio first."))
+        main_window.tasks.report(AuditWindow.tr("Connect to a studio first."))
         return None
     window = getattr(main_window, "audit_window", None)
     if window is None:
-        window = AuditWindow(session.journal, session.studio_id, main_window, tasks=main_window.tasks)
+        history = AuditHistory(session.journal, session.studio_id)
+        window = AuditWindow(history, TaskRunner(within=main_window.tasks), main_window)
         attach_to_main_window(main_window, "audit_window", window)
         window.load()
     else:

@@ -9,6 +9,7 @@ are never blocked and may be back-dated.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtGui import QStandardItemModel
@@ -30,6 +31,8 @@ from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadSt
 from studio_comm.ui.labels import category_label, channel_label, datetime_pattern, thread_status_label
 from studio_comm.ui.plain_label import PlainLabel
 
+W = TypeVar("W", bound=QWidget)
+
 
 def fit_lines(edit: QPlainTextEdit, lines: int) -> None:
     """Let `edit` shrink to `lines` lines of text (Qt's own minimum is about five): on a
@@ -38,7 +41,7 @@ def fit_lines(edit: QPlainTextEdit, lines: int) -> None:
     edit.setMinimumHeight(lines * edit.fontMetrics().lineSpacing() + margins)
 
 
-def _named(widget, name: str, accessible: str):
+def _named(widget: W, name: str, accessible: str) -> W:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     return widget
@@ -193,7 +196,7 @@ class ComposeArea(QWidget):
         self.channel.setToolTip(reason or "")
         self.show_notice(reason or "")
 
-    def _direction_changed(self, *_):
+    def _direction_changed(self, *_: object) -> None:
         incoming = self.selected_direction() == Direction.INCOMING
         self.backdate.setEnabled(incoming)
         self.time.setEnabled(incoming and self.backdate.isChecked())

@@ -3,13 +3,16 @@
 Save puts the key in the OS keyring (service studio-comm, user = profile name) on a worker
 thread, since keyring calls can block on D-Bus, and only the URL in settings. Without a
 keyring the dialog says so and offers to keep the key for this session only, in memory.
+Its work runs on the window's runner, under keys dropped when the dialog is done, so a
+test or save still under way then does not call back into a deleted dialog.
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,14 +29,24 @@ from studio_comm.api import errors
 from studio_comm.api.models import StudioInformation
 from studio_comm.core import connection
 from studio_comm.core.connection import BaseUrlError, BaseUrlProblem
-from studio_comm.core.credentials import CredentialError, CredentialStore, default_store, keyring_available
+from studio_comm.core.credentials import (
+    CredentialError,
+    CredentialStore,
+    KeyringLockedError,
+    NoKeyringError,
+    default_store,
+    keyring_available,
+)
 from studio_comm.ui import i18n
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.profiles import ProfileStore
 from studio_comm.ui.tasks import TaskRunner
 
+W = TypeVar("W", bound=QWidget)
+
 URL_PATTERN = "https://<tenant>.open-api.magicline.com"
+KEYRING, TEST, SAVE = "connection.keyring", "connection.test", "connection.save"  # the runner's keys
 
 
 class ConnectionDialog(QDialog):
@@ -43,6 +56,7 @@ class ConnectionDialog(QDialog):
 
     def __init__(
         self,
+        tasks: TaskRunner,
         profiles: ProfileStore | None = None,
         credentials: CredentialStore | None = None,
         parent: QWidget | None = None,
@@ -57,7 +71,8 @@ class ConnectionDialog(QDialog):
         self.setWindowTitle(self.tr("Studio connection"))
         self.profiles = profiles if profiles is not None else ProfileStore(parent=self)
         self.credentials = credentials or default_store()
-        self.tasks = TaskRunner(self)
+        self.tasks = tasks
+        self.finished.connect(lambda _code: tasks.drop(KEYRING, TEST, SAVE))
 
         self.name_edit = self._named(QLineEdit(self), "profileNameEdit", self.tr("Profile name"))
         self.name_edit.setPlaceholderText(self.tr("e.g. Studio Mitte"))
@@ -109,8 +124,7 @@ class ConnectionDialog(QDialog):
         if problem:
             self.result_label.setText(problem)
         # Finding the keyring backend may talk to D-Bus: ask on a worker thread.
-        self.tasks.run(asyncio.to_thread(keyring_available),
-                       on_result=lambda available: available or self._offer_session_only())
+        self.tasks.run(asyncio.to_thread(keyring_available), on_result=self._keyring_checked, key=KEYRING)
 
     def select_profile(self, name: str) -> None:
         """Fill in a saved profile to edit it (the stored key is kept unless one is typed)."""
@@ -123,10 +137,14 @@ class ConnectionDialog(QDialog):
     # ---------------------------------------------------------------- helpers
 
     @staticmethod
-    def _named(widget, name: str, accessible: str):
+    def _named(widget: W, name: str, accessible: str) -> W:
         widget.setObjectName(name)
         widget.setAccessibleName(accessible)
         return widget
+
+    def _keyring_checked(self, available: bool) -> None:
+        if not available:
+            self._offer_session_only()
 
     def _offer_session_only(self) -> None:
         self.keyring_label.show()
@@ -149,7 +167,7 @@ class ConnectionDialog(QDialog):
     def _test_clicked(self) -> None:
         self._set_busy(True)
         self.result_label.setText(self.tr("Connecting…"))
-        self.tasks.run(self._test(), on_result=self._tested, on_error=self._tested)
+        self.tasks.run(self._test(), on_result=self._tested, on_error=self._tested, key=TEST)
 
     async def _test(self) -> StudioInformation:
         key = await self._stored_key(self.name_edit.text().strip())
@@ -172,20 +190,27 @@ class ConnectionDialog(QDialog):
             text = self.tr("Could not connect: {error}").format(error=type(outcome).__name__)
         self.result_label.setText(text)
 
-    # A class method, so the command line's --base-url is worded like the dialog's field;
-    # the first argument keeps the name self so pyside6-lupdate files the texts here.
-    @classmethod
-    def describe_address_problem(self, exc: BaseUrlError) -> str:  # noqa: N804
+    # A static method, so the command line's --base-url is worded like the dialog's field.
+    @staticmethod
+    def describe_address_problem(exc: BaseUrlError) -> str:
         """Why the address cannot be used, in the UI's language (never repeating it)."""
         return {
-            BaseUrlProblem.NOT_A_WEB_ADDRESS: self.tr(
-                "The address is not a web address (expected {pattern}).").format(pattern=URL_PATTERN),
-            BaseUrlProblem.PLAIN_HTTP: self.tr(
-                "Plain http:// is only allowed for this computer; use https:// for {host}.").format(host=exc.host),
-            BaseUrlProblem.CREDENTIALS: self.tr(
-                "The address must not contain a user name or password. Enter the API key in its own field."),
-            BaseUrlProblem.QUERY: self.tr("The address must not contain a query (the part from “?”)."),
-            BaseUrlProblem.FRAGMENT: self.tr("The address must not contain a fragment (the part from “#”)."),
+            BaseUrlProblem.NOT_A_WEB_ADDRESS: QCoreApplication.translate(
+                "ConnectionDialog", "The address is not a web address (expected {pattern})."
+            ).format(pattern=URL_PATTERN),
+            BaseUrlProblem.PLAIN_HTTP: QCoreApplication.translate(
+                "ConnectionDialog", "Plain http:// is only allowed for this computer; use https:// for {host}."
+            ).format(host=exc.host),
+            BaseUrlProblem.CREDENTIALS: QCoreApplication.translate(
+                "ConnectionDialog",
+                "The address must not contain a user name or password. Enter the API key in its own field.",
+            ),
+            BaseUrlProblem.QUERY: QCoreApplication.translate(
+                "ConnectionDialog", "The address must not contain a query (the part from “?”)."
+            ),
+            BaseUrlProblem.FRAGMENT: QCoreApplication.translate(
+                "ConnectionDialog", "The address must not contain a fragment (the part from “#”)."
+            ),
         }[exc.problem]
 
     # ---------------------------------------------------------------- save
@@ -212,7 +237,7 @@ class ConnectionDialog(QDialog):
             return
         self._set_busy(True)
         self.tasks.run(self._save(name, url, key), on_result=lambda _: self._saved(name, url),
-                       on_error=self._save_failed)
+                       on_error=self._save_failed, key=SAVE)
 
     async def _save(self, name: str, url: str, key: str) -> None:
         if key:
@@ -228,17 +253,16 @@ class ConnectionDialog(QDialog):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        if isinstance(exc, CredentialError):
-            if exc.kind == "no_keyring":
-                self._offer_session_only()
-                self.result_label.setText(self.tr(
-                    "The key was not saved: no system keyring is available. "
-                    "Choose “Keep the key for this session only” and save again."))
-            elif exc.kind == "locked":
-                self.result_label.setText(self.tr("The key was not saved: the system keyring is locked. "
-                                                  "Unlock it and save again."))
-            else:
-                self.result_label.setText(self.tr("The key was not saved: the system keyring reported an "
-                                                  "error ({detail}).").format(detail=exc.detail))
+        if isinstance(exc, NoKeyringError):
+            self._offer_session_only()
+            self.result_label.setText(self.tr(
+                "The key was not saved: no system keyring is available. "
+                "Choose “Keep the key for this session only” and save again."))
+        elif isinstance(exc, KeyringLockedError):
+            self.result_label.setText(self.tr("The key was not saved: the system keyring is locked. "
+                                              "Unlock it and save again."))
+        elif isinstance(exc, CredentialError):
+            self.result_label.setText(self.tr("The key was not saved: the system keyring reported an "
+                                              "error ({detail}).").format(detail=exc.detail))
         else:
             self.result_label.setText(self.tr("The profile was not saved: {error}").format(error=exc))

@@ -150,7 +150,7 @@ class ConsentSummary(QWidget):
         painter.setPen(text_colour)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{share:.0%}")
 
-    def changeEvent(self, event) -> None:
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
             self._geometry = None  # labels and their widths changed
             self.updateGeometry()
@@ -162,8 +162,8 @@ class ConsentSummary(QWidget):
             self.cellClicked.emit(*cell)
         super().mouseReleaseEvent(event)
 
-    def event(self, event) -> bool:
-        if event.type() == QHelpEvent.Type.ToolTip:
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QHelpEvent) and event.type() == QHelpEvent.Type.ToolTip:
             cell = self.cell_at(event.pos())
             if cell is None:
                 QToolTip.hideText()

@@ -5,16 +5,19 @@ timeline's source, because the API cannot list threads. A message shows as pendi
 moment it is sent; failed and unknown ones say what happened in words and offer an
 explicit, confirmed resend. Compose text is cleared only after a successful send or log.
 Member and server text is shown as plain text only.
+
+Everything read for a member runs under a key of the window's runner; opening another
+member drops the keys, so a late answer for the previous one never reaches the screen.
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,17 +37,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_comm.api.models import Channel, Direction, ThreadStatus
+from studio_comm.api.models import Channel, Customer, Direction, MessageCategory, ThreadStatus
 from studio_comm.core.messaging import RESENDABLE, Draft
 from studio_comm.ui.compose import ComposeArea, fit_lines
 from studio_comm.ui.error_banner import ErrorBanner
+from studio_comm.ui.events import events
 from studio_comm.ui.labels import category_label, channel_label, format_datetime, thread_status_label
 from studio_comm.ui.models.thread_list_model import ThreadListModel
 from studio_comm.ui.models.timeline_model import TimelineDelegate, TimelineModel, header_text, state_label
 from studio_comm.ui.plain_label import PlainLabel
-from studio_comm.ui.tasks import TaskRunner
+from studio_comm.ui.tasks import TaskRunner, ask
+
+if TYPE_CHECKING:
+    from studio_comm.api.errors import ApiError
+    from studio_comm.core.consent import Consent, Reason
+    from studio_comm.core.messaging import Messenger, SendResult
+    from studio_comm.core.session import StudioSession
+    from studio_comm.journal.records import MessageRecord, ThreadRecord
 
 _pending_ids = itertools.count(1)
+
+# The runner's keys of what is read or sent for the open member.
+THREADS, TIMELINE, CONSENT, SEND = (f"conversation.{what}" for what in ("threads", "timeline", "consent", "send"))
 
 
 @dataclass
@@ -53,7 +67,7 @@ class PendingMessage:
 
     direction: Direction
     channel: Channel
-    category: object
+    category: MessageCategory
     subject: str
     content: str
     communication_time: datetime | None
@@ -68,10 +82,10 @@ class OpenThreadsDialog(QDialog):
 
     FOLLOW_UP, NEW_THREAD = 2, 3
 
-    def __init__(self, threads: list, parent: QWidget | None = None):
+    def __init__(self, threads: list[ThreadRecord], parent: QWidget | None = None):
         super().__init__(parent)
         self._threads = list(threads)
-        self.chosen = None  # the thread to follow up in, once the dialog is done
+        self.chosen: ThreadRecord | None = None  # the thread to follow up in, once the dialog is done
         self.setObjectName("openThreadsDialog")
         self.setAccessibleName(self.tr("Open threads of the member"))
         self.setWindowTitle(self.tr("Open threads"))
@@ -110,28 +124,16 @@ class OpenThreadsDialog(QDialog):
         super().done(code)
 
 
-async def _dialog_result(dialog: QDialog) -> int:
-    """Show a window-modal dialog without a nested event loop and wait for its result."""
-    future = asyncio.get_running_loop().create_future()
-    dialog.finished.connect(lambda code: future.done() or future.set_result(code))
-    dialog.open()
-    try:
-        return await future
-    finally:
-        dialog.deleteLater()
-
-
 class ConversationPanel(QWidget):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("conversationPanel")
         self.setAccessibleName(self.tr("Conversation"))
-        self.tasks = TaskRunner(self)
-        self._session = None
-        self._customer = None
+        self.tasks = tasks
+        self._session: StudioSession | None = None
+        self._customer: Customer | None = None
         self._sending = False  # one send at a time: a double click must not send twice
         self._asking = False  # the open-threads offer is being prepared or shown
-        self._generation = 0  # bumped on member change: late answers for the old one are dropped
 
         self.threads = ThreadListModel(self)
         self.thread_view = QTreeView(self)
@@ -188,6 +190,8 @@ class ConversationPanel(QWidget):
         self.compose.sendRequested.connect(self._send_clicked)
         self.compose.newThreadRequested.connect(self._new_thread_clicked)
         self.compose.consentContextChanged.connect(self.refresh_consent)
+        # A channel switched off in the matrix is blocked here at once.
+        events().preferencesChanged.connect(self._preferences_changed)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -234,16 +238,12 @@ class ConversationPanel(QWidget):
 
     # ---------------------------------------------------------------- public
 
-    def set_task_runner(self, runner: TaskRunner) -> None:
-        """Share the window's runner: pending count and error banner see this panel's work."""
-        self.tasks = runner
-
-    def set_session(self, session) -> None:
+    def set_session(self, session: StudioSession | None) -> None:
         self._session = session
         self.set_customer(None)
 
-    def set_customer(self, customer) -> None:
-        self._generation += 1
+    def set_customer(self, customer: Customer | None) -> None:
+        self.tasks.drop(THREADS, TIMELINE, CONSENT, SEND)  # their answers are for the previous member
         self._customer = customer
         self.threads.set_threads([])
         self.timeline.set_messages([])
@@ -253,38 +253,25 @@ class ConversationPanel(QWidget):
             self._reload_threads(newest=True)
             self.refresh_consent()
 
-    def selected_thread(self):
+    def selected_thread(self) -> ThreadRecord | None:
         index = self.thread_view.selectionModel().currentIndex()
         return self.threads.thread(index.row()) if index.isValid() else None
 
     # ---------------------------------------------------------------- loading
 
     @property
-    def _messenger(self):
+    def _messenger(self) -> Messenger:
         return self._session.messaging
 
-    def _run(self, coro, **handlers):
-        generation = self._generation
-
-        async def guarded():
-            result = await coro
-            return generation, result
-
-        def on_result(pair):
-            if pair[0] == self._generation and "on_result" in handlers:
-                handlers["on_result"](pair[1])
-
-        return self.tasks.run(guarded(), on_result=on_result, on_error=handlers.get("on_error"))
-
-    def _reload_threads(self, select_id=None, *, newest: bool = False) -> None:
+    def _reload_threads(self, select_id: int | None = None, *, newest: bool = False) -> None:
         """Re-read the threads, keeping (or moving to) a selection; `newest` when none."""
         keep = select_id
         if keep is None and (current := self.selected_thread()) is not None:
             keep = current.id
-        self._run(self._messenger.threads(self._customer.id),
-                  on_result=lambda t: self._threads_loaded(t, keep, newest))
+        self.tasks.run(self._messenger.threads(self._customer.id),
+                       on_result=lambda t: self._threads_loaded(t, keep, newest), key=THREADS)
 
-    def _threads_loaded(self, threads: list, select_id, newest: bool = False) -> None:
+    def _threads_loaded(self, threads: list[ThreadRecord], select_id: int | None, newest: bool = False) -> None:
         self.threads.set_threads(threads)
         row = self.threads.row_of(select_id) if select_id is not None else -1
         if row < 0 and newest and threads:
@@ -297,24 +284,23 @@ class ConversationPanel(QWidget):
             self.timeline.set_messages([])
             self._thread_selected(None)
 
-    def _thread_changed(self, current, _previous) -> None:
+    def _thread_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._thread_selected(self.threads.thread(current.row()) if current.isValid() else None)
 
-    def _thread_selected(self, thread) -> None:
+    def _thread_selected(self, thread: ThreadRecord | None) -> None:
         self._update_enabled()
         if thread is not None:
-            self._load_timeline(thread.id)
+            self._load_timeline(thread.id)  # supersedes the load of the thread selected before
+        else:
+            self.tasks.drop(TIMELINE)
 
-    def _load_timeline(self, thread_local_id, select_request_id: str | None = None) -> None:
-        def loaded(messages):
-            current = self.selected_thread()
-            if current is None or current.id != thread_local_id:
-                return  # another thread was selected meanwhile
+    def _load_timeline(self, thread_local_id: int, select_request_id: str | None = None) -> None:
+        def loaded(messages: list[MessageRecord]) -> None:
             self.timeline.set_messages(messages)
             row = self.timeline.row_of(select_request_id) if select_request_id else -1
             self._select_message(row if row >= 0 else self.timeline.rowCount() - 1)
 
-        self._run(self._messenger.timeline(thread_local_id), on_result=loaded)
+        self.tasks.run(self._messenger.timeline(thread_local_id), on_result=loaded, key=TIMELINE)
 
     def _select_message(self, row: int) -> None:
         if row < 0:
@@ -326,31 +312,39 @@ class ConversationPanel(QWidget):
 
     # ---------------------------------------------------------------- consent
 
+    def _preferences_changed(self, customer_id: int) -> None:
+        if self._customer is not None and self._customer.id == customer_id:
+            self.refresh_consent()
+
     def refresh_consent(self) -> None:
-        """Re-read the member's consent for the chosen category (e.g. after preferences changed)."""
+        """Re-read the member's consent for the chosen category (e.g. after preferences changed).
+
+        Called whenever the direction or category changes, so the newest read (its key)
+        is always the one for the current choice."""
         if self._customer is None or self._session is None:
             return
         if self.compose.selected_direction() != Direction.OUTGOING:
+            self.tasks.drop(CONSENT)
             self.compose.set_consent(None)
             return
         category = self.compose.selected_category()
 
-        def loaded(consents):
-            if self.compose.selected_category() != category or self.compose.selected_direction() != Direction.OUTGOING:
-                return  # the choice changed while reading; a newer read is on its way
+        def loaded(consents: dict[Channel, Consent]) -> None:
             self.compose.set_consent({
                 str(getattr(channel, "value", channel)): self._blocked_reason(consent.reason, channel, category)
                 for channel, consent in consents.items() if not consent.allowed
             })
 
-        def failed(exc):
+        def failed(exc: BaseException) -> None:
             self.compose.show_notice(
                 self.tr("Could not read the member's consent: {error}").format(error=ErrorBanner.describe(exc))
             )
 
-        self._run(self._messenger.consent(self._customer.id, category), on_result=loaded, on_error=failed)
+        self.tasks.run(self._messenger.consent(self._customer.id, category), on_result=loaded, on_error=failed,
+                       key=CONSENT)
 
-    def _blocked_reason(self, reason, channel, category) -> str:
+    def _blocked_reason(self, reason: Reason | None, channel: Channel | str,
+                        category: MessageCategory | str | None) -> str:
         values = {"channel": channel_label(channel), "category": category_label(category)}
         if reason == "absent":
             return self.tr("{channel} is not offered for {category} messages to this member.").format(**values)
@@ -371,9 +365,9 @@ class ConversationPanel(QWidget):
         if self._customer is None or self._session is None or self._sending or self._asking:
             return
         if self._check_input():
-            self._run(self._new_thread_flow(self._customer))
+            self.tasks.run(self._new_thread_flow(self._customer))
 
-    async def _new_thread_flow(self, customer) -> None:
+    async def _new_thread_flow(self, customer: Customer) -> None:
         self._asking = True
         self._update_enabled()
         try:
@@ -381,7 +375,7 @@ class ConversationPanel(QWidget):
             code, chosen = OpenThreadsDialog.NEW_THREAD, None
             if open_threads and self._customer is customer:
                 dialog = OpenThreadsDialog(open_threads, self)
-                code = await _dialog_result(dialog)
+                code = await ask(dialog)
                 chosen = dialog.chosen
         finally:
             self._asking = False
@@ -409,7 +403,7 @@ class ConversationPanel(QWidget):
             return False
         return True
 
-    def _start_send(self, thread) -> None:
+    def _start_send(self, thread: ThreadRecord | None) -> None:
         if self._customer is None or self._session is None or not self._check_input(thread is None):
             return
         subject, body = self.compose.text()
@@ -432,20 +426,22 @@ class ConversationPanel(QWidget):
         self._sending = True
         self._update_enabled()
 
-        async def send():
+        async def send() -> SendResult:
             try:
                 return await self._messenger.send(draft)
             finally:  # also when the answer is dropped because another member was opened
                 self._sending = False
                 self._update_enabled()
+                events().messagesChanged.emit(draft.customer_id)
 
-        def failed(exc):
+        def failed(exc: BaseException) -> None:
             self.timeline.remove(pending.request_id)
             self.compose.show_notice(self.tr("Not sent: {error}").format(error=ErrorBanner.describe(exc)))
 
-        self._run(send(), on_result=lambda result: self._sent(pending, draft, result), on_error=failed)
+        self.tasks.run(send(), on_result=lambda result: self._sent(pending, draft, result), on_error=failed,
+                       key=SEND)
 
-    def _sent(self, pending: PendingMessage, draft, result) -> None:
+    def _sent(self, pending: PendingMessage, draft: Draft, result: SendResult) -> None:
         if result.state == "blocked" or result.message is None:
             self.timeline.remove(pending.request_id)
             reason = self._blocked_reason(result.reason, draft.channel, draft.category)
@@ -464,7 +460,8 @@ class ConversationPanel(QWidget):
 
     # ---------------------------------------------------------------- detail, resend
 
-    def _explain(self, state: str, error=None, message=None) -> str:
+    def _explain(self, state: str, error: ApiError | None = None,
+                 message: MessageRecord | PendingMessage | None = None) -> str:
         """What happened to a message, in words (server text quoted, never interpreted)."""
         server = getattr(error, "error_message", None) or getattr(message, "error", None)
         trace = getattr(error, "trace_id", None) or getattr(message, "trace_id", None)
@@ -484,11 +481,11 @@ class ConversationPanel(QWidget):
                            "received it. Check with the member before sending it again.") + traced
         return state_label(state)
 
-    def _current_message(self):
+    def _current_message(self) -> MessageRecord | PendingMessage | None:
         index = self.timeline_view.currentIndex()
         return self.timeline.message(index.row()) if index.isValid() else None
 
-    def _resent_as(self, message):
+    def _resent_as(self, message: MessageRecord | PendingMessage) -> MessageRecord | PendingMessage | None:
         """The later message that resent this one, if the timeline has it."""
         return next((m for m in self.timeline.messages() if getattr(m, "resend_of", None) == message.request_id), None)
 
@@ -524,9 +521,9 @@ class ConversationPanel(QWidget):
     def _resend_clicked(self) -> None:
         message = self._current_message()
         if message is not None and message.state in RESENDABLE:
-            self._run(self._resend_flow(message))
+            self.tasks.run(self._resend_flow(message))
 
-    async def _resend_flow(self, message) -> None:
+    async def _resend_flow(self, message: MessageRecord) -> None:
         question = {
             "unknown": self.tr("Magicline may already have received this message. Check with the member "
                                "before sending it again, or they may get it twice."),
@@ -538,10 +535,12 @@ class ConversationPanel(QWidget):
         box.setTextFormat(Qt.TextFormat.PlainText)
         resend = box.addButton(self.tr("Resend"), QMessageBox.ButtonRole.AcceptRole)
         resend.setObjectName("confirmResendButton")
-        await _dialog_result(box)
-        if box.clickedButton() is not resend:
+        if await ask(box) is not resend:
             return
-        result = await self._messenger.resend(message.request_id)
+        try:
+            result = await self._messenger.resend(message.request_id)
+        finally:
+            events().messagesChanged.emit(message.customer_id)
         if result.message is None:
             reason = self._blocked_reason(result.reason, message.channel, message.category)
             self.compose.show_notice(self.tr("Not sent again. {reason}").format(reason=reason))

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from studio_comm.api import errors
-from studio_comm.core.credentials import CredentialError
+from studio_comm.core.credentials import KeyringFailedError, KeyringLockedError, NoKeyringError
 from studio_comm.ui.icons import icon
 from studio_comm.ui.plain_label import PlainLabel
 
@@ -78,7 +78,7 @@ class ErrorBanner(QFrame):
         sentence = self._sentence(exc)
         server_message = getattr(exc, "error_message", None)
         if sentence is None:
-            # Not an API error: its own message (CredentialError and the like word themselves).
+            # Not an API or keyring error: its own message (the others word themselves).
             return str(exc) or type(exc).__name__
         if server_message:
             return self.tr("{sentence}\nMagicline says: {message}").format(sentence=sentence, message=server_message)
@@ -86,14 +86,17 @@ class ErrorBanner(QFrame):
 
     @classmethod
     def _sentence(self, exc: BaseException) -> str | None:  # noqa: N804
-        if isinstance(exc, CredentialError):
-            sentence = {
-                "no_keyring": self.tr(
-                    "No system keyring is available on this computer, so the API key cannot be stored."
-                ),
-                "locked": self.tr("The system keyring is locked; unlock it to use the stored API key."),
-            }.get(exc.kind, self.tr("The system keyring could not be used."))
-            return sentence + (f" ({exc.detail})" if exc.detail else "")
+        keyring = [
+            (
+                NoKeyringError,
+                self.tr("No system keyring is available on this computer, so the API key cannot be stored."),
+            ),
+            (KeyringLockedError, self.tr("The system keyring is locked; unlock it to use the stored API key.")),
+            (KeyringFailedError, self.tr("The system keyring could not be used.")),
+        ]
+        for kind, sentence in keyring:
+            if isinstance(exc, kind):
+                return sentence + (f" ({exc.detail})" if exc.detail else "")
         sentences = [
             (
                 errors.BadKeyError,

@@ -3,12 +3,15 @@ the right, an error banner on top, the studio and the desk's staff member in the
 
 The window knows nothing of how a studio connection is built: `services` (made by
 studio_comm.app) connects a profile and hands back a core `StudioSession`. Long work runs
-on the qasync loop through the window's `TaskRunner`; its failures land in the error banner.
+on the qasync loop through the window's `TaskRunner`, which the panels get from their
+constructors; its failures (and whatever a panel reports to it) land in the error banner.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 from studio_comm import __version__
 from studio_comm.api import errors
 from studio_comm.api.models import Customer
+from studio_comm.core.credentials import MissingKeyError
 from studio_comm.ui.audit_window import open_audit_window
 from studio_comm.ui.conversation_panel import ConversationPanel
 from studio_comm.ui.error_banner import ErrorBanner
@@ -26,7 +30,12 @@ from studio_comm.ui.preferences_panel import PreferencesPanel
 from studio_comm.ui.review_window import open_review_window
 from studio_comm.ui.search_panel import SearchPanel
 from studio_comm.ui.status_bar import StatusBar
-from studio_comm.ui.tasks import TaskRunner
+from studio_comm.ui.tasks import TaskRunner, ask
+
+if TYPE_CHECKING:
+    from studio_comm.api.models import Employee, StudioInformation
+    from studio_comm.app import AppServices
+    from studio_comm.core.session import StudioSession
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +44,7 @@ class MainWindow(QMainWindow):
     rateLimitWait = Signal(str, float)  # endpoint, seconds; safe to emit from any thread
     sessionChanged = Signal(object)  # the new StudioSession or None
 
-    def __init__(self, services, settings: QSettings, parent: QWidget | None = None):
+    def __init__(self, services: AppServices, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setAccessibleName(self.tr("studio-comm main window"))
@@ -51,15 +60,12 @@ class MainWindow(QMainWindow):
 
         self.tasks = TaskRunner(self)
         self.error_banner = ErrorBanner(self)
-        self.tasks.failed.connect(self.show_error)
+        self.tasks.failed.connect(self.error_banner.show_error)
 
         self.search_panel = SearchPanel(self.tasks, self)
         self.search_panel.customerOpened.connect(self.open_customer)
         self.preferences_panel = PreferencesPanel(self.tasks, self)
-        self.conversation_panel = ConversationPanel(self)
-        self.conversation_panel.set_task_runner(self.tasks)  # its errors reach the banner too
-        # A channel switched off in the matrix is blocked in the compose area at once.
-        self.preferences_panel.reread.connect(self.conversation_panel.refresh_consent)
+        self.conversation_panel = ConversationPanel(self.tasks, self)
 
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.setObjectName("rightSplitter")
@@ -172,7 +178,8 @@ class MainWindow(QMainWindow):
         box.open()
 
     # -- connection ------------------------------------------------------------------------
-    def set_session(self, session, studio=None, profile_name: str | None = None) -> None:
+    def set_session(self, session: StudioSession | None, studio: StudioInformation | None = None,
+                    profile_name: str | None = None) -> None:
         """Show `session`'s studio (None: not connected); closes the open member."""
         self.session = session
         self.studio = studio
@@ -190,7 +197,7 @@ class MainWindow(QMainWindow):
             self.tasks.run(session.employees(), on_result=self._employees_loaded, on_error=self._employees_failed)
             self.search_panel.focus_search()
 
-    def _employees_loaded(self, employees) -> None:
+    def _employees_loaded(self, employees: list[Employee]) -> None:
         self.status.set_employees(sorted({e.display_name for e in employees}, key=str.casefold))
 
     def _employees_failed(self, exc: BaseException) -> None:
@@ -207,7 +214,7 @@ class MainWindow(QMainWindow):
         self.status.set_studio(None)
         self.status.studio_label.setText(self.tr("Connecting to {profile}…").format(profile=name))
 
-        def connected(result) -> None:
+        def connected(result: tuple[StudioSession, StudioInformation]) -> None:
             session, studio = result
             self.set_session(session, studio, name)
 
@@ -215,10 +222,10 @@ class MainWindow(QMainWindow):
             # The previous studio (if any) stays connected; only the label changed.
             studio_name = (self.studio.name if self.studio is not None else None) or self.profile_name
             self.status.set_studio(studio_name if self.session is not None else None, self.profile_name)
-            if getattr(exc, "kind", None) == "missing_key":
+            if isinstance(exc, MissingKeyError):
                 self.open_connection_dialog(name)  # the dialog asks for the key
                 return
-            self.show_error(exc)
+            self.tasks.report(exc)
             if isinstance(exc, errors.BadKeyError):
                 self.open_connection_dialog(name)
 
@@ -241,6 +248,7 @@ class MainWindow(QMainWindow):
             self.connection_dialog.activateWindow()
             return
         dialog = ConnectionDialog(
+            self.tasks,
             profiles=self.services.profiles,
             credentials=self.services.credentials,
             parent=self,
@@ -275,7 +283,7 @@ class MainWindow(QMainWindow):
     def customer(self) -> Customer | None:
         return self.preferences_panel.customer
 
-    def _when_no_unsaved_changes(self, proceed) -> None:
+    def _when_no_unsaved_changes(self, proceed: Callable[[], object]) -> None:
         """Run `proceed` now, or after the user agrees to drop unsaved preference edits."""
         if not self.preferences_panel.is_dirty:
             proceed()
@@ -293,13 +301,7 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.PlainText)  # the member's name, never markup
         discard = box.addButton(self.tr("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(lambda button: proceed() if button is discard else None)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    # -- errors ----------------------------------------------------------------------------
-    def show_error(self, exc: BaseException | str) -> None:
-        self.error_banner.show_error(exc)
+        self.tasks.run(ask(box), on_result=lambda button: proceed() if button is discard else None)
 
     # -- persistence -----------------------------------------------------------------------
     def _restore_layout(self) -> None:

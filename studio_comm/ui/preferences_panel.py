@@ -6,13 +6,19 @@ merges them into a fresh read, writes, re-reads and reports. This panel words th
 saved, a conflict with a change made elsewhere (the user decides per cell), a server that
 did not apply a change ("differs"), or a failure (the edits are kept).
 
-Dialogs are opened with `open()` (never `exec()`), so the event loop keeps running and
-tests can find them through `confirmation_dialog` / `conflict_dialog`.
+Dialogs are asked with `ask()` (window-modal, never `exec()`), so the event loop keeps
+running and tests can find them through `confirmation_dialog` / `conflict_dialog`. Reads
+and saves run under runner keys that opening another member drops: a late answer for the
+previous member never reaches the matrix. A re-read or a save says so on the app's
+`preferencesChanged` (the compose area re-reads the member's consent).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,14 +40,22 @@ from PySide6.QtWidgets import (
 )
 
 from studio_comm.api.models import Customer
+from studio_comm.ui.events import events
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import cell_label, customer_status_label, on_off
 from studio_comm.ui.models.preferences_matrix import PreferencesMatrixModel
 from studio_comm.ui.plain_label import PlainLabel
-from studio_comm.ui.tasks import TaskRunner
+from studio_comm.ui.tasks import TaskRunner, ask
+
+if TYPE_CHECKING:
+    from studio_comm.core.preferences import Cell, Change, Conflict, Matrix, PreferenceEditor, SaveReport
+    from studio_comm.core.session import StudioSession
+
+# The runner's keys of the open member's reads and saves.
+READ, SAVE = "preferences.read", "preferences.save"
 
 
-def change_line(change) -> str:
+def change_line(change: Change) -> str:
     """"Newsletter / Text message: on → off" for one intended change."""
     return f"{cell_label(change.cell)}: {on_off(change.before)} → {on_off(change.after)}"
 
@@ -141,7 +155,7 @@ class ConfirmChangesDialog(QDialog):
 class ConflictDialog(QDialog):
     """One row per cell someone else changed too: keep mine or take theirs."""
 
-    def __init__(self, conflicts: list, parent: QWidget | None = None):
+    def __init__(self, conflicts: list[Conflict], parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("conflictDialog")
         self.setAccessibleName(self.tr("Resolve conflicting changes"))
@@ -155,7 +169,8 @@ class ConflictDialog(QDialog):
         )
         intro.setWordWrap(True)
         grid = QGridLayout()
-        self.choices: dict = {}
+        self.choices: dict[Cell, QRadioButton] = {}
+        self.kept: dict[Cell, bool] = {}  # keep_mine() as chosen, once the dialog is done
         for row, conflict in enumerate(conflicts):
             sentence = self.tr("{cell}: was {before} when you opened it; you chose {mine}; it is now {theirs}.").format(
                 cell=cell_label(conflict.cell),
@@ -199,29 +214,27 @@ class ConflictDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
 
-    def keep_mine(self) -> dict:
+    def keep_mine(self) -> dict[Cell, bool]:
         """cell -> True to keep the user's value, False to take the other one."""
         return {cell: button.isChecked() for cell, button in self.choices.items()}
 
+    def done(self, code: int) -> None:
+        self.kept = self.keep_mine()  # the answer outlives the dialog, which ask() deletes
+        super().done(code)
+
 
 class PreferencesPanel(QWidget):
-    saved = Signal(object)  # the SaveReport, after any save attempt
-    # The open member's preferences were read again (a refresh, or the re-read after a
-    # save): what the member consents to may have changed, e.g. for the compose area.
-    reread = Signal()
-
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("preferencesPanel")
-        self._tasks = tasks
-        self._session = None
+        self.tasks = tasks
+        self._session: StudioSession | None = None
         self._customer: Customer | None = None
-        self._editor = None
+        self._editor: PreferenceEditor | None = None
         self._busy = False
-        self._generation = 0  # a load for a member no longer open is ignored
         self.confirmation_dialog: ConfirmChangesDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
-        self.last_report = None
+        self.last_report: SaveReport | None = None
 
         self.header = CustomerHeader(self)
 
@@ -280,7 +293,7 @@ class PreferencesPanel(QWidget):
 
     # -- state -----------------------------------------------------------------------------
     @property
-    def editor(self):
+    def editor(self) -> PreferenceEditor | None:
         return self._editor
 
     @property
@@ -313,15 +326,15 @@ class PreferencesPanel(QWidget):
         self.status_label.setText(text)
 
     # -- opening ---------------------------------------------------------------------------
-    def set_session(self, session) -> None:
+    def set_session(self, session: StudioSession | None) -> None:
         self._session = session
         self.set_customer(None)
 
     def set_customer(self, customer: Customer | None) -> None:
-        self._generation += 1
+        self.tasks.drop(READ, SAVE)  # their answers are for the previous member
         self._customer = customer
         self.header.set_customer(customer)
-        self.model.set_matrix(None)
+        self.model.set_editor(None)
         self._close_dialogs()
         self._editor = None
         self._busy = False
@@ -334,9 +347,8 @@ class PreferencesPanel(QWidget):
 
     def _close_dialogs(self) -> None:
         for dialog in (self.confirmation_dialog, self.conflict_dialog):
-            if dialog is not None:
-                dialog.reject()
-                dialog.deleteLater()
+            if dialog is not None and shiboken6.isValid(dialog):
+                dialog.reject()  # its answer is "no"; ask() deletes it
         self.confirmation_dialog = self.conflict_dialog = None
 
     # -- reading ---------------------------------------------------------------------------
@@ -353,38 +365,33 @@ class PreferencesPanel(QWidget):
         )
         box.setObjectName("refreshDiscardDialog")
         discard = box.addButton(self.tr("Discard and refresh"), QMessageBox.ButtonRole.DestructiveRole)
-        box.buttonClicked.connect(lambda button: self.refresh() if button is discard else None)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        self.tasks.run(ask(box), on_result=lambda button: self.refresh() if button is discard else None)
 
     def refresh(self, *, first: bool = False) -> None:
-        """Read the preferences; `first`: the member was just opened (no `reread`)."""
-        editor, generation = self._editor, self._generation
+        """Read the preferences; `first`: the member was just opened (nothing changed yet)."""
+        editor = self._editor
         if editor is None:
             return
         self._set_busy(True)
         self._say(self.tr("Reading preferences…"))
 
-        def loaded(matrix) -> None:
-            if generation != self._generation:
-                return
-            self._show_matrix(matrix)
+        def loaded(_matrix: Matrix) -> None:
+            self._show_matrix(editor)
             self._set_busy(False)
             self._say("")
             if not first:
-                self.reread.emit()
+                events().preferencesChanged.emit(editor.customer_id)
 
         def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
             self._set_busy(False)
             self._say(self.tr("The preferences could not be read; see the message above."), "warning")
-            self._tasks.failed.emit(exc)
+            self.tasks.report(exc)
 
-        self._tasks.run(editor.load(), on_result=loaded, on_error=failed)
+        self.tasks.run(editor.load(), on_result=loaded, on_error=failed, key=READ)
 
-    def _show_matrix(self, matrix) -> None:
-        self.model.set_matrix(matrix)
+    def _show_matrix(self, editor: PreferenceEditor) -> None:
+        """Lay the matrix out anew for the editor's snapshot (just read)."""
+        self.model.set_editor(editor)
         # Compact columns keep a row's boxes close together, easy to read across; measured
         # once per load (a ResizeToContents mode would measure again on every paint).
         view = self.matrix_view
@@ -397,7 +404,7 @@ class PreferencesPanel(QWidget):
         view.setMinimumHeight(height)
 
     # -- editing ---------------------------------------------------------------------------
-    def _cell_edited(self, cell, active: bool) -> None:
+    def _cell_edited(self, cell: Cell, active: bool) -> None:
         if self._editor is None:
             return
         try:
@@ -408,7 +415,7 @@ class PreferencesPanel(QWidget):
 
     def _sync_intent(self) -> None:
         changes = self._editor.changes() if self._editor is not None else []
-        self.model.set_intent({change.cell: change.after for change in changes})
+        self.model.intent_changed()
         if changes:
             self._say(self.tr("%n unsaved change(s)", "", len(changes)))
         else:
@@ -429,36 +436,38 @@ class PreferencesPanel(QWidget):
         lines = [change_line(change) for change in self._editor.changes()]
         self._close_dialogs()
         dialog = ConfirmChangesDialog(lines, self._customer.display_name if self._customer else "", self)
-        dialog.accepted.connect(self.save)
         self.confirmation_dialog = dialog
-        dialog.open()
+
+        def answered(code: int) -> None:
+            if self.confirmation_dialog is dialog:
+                self.confirmation_dialog = None
+            if code == QDialog.DialogCode.Accepted:
+                self.save()
+
+        self.tasks.run(ask(dialog), on_result=answered)
 
     def save(self) -> None:
-        editor, generation = self._editor, self._generation
+        editor = self._editor
         if editor is None or self._busy:
             return
         self._set_busy(True)
         self._say(self.tr("Saving…"))
 
         def failed(exc: BaseException) -> None:
-            if generation == self._generation:
-                self._set_busy(False)
-                self._say(self.tr("Not saved; your changes are kept. See the message above."), "warning")
-            self._tasks.failed.emit(exc)
+            self._set_busy(False)
+            self._say(self.tr("Not saved; your changes are kept. See the message above."), "warning")
+            self.tasks.report(exc)
 
-        def done(report) -> None:
-            if generation == self._generation:
-                self._show_report(report)
+        self.tasks.run(editor.save(), on_result=lambda report: self._show_report(editor, report), on_error=failed,
+                       key=SAVE)
 
-        self._tasks.run(editor.save(), on_result=done, on_error=failed)
-
-    def _show_report(self, report) -> None:
+    def _show_report(self, editor: PreferenceEditor, report: SaveReport) -> None:
         self.last_report = report
         self._set_busy(False)
         outcome = report.outcome
-        if report.matrix is not None:
-            self._show_matrix(report.matrix)
-            self.reread.emit()
+        if report.matrix is not None:  # the editor's snapshot now
+            self._show_matrix(editor)
+            events().preferencesChanged.emit(editor.customer_id)
         self._sync_intent()
         if outcome == "saved":
             self._say(self.tr("Saved. Showing the preferences as Magicline has them now."), "ok")
@@ -480,24 +489,25 @@ class PreferencesPanel(QWidget):
         else:
             self._say(self.tr("Not saved; your changes are kept. See the message above."), "warning")
             if report.error is not None:
-                self._tasks.failed.emit(report.error)
-        self.saved.emit(report)
+                self.tasks.report(report.error)
 
-    def _ask_conflicts(self, conflicts: list) -> None:
+    def _ask_conflicts(self, conflicts: list[Conflict]) -> None:
         self._close_dialogs()
         dialog = ConflictDialog(conflicts, self)
+        self.conflict_dialog = dialog
+        editor = self._editor
 
-        def resolved() -> None:
-            if self._editor is None:
+        def answered(code: int) -> None:
+            if self.conflict_dialog is dialog:
+                self.conflict_dialog = None
+            if code != QDialog.DialogCode.Accepted or editor is None or editor is not self._editor:
                 return
-            for cell, keep_mine in dialog.keep_mine().items():
-                self._editor.resolve(cell, keep_mine)
+            for cell, keep_mine in dialog.kept.items():
+                editor.resolve(cell, keep_mine)
             self._sync_intent()
-            if self._editor.is_dirty:
+            if editor.is_dirty:
                 self.save()
             else:
                 self._say(self.tr("Nothing left to save: the other values were taken."), "ok")
 
-        dialog.accepted.connect(resolved)
-        self.conflict_dialog = dialog
-        dialog.open()
+        self.tasks.run(ask(dialog), on_result=answered)

@@ -6,6 +6,7 @@ studio_comm.core.credentials) and never in settings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -75,7 +76,7 @@ class ProfileStore(QObject):
         else:
             self._settings.remove(_LAST)
 
-    def _write(self, profiles) -> None:
+    def _write(self, profiles: Iterable[Profile]) -> None:
         s = self._settings
         s.remove(_ARRAY)
         s.beginWriteArray(_ARRAY)

@@ -5,7 +5,10 @@ bar shows count, rate and time left, Cancel stops it after the rows read so far 
 cached, Resume continues without reading them again. The table and the heat map come
 from the cache; every filter or sort change recomputes a `ReviewTable` on a worker thread
 (plain lists, no proxy model) and resets the model with it, so 10,000 rows never hold up
-the UI thread. Rows arriving during a run are merged and shown at most once a second.
+the UI thread. Rows arriving during a run are merged and shown at most once a second;
+the newest table computed wins (a runner key), an older one finishing late is dropped.
+The window's runner runs within the main window's, so shutting down waits for a
+cancelled run to cache what it read; its errors show in this window's own banner.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +41,7 @@ from PySide6.QtWidgets import (
 from studio_comm.api.models import CustomerStatus
 from studio_comm.core import export
 from studio_comm.core.review import (
+    Cell,
     CellState,
     ConsentReview,
     ReviewFilter,
@@ -51,9 +57,15 @@ from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.labels import category_label, cell_label, channel_label, customer_status_label, format_datetime
 from studio_comm.ui.models.review_model import ReviewModel, error_text, state_description, state_text
 from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
-from studio_comm.ui.tasks import TaskRunner
+from studio_comm.ui.tasks import TaskRunner, ask
+
+if TYPE_CHECKING:
+    from studio_comm.ui.audit_window import AuditWindow
+    from studio_comm.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+TABLE = "review.table"  # the runner's key of the table being computed
 
 LIVE_UPDATE_MS = 1000  # rows arriving during a run are shown at most this often
 TEXT_FILTER_DELAY_MS = 200  # typing pauses this long before the table is filtered
@@ -79,18 +91,19 @@ def describe_age(seconds: float) -> str:
     if minutes < 1:
         return translate("Review", "less than a minute")
     # Plurals through tr(): pyside6-lupdate misses the count of translate(context, text, "", n).
+    # (Qt's stubs declare tr() for instances only, hence the type: ignore of these calls.)
     if minutes < 120:
-        return ReviewWindow.tr("%n minute(s)", "", minutes)
+        return ReviewWindow.tr("%n minute(s)", "", minutes)  # type: ignore[arg-type]
     hours = minutes // 60
     if hours < 48:
-        return ReviewWindow.tr("%n hour(s)", "", hours)
-    return ReviewWindow.tr("%n day(s)", "", hours // 24)
+        return ReviewWindow.tr("%n hour(s)", "", hours)  # type: ignore[arg-type]
+    return ReviewWindow.tr("%n day(s)", "", hours // 24)  # type: ignore[arg-type]
 
 
 def describe_duration(seconds: float) -> str:
     seconds = int(round(seconds))
     if seconds < 60:
-        return ReviewWindow.tr("%n second(s)", "", seconds)
+        return ReviewWindow.tr("%n second(s)", "", seconds)  # type: ignore[arg-type]
     return describe_age(seconds)
 
 
@@ -98,28 +111,25 @@ class ReviewWindow(QMainWindow):
     tableChanged = Signal()  # the model was reset with a new table
     reviewFinished = Signal(object)  # ReviewOutcome, also after a cancel
 
-    def __init__(self, review: ConsentReview, parent: QWidget | None = None,
-                 *, member_exporter: MemberExporter | None = None, tasks: TaskRunner | None = None):
-        """`tasks`: the main window's runner, so its shutdown waits for a cancelled run to
-        write what it read before the journal closes; by default the window's own."""
+    def __init__(self, review: ConsentReview, tasks: TaskRunner, parent: QWidget | None = None,
+                 *, member_exporter: MemberExporter | None = None):
+        """`tasks`: this window's runner; in the app it runs within the main window's."""
         super().__init__(parent)
         self.setObjectName("reviewWindow")
         self.setWindowTitle(self.tr("Consent review – studio-comm"))
         self.setAccessibleName(self.tr("Consent review"))
         self.review = review
         self.member_exporter = member_exporter
-        self.tasks = tasks or TaskRunner(self)
+        self.tasks = tasks
         self._rows: dict[int, ReviewRow] = {}
         self._table: ReviewTable | None = None
-        self._generation = 0
-        self._sort: tuple[object, bool] = ("name", False)
+        self._sort: tuple[str | Cell, bool] = ("name", False)
         self._run_task: asyncio.Task | None = None
-        self._resume_from: datetime | None = None  # start of the last cancelled run
-        self._resume_statuses: list[str] = []
         self.last_outcome: ReviewOutcome | None = None
         self.last_progress: ReviewProgress | None = None
 
         self.error_banner = ErrorBanner(self)
+        tasks.failed.connect(self.error_banner.show_error)
         self._build_run_controls()
         self._build_filters()
         self.summary = ConsentSummary(self)
@@ -158,7 +168,7 @@ class ReviewWindow(QMainWindow):
         self._update_buttons()
 
     # -- construction -------------------------------------------------------------------------
-    def _button(self, name: str, text: str, slot, accessible: str | None = None) -> QPushButton:
+    def _button(self, name: str, text: str, slot: Callable[[], object], accessible: str | None = None) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setAccessibleName(accessible or text.replace("…", ""))
@@ -312,7 +322,7 @@ class ReviewWindow(QMainWindow):
         has_statuses = bool(self.chosen_statuses())
         self.start_button.setEnabled(not running and has_statuses)
         self.refresh_old_button.setEnabled(not running and has_statuses)
-        self.resume_button.setEnabled(not running and self._resume_from is not None)
+        self.resume_button.setEnabled(not running and self.review.resume_point is not None)
         self.cancel_button.setEnabled(running)
         for box in self.status_boxes.values():
             box.setEnabled(not running)
@@ -324,14 +334,10 @@ class ReviewWindow(QMainWindow):
     def _selection_changed(self, *_args) -> None:
         self._update_buttons()
 
-    def show_error(self, exc: BaseException | str) -> None:
-        self.error_banner.show_error(exc)
-
     # -- loading and showing ------------------------------------------------------------------
-    def load(self) -> asyncio.Task:
+    def load(self) -> asyncio.Future[list[ReviewRow]]:
         """Load the cached rows (call once after showing the window)."""
-        return self.tasks.run(self.review.cached_rows(), on_result=self._loaded,
-                              on_error=self.show_error)
+        return self.tasks.run(self.review.cached_rows(), on_result=self._loaded)
 
     def _loaded(self, rows: list[ReviewRow]) -> None:
         self._rows = {r.customer_id: r for r in rows}
@@ -350,23 +356,13 @@ class ReviewWindow(QMainWindow):
             text=self.text_filter.text(),
         )
 
-    def rebuild(self) -> asyncio.Task:
+    def rebuild(self) -> asyncio.Future[ReviewTable]:
         """Recompute the table for the current rows, filter and sort (off the UI thread)."""
-        self._generation += 1
-        generation = self._generation
         rows = list(self._rows.values())
-        flt = self.current_filter()
-        sort = self._sort
+        work = asyncio.to_thread(build_table, rows, self.current_filter(), self._sort)
+        return self.tasks.run(work, on_result=self._show_table, key=TABLE)
 
-        async def compute() -> ReviewTable | None:
-            table = await asyncio.to_thread(build_table, rows, flt, sort)
-            return table if generation == self._generation else None
-
-        return self.tasks.run(compute(), on_result=self._show_table, on_error=self.show_error)
-
-    def _show_table(self, table: ReviewTable | None) -> None:
-        if table is None:
-            return  # a newer filter is already being computed
+    def _show_table(self, table: ReviewTable) -> None:
         selected = self.selected_row()
         self._table = table
         self._update_cell_filters(table.universe)
@@ -399,7 +395,7 @@ class ReviewWindow(QMainWindow):
         cell_values = [state_text(state) for state in CellState]
         size_columns(self.table_view, lambda column: widest.get(self.model.column_key(column), cell_values))
 
-    def _update_cell_filters(self, universe) -> None:
+    def _update_cell_filters(self, universe: list[Cell]) -> None:
         for combo, values, label in (
             (self.category_filter, dict.fromkeys(c[0] for c in universe), category_label),
             (self.channel_filter, dict.fromkeys(c[1] for c in universe), channel_label),
@@ -449,7 +445,7 @@ class ReviewWindow(QMainWindow):
         self._sort = (key, not descending if key == current else False)
         self.rebuild()
 
-    def sort_by(self, key, descending: bool = False) -> asyncio.Task:
+    def sort_by(self, key: str | Cell, descending: bool = False) -> asyncio.Future[ReviewTable]:
         self._sort = (key, descending)
         return self.rebuild()
 
@@ -463,13 +459,12 @@ class ReviewWindow(QMainWindow):
     # -- running ------------------------------------------------------------------------------
     def start(self) -> asyncio.Task | None:
         """Read every customer of the chosen statuses."""
-        return self._run(self.chosen_statuses(), None)
+        return self._run(self.chosen_statuses())
 
     def resume(self) -> asyncio.Task | None:
-        """Continue the cancelled run: skip whatever it (or anything after it) has read."""
-        if self._resume_from is None:
-            return None
-        return self._run(self._resume_statuses, self._resume_from)
+        """Continue the stopped run from where the review says (the core's rule)."""
+        point = self.review.resume_point
+        return self._run(list(point.statuses), resume=True) if point is not None else None
 
     def refresh_old(self) -> asyncio.Task | None:
         """Read only the customers whose cached row is older than the chosen age."""
@@ -480,35 +475,24 @@ class ReviewWindow(QMainWindow):
         if self.running:
             self._run_task.cancel()
 
-    def _run(self, statuses: list[str], fresh_after: datetime | None) -> asyncio.Task | None:
+    def _run(self, statuses: list[str], fresh_after: datetime | None = None, *,
+             resume: bool = False) -> asyncio.Task | None:
         if self.running or not statuses:
             return None
         self.error_banner.dismiss()
         self.progress_bar.setRange(0, 0)  # busy until the total is known
         self.progress_label.setText(self.tr("Listing customers…"))
-        started_at = utc_now()
-        resume_from = fresh_after if fresh_after is not None else started_at
-
-        async def run() -> ReviewOutcome:
-            return await self.review.run(statuses, fresh_after=fresh_after,
-                                         on_progress=self._progress, on_rows=self._rows_arrived)
 
         def finished(task: asyncio.Task) -> None:
             self._run_task = None
             outcome = None
             if task.cancelled():
-                # Resume from the earliest point any unfinished run began.
-                self._resume_from = min(resume_from, self._resume_from or resume_from)
-                self._resume_statuses = statuses
                 self.progress_label.setText(self._progress_text(self.last_progress, cancelled=True))
             elif task.exception() is None:
                 outcome = task.result()
                 self.last_outcome = outcome
-                self._resume_from = None
                 self.progress_label.setText(self._progress_text(outcome.progress))
             else:
-                self._resume_from = min(resume_from, self._resume_from or resume_from)
-                self._resume_statuses = statuses
                 self.progress_label.setText(self.tr("The review stopped: {error}").format(
                     error=ErrorBanner.describe(task.exception())))  # in words, as in the banner
             if self.progress_bar.maximum() == 0:
@@ -518,7 +502,10 @@ class ReviewWindow(QMainWindow):
             self._update_buttons()
             self.reviewFinished.emit(outcome)
 
-        self._run_task = self.tasks.run(run(), on_error=self.show_error)
+        shown = {"on_progress": self._progress, "on_rows": self._rows_arrived}
+        reading = (self.review.resume(**shown) if resume
+                   else self.review.run(statuses, fresh_after=fresh_after, **shown))
+        self._run_task = self.tasks.run(reading)
         self._run_task.add_done_callback(finished)
         self._update_buttons()
         return self._run_task
@@ -571,8 +558,7 @@ class ReviewWindow(QMainWindow):
             self._rows[new_row.customer_id] = new_row
             self.rebuild()
 
-        return self.tasks.run(self.review.refresh(row.customer_id, known=row),
-                              on_result=refreshed, on_error=self.show_error)
+        return self.tasks.run(self.review.refresh(row.customer_id, known=row), on_result=refreshed)
 
     # -- exports ------------------------------------------------------------------------------
     def _wording(self) -> export.Wording:
@@ -607,34 +593,33 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Exported {count} rows to {path}").format(
                 count=QLocale().toString(count), path=str(path)), 10_000)
 
-        return self.tasks.run(write(), on_result=written, on_error=self.show_error)
+        return self.tasks.run(write(), on_result=written)
 
     def export_member(self, customer_id: int, path: Path | str) -> asyncio.Task:
-        async def write():
+        async def write() -> object:
             return await self.member_exporter(customer_id, Path(path))
 
-        def written(_result) -> None:
+        def written(_result: object) -> None:
             self.statusBar().showMessage(
                 self.tr("Member data exported to {path}").format(path=str(path)), 10_000)
 
-        return self.tasks.run(write(), on_result=written, on_error=self.show_error)
+        return self.tasks.run(write(), on_result=written)
 
     def _choose_csv_file(self) -> None:
         stamp = utc_now().strftime("%Y-%m-%d")
-        save_file_dialog(self, "reviewExportDialog", self.tr("Export consent review"),
-                         f"consent-review-{stamp}.csv", self.tr("CSV files (*.csv)"),
-                         lambda path: self.export_csv(path))
+        dialog = save_file_dialog(self, "reviewExportDialog", self.tr("Export consent review"),
+                                  f"consent-review-{stamp}.csv", self.tr("CSV files (*.csv)"))
+        self.tasks.run(ask(dialog), on_result=lambda path: self.export_csv(path) if path else None)
 
     def _choose_member_file(self) -> None:
         row = self.selected_row()
         if row is None or self.member_exporter is None:
             return
-        save_file_dialog(self, "memberExportDialog", self.tr("Export member data"),
-                         member_file_name(row),
-                         self.tr("JSON files (*.json)"),
-                         lambda path: self.export_member(row.customer_id, path))
+        dialog = save_file_dialog(self, "memberExportDialog", self.tr("Export member data"),
+                                  member_file_name(row), self.tr("JSON files (*.json)"))
+        self.tasks.run(ask(dialog), on_result=lambda path: self.export_member(row.customer_id, path) if path else None)
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         # Closing (hiding) stops a run; what it read is cached, so "Resume" continues.
         self.cancel()
         super().closeEvent(event)
@@ -651,7 +636,7 @@ def member_file_name(row: ReviewRow) -> str:
 _retiring: set[asyncio.Task] = set()
 
 
-def retire_when_idle(window) -> None:
+def retire_when_idle(window: ReviewWindow | AuditWindow) -> None:
     """Close `window` for good: cancel its work, hide it, delete it once its tasks ended.
 
     Deleting at once would leave callbacks of running tasks with a deleted widget.
@@ -678,19 +663,19 @@ class _CloseWithOwner(QObject):
         self._window = window
         owner.installEventFilter(self)
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Hide and not event.spontaneous():
             self._window.close()
         return False
 
 
-def attach_to_main_window(main_window, attribute: str, window) -> None:
+def attach_to_main_window(main_window: MainWindow, attribute: str, window: ReviewWindow | AuditWindow) -> None:
     """One window of this kind per main window, retired when the studio changes."""
     setattr(main_window, attribute, window)
     window.setWindowFlag(Qt.WindowType.Window)  # its own window, owned by the main one
     _CloseWithOwner(main_window, window)
 
-    def session_changed(_session) -> None:
+    def session_changed(_session: object) -> None:
         if getattr(main_window, attribute, None) is window:
             setattr(main_window, attribute, None)
             retire_when_idle(window)
@@ -698,16 +683,16 @@ def attach_to_main_window(main_window, attribute: str, window) -> None:
     main_window.sessionChanged.connect(session_changed)
 
 
-def open_review_window(main_window) -> ReviewWindow | None:
+def open_review_window(main_window: MainWindow) -> ReviewWindow | None:
     """Show the consent review of the main window's connected studio (menu entry)."""
     session = main_window.session
     if session is None or session.studio is None:
-        main_window.show_error(ReviewWindow.tr("Connect to a studio first."))
+        main_window.tasks.report(ReviewWindow.tr("Connect to a studio first."))
         return None
     window = getattr(main_window, "review_window", None)
     if window is None:
         review = ConsentReview(session.client, session.journal, session.studio_id)
-        window = ReviewWindow(review, main_window, tasks=main_window.tasks,
+        window = ReviewWindow(review, TaskRunner(within=main_window.tasks), main_window,
                               member_exporter=functools.partial(
                                   export.export_member, session.client, session.journal,
                                   session.studio_id))

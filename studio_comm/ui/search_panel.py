@@ -4,11 +4,17 @@ Keyboard first: typing searches after a short pause (the core decides whether th
 a name, an email, a customer number, a card number or a birthday), Down moves into the
 results, arrows move, Enter opens. "Browse all" lists the studio's members page by page
 as the list scrolls.
+
+A search and each page of the listing run under one key of the window's runner: whatever
+started last owns the result list, and an answer for an earlier one is dropped (the core's
+own newest-wins rule is for callers without a runner, so this pane calls `run` directly).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -29,7 +35,13 @@ from studio_comm.ui.models.customer_results import BIRTH, EMAIL, NAME, NUMBER, S
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
+
+    from studio_comm.core.session import StudioSession
+
 SEARCH_PAUSE_MS = 300
+RESULTS = "search.results"  # the runner's key of what fills the result list
 
 
 class SearchPanel(QWidget):
@@ -38,9 +50,9 @@ class SearchPanel(QWidget):
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("searchPanel")
-        self._tasks = tasks
-        self._session = None
-        self._browse_pages = None  # async iterator of pages while browsing
+        self.tasks = tasks
+        self._session: StudioSession | None = None
+        self._browse_pages: AsyncIterator[list[Customer]] | None = None  # while browsing
 
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("customerSearchEdit")
@@ -136,7 +148,8 @@ class SearchPanel(QWidget):
         header.resizeSection(EMAIL, max(free - name, header.minimumSectionSize(), title[EMAIL]))
 
     # -- session ---------------------------------------------------------------------------
-    def set_session(self, session) -> None:
+    def set_session(self, session: StudioSession | None) -> None:
+        self.tasks.drop(RESULTS)  # an answer from the previous studio
         self._session = session
         self._browse_pages = None
         self.model.set_customers([])
@@ -157,20 +170,20 @@ class SearchPanel(QWidget):
         text = self.search_edit.text().strip()
         self._stop_browsing()
         if not text:
+            self.tasks.drop(RESULTS)  # nothing is asked for any more
             self.model.set_customers([])
             self.status_label.setText("")
             return
         self.status_label.setText(self.tr("Searching…"))
-        session = self._session
-        self._tasks.run(
-            session.search.search(text),
-            on_result=lambda customers: self._show_results(session, text, customers),
+        search = self._session.search
+        self.tasks.run(
+            search.run(search.classify(text)),
+            on_result=lambda customers: self._show_results(text, customers),
             on_error=self._search_failed,
+            key=RESULTS,
         )
 
-    def _show_results(self, session, text: str, customers: list[Customer] | None) -> None:
-        if customers is None or session is not self._session:  # superseded, or another studio
-            return
+    def _show_results(self, text: str, customers: list[Customer]) -> None:
         self.model.set_customers(customers)
         if customers:
             self.results_view.selectRow(0)
@@ -180,7 +193,7 @@ class SearchPanel(QWidget):
 
     def _search_failed(self, exc: BaseException) -> None:
         self.status_label.setText(self.tr("The search failed; see the message above."))
-        self._tasks.failed.emit(exc)
+        self.tasks.report(exc)
 
     # -- browsing --------------------------------------------------------------------------
     def browse_all(self) -> None:
@@ -198,15 +211,13 @@ class SearchPanel(QWidget):
         if pages is None:
             return
 
-        async def next_page():
+        async def next_page() -> tuple[list[Customer], bool]:
             try:
                 return await anext(pages), False
             except StopAsyncIteration:
                 return [], True
 
-        def arrived(result) -> None:
-            if pages is not self._browse_pages:  # a search replaced the listing meanwhile
-                return
+        def arrived(result: tuple[list[Customer], bool]) -> None:
             page, last = result
             had_rows = self.model.rowCount() > 0
             self.model.append_page(page, last=last)
@@ -223,19 +234,18 @@ class SearchPanel(QWidget):
                 QTimer.singleShot(0, self.model.fetchMore)
 
         def failed(exc: BaseException) -> None:
-            if pages is self._browse_pages:
-                self.model.page_failed()
-                self._browse_pages = None
-                self._search_failed(exc)
+            self.model.page_failed()
+            self._browse_pages = None
+            self._search_failed(exc)
 
-        self._tasks.run(next_page(), on_result=arrived, on_error=failed)
+        self.tasks.run(next_page(), on_result=arrived, on_error=failed, key=RESULTS)
 
     def _stop_browsing(self) -> None:
         self._browse_pages = None
         self.model.set_pager(None)
 
     # -- opening ---------------------------------------------------------------------------
-    def _open_index(self, index) -> None:
+    def _open_index(self, index: QModelIndex) -> None:
         customer = self.model.customer(index.row())
         if customer is not None:
             self.customerOpened.emit(customer)

@@ -11,19 +11,24 @@ it to check an installed app end to end and to time its start.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
+
+if TYPE_CHECKING:
+    from studio_comm.core.session import StudioSession
+    from studio_comm.ui.main_window import MainWindow
 
 ENV = "STUDIO_COMM_SMOKE"
 GIVE_UP_MS = 90_000
 
 
-def watch_if_requested(window) -> None:
+def watch_if_requested(window: MainWindow) -> None:
     if os.environ.get(ENV):
         watch(window)
 
 
-def watch(window) -> None:
+def watch(window: MainWindow) -> None:
     panel = window.search_panel
     model = panel.model
     done = False
@@ -31,7 +36,7 @@ def watch(window) -> None:
     def say(line: str) -> None:
         print(f"smoke: {line}", flush=True)
 
-    def connected(session) -> None:
+    def connected(session: StudioSession | None) -> None:
         if session is not None:
             panel.browse_all()
 

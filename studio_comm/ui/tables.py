@@ -47,13 +47,9 @@ def size_columns(view: QTableView, widest: Callable[[int], list[str]]) -> None:
         header.resizeSection(column, width)
 
 
-def save_file_dialog(parent: QWidget, name: str, title: str, suggested: str, pattern: str,
-                     accept: Callable[[str], object]) -> QFileDialog:
-    """Ask where to save; `accept(path)` once chosen. Window-modal, never a nested event loop."""
+def save_file_dialog(parent: QWidget, name: str, title: str, suggested: str, pattern: str) -> QFileDialog:
+    """The question where to save an export: `await ask(dialog)` answers the path or None."""
     dialog = QFileDialog(parent, title, suggested, pattern)
     dialog.setObjectName(name)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.fileSelected.connect(accept)
-    dialog.open()
     return dialog

@@ -100,6 +100,7 @@ def _ui_gap(quick: bool) -> list[Figure]:
     from studio_comm.core.review import ConsentReview
     from studio_comm.journal import AsyncJournal, Journal
     from studio_comm.ui.review_window import ReviewWindow
+    from studio_comm.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication([])
     loop = qasync.QEventLoop(app)
@@ -137,7 +138,7 @@ def _ui_gap(quick: bool) -> list[Figure]:
             await asyncio.sleep(0.01)
 
     async def measure() -> tuple[float, float]:
-        window = ReviewWindow(ConsentReview(None, aj, 1))
+        window = ReviewWindow(ConsentReview(None, aj, 1), TaskRunner())
         window.show()
         await asyncio.sleep(0.2)
         beat = Heartbeat()

@@ -171,8 +171,9 @@ def test_pgpassword_and_a_pgservice_give_the_password(password_server, libpq_env
 
 
 def test_a_password_in_the_url_works_but_is_warned_about_without_repeating_it(
-    password_server, libpq_environment, caplog
+    password_server, libpq_environment, caplog, expect_log
 ):
+    expect_log("studio_comm.journal.store", logging.WARNING, "process list")
     caplog.set_level(logging.WARNING, logger="studio_comm.journal")
     with opened(url(password_server, password_server.database("in_url"), PASSWORD)) as journal:
         works(journal)
@@ -190,8 +191,9 @@ def test_a_password_in_the_url_works_but_is_warned_about_without_repeating_it(
 
 
 def test_the_window_says_so_when_the_journal_url_holds_a_password(
-    qtbot, qloop, password_server, libpq_environment, sandbox_process, memory_keyring, tmp_path
+    qtbot, qloop, password_server, libpq_environment, sandbox_process, memory_keyring, tmp_path, expect_log
 ):
+    expect_log("studio_comm.journal.store", logging.WARNING, "process list")
     from studio_comm.app import launch, shutdown
     from studio_comm.core.credentials import SERVICE
     from tests.fixtures.app import CONNECT_TIMEOUT_MS, PROFILE

@@ -5,6 +5,7 @@ preferences PUT whose answer was lost although Magicline applied it."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
@@ -14,11 +15,13 @@ from studio_comm.journal.records import MessageState
 from tests.e2e.test_e2e_core_messaging import general_email_allowed, outgoing, thread_requests, until_post_arrived
 from tests.e2e.test_e2e_core_preferences import NEWS_SMS, editor_turning_sms_off, requests_to
 from tests.fixtures.core import member_with, studio_session
+from tests.fixtures.logs import OUTCOME_UNKNOWN
 
 
 @pytest.mark.postgres
 def test_a_message_accepted_while_the_journal_is_away_is_sent_not_recorded_then_recorded(
-        sandbox, own_pg_database):
+        sandbox, own_pg_database, expect_log):
+    expect_log("studio_comm.core.messaging", logging.WARNING, r"was sent, but the journal could not record it")
     journal = Journal.open(own_pg_database.url)
 
     async def scenario():
@@ -62,7 +65,10 @@ def test_a_message_accepted_while_the_journal_is_away_is_sent_not_recorded_then_
 
 
 @pytest.mark.parametrize("fault", ["drop:after", "malformed:after"])
-def test_a_preferences_put_applied_but_unanswered_is_reported_saved_after_a_read(sandbox, journal, fault):
+def test_a_preferences_put_applied_but_unanswered_is_reported_saved_after_a_read(sandbox, journal, fault,
+                                                                                 expect_log):
+    if fault.startswith("drop"):
+        expect_log(*OUTCOME_UNKNOWN)
     async def scenario():
         async with studio_session(sandbox, journal) as session:
             customer_id, editor = await editor_turning_sms_off(session)
@@ -79,7 +85,8 @@ def test_a_preferences_put_applied_but_unanswered_is_reported_saved_after_a_read
     assert entry.outcome == "saved" and entry.after is not None
 
 
-def test_a_preferences_put_lost_before_it_was_applied_is_reported_not_saved_and_kept(sandbox, journal):
+def test_a_preferences_put_lost_before_it_was_applied_is_reported_not_saved_and_kept(sandbox, journal, expect_log):
+    expect_log(*OUTCOME_UNKNOWN)
     async def scenario():
         async with studio_session(sandbox, journal) as session:
             customer_id, editor = await editor_turning_sms_off(session)
@@ -94,7 +101,9 @@ def test_a_preferences_put_lost_before_it_was_applied_is_reported_not_saved_and_
     assert entry.outcome == "failed"
 
 
-def test_a_preferences_put_unanswered_and_unreadable_is_reported_unknown(sandbox, journal):
+def test_a_preferences_put_unanswered_and_unreadable_is_reported_unknown(sandbox, journal, expect_log):
+    expect_log(*OUTCOME_UNKNOWN)
+    expect_log("studio_comm.core.preferences", logging.WARNING, r"outcome of the save unknown, the re-read failed")
     async def scenario():
         async with studio_session(sandbox, journal, retry=RetrySettings(attempts=1)) as session:
             customer_id, editor = await editor_turning_sms_off(session)

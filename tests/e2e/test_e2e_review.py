@@ -29,6 +29,7 @@ from studio_comm.sandbox import demo_data
 from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
 from studio_comm.ui.models.review_model import state_description
 from studio_comm.ui.review_window import ReviewWindow
+from studio_comm.ui.tasks import TaskRunner
 from tests.fixtures.qt import run_async
 from tests.fixtures.sandbox import seeded_states
 
@@ -78,7 +79,7 @@ def test_review_of_600_members_cancel_resume_totals_exports(qtbot, qloop, limite
     sb.admin.reset_received()  # from here on, only the review reads preferences
 
     review = ConsentReview(client, aj, studio.studio_id)
-    window = ReviewWindow(review, member_exporter=lambda cid, path: export_member(
+    window = ReviewWindow(review, TaskRunner(), member_exporter=lambda cid, path: export_member(
         client, aj, studio.studio_id, cid, path))
     qtbot.addWidget(window)
     window.show()

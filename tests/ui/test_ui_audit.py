@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QFileDialog
 
 from studio_comm.api.client import MagiclineClient
 from studio_comm.api.models import Channel, Direction, MessageCategory
+from studio_comm.core.audit import AuditHistory
 from studio_comm.core.messaging import Draft
 from studio_comm.core.review import ConsentReview
 from studio_comm.core.session import StudioSession
 from studio_comm.journal import AsyncJournal, Journal
 from studio_comm.sandbox import demo_data
 from studio_comm.ui.audit_window import AuditWindow
+from studio_comm.ui.tasks import TaskRunner
 from tests.fixtures.qt import run_async
 
 WAIT_MS = 20_000
@@ -53,7 +55,7 @@ def audited(qtbot, qloop, sandbox_process, tmp_path):
     assert sent.state == "sent"
     # The review cache supplies names and numbers for the member filter.
     run_async(qtbot, ConsentReview(client, aj, studio.studio_id).refresh(ANNA))
-    window = AuditWindow(aj, studio.studio_id)
+    window = AuditWindow(AuditHistory(aj, studio.studio_id), TaskRunner())
     qtbot.addWidget(window)
     window.show()
     window.load()
@@ -138,3 +140,26 @@ def test_export_writes_the_filtered_entries(qtbot, audited, tmp_path):
     assert {line[2] for line in lines[1:]} == {"Consent change"}
     assert report.request_id in {line[7] for line in lines[1:]}
     assert all(line[5].startswith("Newsletter / Email: ") for line in lines[1:])
+
+
+def test_the_open_history_shows_a_message_logged_meanwhile(qtbot, app_window):
+    from PySide6.QtGui import QAction
+
+    from tests.fixtures.app import open_customer, search
+
+    window = app_window
+    member = search(qtbot, window, "Weber")[0]
+    open_customer(qtbot, window, member.id)
+    window.findChild(QAction, "auditHistoryAction").trigger()
+    audit = window.audit_window
+    qtbot.waitUntil(lambda: audit.isVisible() and audit.count_label.text() == "0 entries", timeout=WAIT_MS)
+
+    compose = window.conversation_panel.compose
+    compose.direction.setCurrentIndex(compose.direction.findData("INCOMING"))
+    compose.subject.setText("Parking")
+    compose.body.setPlainText("Asked where to park.")
+    qtbot.mouseClick(compose.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: audit.model.rowCount() == 1, timeout=WAIT_MS)
+    entry = audit.model.entry(0)
+    assert (entry.action, entry.customer_id, entry.outcome) == ("message", member.id, "sent")
+    assert audit.count_label.text() == "1 entry"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QDialog
 from studio_comm.core.credentials import SERVICE, CredentialStore
 from studio_comm.ui.connection_dialog import ConnectionDialog
 from studio_comm.ui.profiles import ProfileStore
+from studio_comm.ui.tasks import TaskRunner
 from tests.fixtures.keyring import use_keyring
 
 KEY = "sk-live-7d0c2e9b41f84a55"
@@ -37,7 +39,7 @@ def profiles(data_dir):
 
 
 def make_dialog(qtbot, profiles, credentials, **kwargs) -> ConnectionDialog:
-    dialog = ConnectionDialog(profiles=profiles, credentials=credentials, **kwargs)
+    dialog = ConnectionDialog(TaskRunner(), profiles=profiles, credentials=credentials, **kwargs)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.tasks.pending == 0, timeout=10_000)  # the keyring check
@@ -207,8 +209,9 @@ def test_an_address_with_credentials_or_a_query_is_refused_and_nothing_is_stored
 
 @pytest.mark.parametrize("credentials,query", [(f"desk:{SECRET}@", ""), ("", f"?token={SECRET}")])
 def test_a_base_url_argument_with_credentials_or_a_query_is_refused_before_it_is_stored(
-    qtbot, qloop, sandbox_process, memory_keyring, tmp_path, caplog, credentials, query
+    qtbot, qloop, sandbox_process, memory_keyring, tmp_path, caplog, credentials, query, expect_log
 ):
+    expect_log("studio_comm.app", logging.WARNING, r"the address of studio profile Studio Mitte was refused")
     from studio_comm.app import launch, shutdown
     from tests.fixtures.qt import run_async
 

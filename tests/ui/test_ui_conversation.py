@@ -16,6 +16,7 @@ from studio_comm.journal.records import MessageRecord
 from studio_comm.sandbox.demo_data import FIXED, OFFERED
 from studio_comm.ui.conversation_panel import ConversationPanel, OpenThreadsDialog
 from studio_comm.ui.models.timeline_model import TimelineModel
+from studio_comm.ui.tasks import TaskRunner
 from tests.fixtures.logs import OUTCOME_UNKNOWN
 from tests.fixtures.qt import run_async
 
@@ -49,7 +50,7 @@ def session(qtbot, qloop, sandbox_process, tmp_path):
 
 @pytest.fixture
 def panel(qtbot, session):
-    widget = ConversationPanel()
+    widget = ConversationPanel(TaskRunner())
     qtbot.addWidget(widget)
     widget.resize(1000, 760)
     widget.show()
@@ -282,7 +283,7 @@ def journal_messages(count: int) -> list[MessageRecord]:
 def test_a_thread_of_10000_messages_paints_only_the_visible_rows(qtbot, qtmodeltester, qloop, monkeypatch):
     from studio_comm.ui.models.timeline_model import TimelineDelegate
 
-    widget = ConversationPanel()
+    widget = ConversationPanel(TaskRunner())
     qtbot.addWidget(widget)
     widget.resize(1000, 760)
     widget.show()

@@ -226,10 +226,10 @@ def test_german_installs_app_texts_qt_texts_and_locale(qapp, restore_language):
     assert format_datetime(datetime(2026, 3, 1, 14, 5)) == "01.03.2026 14:05"
     assert QLocale().toString(1234.5, "f", 1) == "1.234,5"
     # Errors are worded in German too, wherever they are shown.
-    from studio_comm.core.credentials import CredentialError
+    from studio_comm.core.credentials import KeyringLockedError
     from studio_comm.ui.error_banner import ErrorBanner
 
-    assert ErrorBanner.describe(CredentialError("locked")).startswith("Der Schlüsselbund ist gesperrt")
+    assert ErrorBanner.describe(KeyringLockedError()).startswith("Der Schlüsselbund ist gesperrt")
 
     assert i18n.install("en") == "en"
     assert category_label("LOYALTY_PROGRAM") == "Loyalty programme"

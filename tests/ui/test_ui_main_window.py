@@ -224,3 +224,18 @@ def test_opening_another_member_asks_before_dropping_unsaved_edits(qtbot, app_wi
     discard = next(b for b in box.buttons() if b.text() == "Discard changes")
     qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app_window.customer is not None and app_window.customer.id == second.id, timeout=WAIT_MS)
+
+
+def test_a_profile_without_a_stored_key_asks_for_it(qtbot, qloop, sandbox_process, memory_keyring, tmp_path):
+    window = launch(["--profile", "Studio Nord", "--base-url", sandbox_process.base_url,
+                     "--data-dir", str(tmp_path / "data")])
+    try:
+        qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible(),
+                        timeout=WAIT_MS)
+        dialog = window.connection_dialog
+        assert (dialog.name_edit.text(), dialog.url_edit.text()) == ("Studio Nord", sandbox_process.base_url)
+        assert window.session is None and not window.error_banner.isVisible(), "asked, not reported as an error"
+    finally:
+        window.close_discarding()
+        run_async(qtbot, shutdown(window), timeout=30)
+        window.deleteLater()

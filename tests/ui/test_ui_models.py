@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 from PySide6 import QtGui
@@ -11,7 +10,10 @@ from PySide6.QtCore import QLocale, QModelIndex, Qt
 from PySide6.QtGui import QTextDocumentFragment
 
 from studio_comm.api.models import Channel, Customer, MessageCategory
+from studio_comm.core.audit import AuditRecord, Member
 from studio_comm.core.matrix import Matrix
+from studio_comm.core.preferences import PreferenceEditor
+from studio_comm.journal.records import AuditEntry
 from studio_comm.ui.models.audit_model import AuditModel
 from studio_comm.ui.models.customer_results import CUSTOMER_ROLE, CustomerResultsModel
 from studio_comm.ui.models.preferences_matrix import ABSENT_TEXT, PreferencesMatrixModel
@@ -51,6 +53,24 @@ def matrix() -> Matrix:
             },
         ]
     )
+
+
+def editor(intent: dict | None = None) -> PreferenceEditor:
+    """The core editor over `matrix()` as just read, with the user's `intent` recorded.
+    (No server round trip happens in these tests, so it needs no session.)"""
+    editing = PreferenceEditor(client=None, audit=None, studio_id=1, customer_id=1)  # type: ignore[arg-type]
+    editing.matrix = matrix()
+    for cell, active in (intent or {}).items():
+        editing.set(cell, active)
+    return editing
+
+
+def matrix_model(intent: dict | None = None) -> tuple[PreferencesMatrixModel, PreferenceEditor]:
+    """The model over an editor, edits applied the way the preferences panel applies them."""
+    model, editing = PreferencesMatrixModel(), editor(intent)
+    model.set_editor(editing)
+    model.cellEdited.connect(editing.set)
+    return model, editing
 
 
 # -- customer results -------------------------------------------------------------------------
@@ -106,11 +126,12 @@ def test_member_and_staff_text_shows_literally_in_tooltips(qapp):
     assert shown_in_tooltip(results.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)) == email
 
     audit = AuditModel()
-    entry = SimpleNamespace(
-        action="message", staff="<b>Kim</b>", customer_id=1, outcome="sent", request_id="r1",
-        at=datetime(2026, 3, 1, tzinfo=UTC), before=None, after=None, trace_id=None,
-        intent={"direction": "OUTGOING", "channel": "EMAIL", "category": "GENERAL"})
-    audit.set_entries([entry], {1: f"1001 · {name}"})
+    entry = AuditEntry(
+        id=1, request_id="r1", action="message", studio_id=1, customer_id=1, staff="<b>Kim</b>",
+        workstation="desk-1", before=None, after=None, outcome="sent", http_status=200, trace_id=None,
+        intent={"direction": "OUTGOING", "channel": "EMAIL", "category": "GENERAL"},
+        created_at=datetime(2026, 3, 1, tzinfo=UTC))
+    audit.set_entries([AuditRecord.of(entry, Member(1, "1001", name))])
     assert shown_in_tooltip(audit.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)) == "<b>Kim</b>"
     assert shown_in_tooltip(audit.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)) == f"1001 · {name}"
 
@@ -135,8 +156,7 @@ def test_browse_pages_arrive_on_fetch_more(qtmodeltester):
 
 # -- preferences matrix -----------------------------------------------------------------------
 def test_matrix_model_contract(qtmodeltester):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix(), {NEWSLETTER_SMS: False})
+    model, _ = matrix_model({NEWSLETTER_SMS: False})
     qtmodeltester.check(model, force_py=True)
     qtmodeltester.check(model)
     empty = PreferencesMatrixModel()
@@ -144,8 +164,7 @@ def test_matrix_model_contract(qtmodeltester):
 
 
 def test_matrix_headers_and_keys(qapp):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix())
+    model, _ = matrix_model()
     rows = [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())]
     assert rows[:5] == ["Contract", "General", "Appointment", "Newsletter", "Loyalty programme"]
     assert rows[5] == "Unknown (BIRTHDAY_WISHES)"
@@ -159,8 +178,7 @@ def test_matrix_headers_and_keys(qapp):
 
 
 def test_absent_and_fixed_cells_cannot_be_checked(qapp):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix())
+    model, editing = matrix_model()
     absent = model.index_of(MessageCategory.GENERAL, Channel.EMAIL)
     assert absent.data() == ABSENT_TEXT
     assert absent.data(Qt.ItemDataRole.CheckStateRole) is None
@@ -174,11 +192,11 @@ def test_absent_and_fixed_cells_cannot_be_checked(qapp):
     assert "Fixed by the studio" in fixed.data(Qt.ItemDataRole.ToolTipRole)
     assert not fixed.data(Qt.ItemDataRole.DecorationRole).isNull()
     assert not model.setData(fixed, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert not editing.is_dirty
 
 
 def test_changed_cell_is_highlighted_until_unchanged(qapp):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix())
+    model, editing = matrix_model()
     edits = []
     model.cellEdited.connect(lambda cell, active: edits.append((cell, active)))
     index = model.index_of(*NEWSLETTER_SMS)
@@ -191,15 +209,22 @@ def test_changed_cell_is_highlighted_until_unchanged(qapp):
     assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert "not saved" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert model.index_of(*CONTRACT_EMAIL).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert editing.intent == {NEWSLETTER_SMS: False}, "the edit is the editor's, not a copy in the model"
 
-    # Back to the read value: no longer a change.
+    # Back to the read value: no longer a change (the editor's rule).
     model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     assert index.data(Qt.ItemDataRole.BackgroundRole) is None
+    assert not editing.is_dirty
+
+    # What changes the intent elsewhere (Revert) shows once the model hears of it.
+    model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    editing.revert()
+    model.intent_changed()
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
 
 
 def test_read_only_while_busy(qapp):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix())
+    model, _ = matrix_model()
     model.set_editable(False)
     index = model.index_of(*NEWSLETTER_SMS)
     assert not index.flags() & Qt.ItemFlag.ItemIsUserCheckable
@@ -211,10 +236,8 @@ def test_read_only_while_busy(qapp):
     "intent",
     [{}, {NEWSLETTER_SMS: False}, {NEWSLETTER_SMS: False, CONTRACT_EMAIL: False}],
 )
-def test_set_intent_keeps_contract(qtmodeltester, intent):
-    model = PreferencesMatrixModel()
-    model.set_matrix(matrix())
-    model.set_intent(intent)
+def test_intent_keeps_contract(qtmodeltester, intent):
+    model, _ = matrix_model(intent)
     qtmodeltester.check(model, force_py=True)
     for cell, value in intent.items():
         assert model.value(cell) is value

@@ -7,15 +7,17 @@ overwritten; a server error is shown with its trace id and nothing is lost.
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QRadioButton
 
-from studio_comm.api.models import Channel, MessageCategory
-from studio_comm.core.preferences import Conflict
+from studio_comm.api.models import Channel, CommunicationPreference, MessageCategory
+from studio_comm.core.preferences import Conflict, Matrix
 from studio_comm.ui.preferences_panel import ConflictDialog
-from tests.fixtures.app import WAIT_MS, open_customer, search
+from tests.fixtures.app import WAIT_MS, open_customer, search, wait_for_preferences
 
 NEWSLETTER_SMS = (MessageCategory.NEWSLETTER, Channel.TEXT_MESSAGE)
 NEWSLETTER_EMAIL = (MessageCategory.NEWSLETTER, Channel.EMAIL)
@@ -296,3 +298,45 @@ def test_conflict_dialog_offers_only_what_is_still_possible(qtbot):
     assert any("Newsletter / Email" in t and "no longer offers" in t for t in texts)
     assert dialog.keep_mine() == {NEWSLETTER_SMS: False, NEWSLETTER_EMAIL: False, APPOINTMENT_EMAIL: True}
     assert not dialog.choices[NEWSLETTER_SMS].isEnabled() and dialog.choices[APPOINTMENT_EMAIL].isEnabled()
+
+
+def test_a_late_answer_for_the_previous_member_is_dropped(qtbot, app_window):
+    """Staff open one member, then at once another, while the first one's reads are slow:
+    the first one's answers arrive last and must not reach the matrix or the compose area."""
+    sandbox, panel = app_window.sandbox, app_window.preferences_panel
+    slow, other = search(qtbot, app_window, "Schmidt")[:2]
+    set_in_magicline(sandbox, slow.id, dict.fromkeys(stored(sandbox, slow.id), True))
+    set_in_magicline(sandbox, other.id, dict.fromkeys(stored(sandbox, other.id), False))
+    slow_path = f"/v1/communications/{slow.id}/"
+    sandbox.admin.set_faults(f"latency=3000:method=GET@{slow_path}")
+    sandbox.admin.reset_received()
+
+    app_window.open_customer(slow)
+    qtbot.waitUntil(lambda: panel.busy and panel.customer.id == slow.id, timeout=WAIT_MS)
+    app_window.open_customer(other)
+    wait_for_preferences(qtbot, app_window, other.id)
+
+    def slow_reads() -> list:
+        return [r["status"] for r in sandbox.admin.received() if r["path"].startswith(slow_path)]
+
+    # The preferences read and the consent read of the first member are answered...
+    qtbot.waitUntil(lambda: len(slow_reads()) == 2 and None not in slow_reads(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app_window.tasks.pending == 0, timeout=WAIT_MS)
+    # ... and every callback their tasks scheduled has run once a later one has.
+    after = []
+    app_window.tasks.run(asyncio.sleep(0), on_result=after.append)
+    qtbot.waitUntil(lambda: after == [None], timeout=WAIT_MS)
+
+    assert panel.customer.id == other.id and panel.editor.customer_id == other.id
+    assert panel.model.matrix == Matrix(api_get_preferences(sandbox, other.id))
+    assert not any(shown(app_window, cell) for cell in panel.model.matrix.cells()
+                   if panel.model.matrix.editable(cell)), "the second member has everything off"
+    assert not panel.busy and panel.status_label.text() == ""
+    compose = app_window.conversation_panel.compose
+    email = compose.channel.model().item(compose.channel.findData("EMAIL"))
+    assert not email.isEnabled(), "the compose area shows the second member's consent"
+
+
+def api_get_preferences(sandbox, customer_id: int) -> list:
+    prefs = api_get(sandbox, f"/v1/communications/{customer_id}/communication-preferences")
+    return [CommunicationPreference.model_validate(p) for p in prefs]

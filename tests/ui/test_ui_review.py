@@ -15,6 +15,8 @@ from studio_comm.sandbox import demo_data
 from studio_comm.ui.consent_summary import ConsentSummary
 from studio_comm.ui.models.review_model import ReviewModel
 from studio_comm.ui.review_window import ReviewWindow
+from studio_comm.ui.tasks import TaskRunner
+from tests.fixtures.logs import BACKGROUND_FAILED
 from tests.fixtures.qt import run_async
 from tests.fixtures.sandbox import SMALL_CUSTOMERS as CUSTOMERS
 
@@ -28,7 +30,7 @@ def review_window(qtbot, qloop, small_sandbox_process, tmp_path):
     journal = Journal.open(tmp_path / "journal.sqlite")
     aj = AsyncJournal(journal)
     client = MagiclineClient(small_sandbox_process.base_url, small_sandbox_process.api_key)
-    window = ReviewWindow(ConsentReview(client, aj, demo_data.STUDIO_ID))
+    window = ReviewWindow(ConsentReview(client, aj, demo_data.STUDIO_ID), TaskRunner())
     window.sandbox = small_sandbox_process
     qtbot.addWidget(window)
     window.show()
@@ -170,7 +172,8 @@ def test_a_gone_member_is_shown_as_unreadable(qtbot, review_window):
     assert "0 failed" not in window.progress_label.text()
 
 
-def test_a_refused_review_says_why_in_words_and_can_resume(qtbot, review_window):
+def test_a_refused_review_says_why_in_words_and_can_resume(qtbot, review_window, expect_log):
+    expect_log(*BACKGROUND_FAILED)
     window = review_window
     window.sandbox.admin.set_faults("status=403@/v1/communications/")
     qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
@@ -211,7 +214,7 @@ def test_closing_the_main_window_stops_a_review_and_keeps_what_it_read(qtbot, ap
                     timeout=WAIT_MS)
     window.close()
     assert not review.isVisible()
-    # The run belongs to the main window's tasks: what the app's shutdown waits for.
+    # The review window's runner runs within the main window's: the app's shutdown waits for the run.
     run_async(qtbot, window.tasks.wait_idle(), timeout=30)
     assert not review.running
     cached = run_async(qtbot, window.session.journal.cached_preferences(window.session.studio_id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from PySide6.QtCore import Qt
@@ -98,3 +100,28 @@ def test_browse_all_pages_as_the_list_scrolls(qtbot, app_window):
     ids = [panel.model.customer(row).id for row in range(panel.model.rowCount())]
     assert len(ids) == len(set(ids)), "pages do not repeat members"
     assert all(panel.model.customer(row).status.value == "MEMBER" for row in range(len(ids)))
+
+
+def test_a_slow_earlier_search_does_not_overwrite_a_newer_one(qtbot, app_window):
+    sandbox, panel = app_window.sandbox, app_window.search_panel
+    # One word is searched as a last and as a first name: the two requests of "Schmidt".
+    sandbox.admin.set_faults("latency=3000:count=2@/v1/customers/search")
+    sandbox.admin.reset_received()
+
+    def searches() -> list:
+        return [r for r in sandbox.admin.received() if r["path"] == "/v1/customers/search"]
+
+    panel.search_edit.setText("Schmidt")
+    panel.search_now()
+    qtbot.waitUntil(lambda: len(searches()) == 2, timeout=WAIT_MS)
+    found = search(qtbot, app_window, "Müller")
+    assert found and all("müller" in f"{c.first_name} {c.last_name}".casefold() for c in found)
+    # The answers to "Schmidt" come last; once every callback they scheduled has run ...
+    qtbot.waitUntil(lambda: None not in [r["status"] for r in searches()[:2]], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app_window.tasks.pending == 0, timeout=WAIT_MS)
+    after = []
+    app_window.tasks.run(asyncio.sleep(0), on_result=after.append)
+    qtbot.waitUntil(lambda: after == [None], timeout=WAIT_MS)
+    # ... the list still shows what was asked last.
+    assert [panel.model.customer(row).id for row in range(panel.model.rowCount())] == [c.id for c in found]
+    assert panel.status_label.text().startswith(f"{len(found)} customer")

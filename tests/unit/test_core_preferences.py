@@ -185,6 +185,10 @@ def test_editor_intent_holds_only_cells_that_differ_from_the_snapshot():
     assert editor.intent == {NEWS_SMS: False}
     assert editor.changes() == [Change(NEWS_SMS, True, False)]
     assert editor.is_dirty
+    # What a matrix shows: the intent where changed, else the snapshot; None where absent.
+    assert (editor.value(NEWS_SMS), editor.changed(NEWS_SMS)) == (False, True)
+    assert (editor.value(GENERAL_PHONE), editor.changed(("GENERAL", "PHONE"))) == (False, False)
+    assert editor.value((C.GENERAL, CH.TEXT_MESSAGE)) is None
     editor.revert()
     assert not editor.is_dirty and editor.changes() == []
 

@@ -155,17 +155,52 @@ def test_cancel_then_resume_reads_nobody_twice_and_never_exceeds_the_limit(small
         with pytest.raises(asyncio.CancelledError):
             await task
         kept = len(await review.cached_rows())
-        resumed = await review.run(ALL, fresh_after=started)
-        return kept, resumed
+        point = review.resume_point
+        resumed = await review.resume()
+        return kept, point, resumed, review.resume_point
 
     started = utc_now()
-    kept, resumed = run_review(small_sandbox, aj, body, limiter)
+    kept, point, resumed, after = run_review(small_sandbox, aj, body, limiter)
     assert 50 <= kept < CUSTOMERS
-    assert resumed.complete
+    assert point.statuses == tuple(ALL) and started <= point.fresh_after <= utc_now()
+    assert resumed.complete and after is None, "a completed run leaves nothing to resume"
     assert (resumed.progress.skipped, resumed.progress.read) == (kept, CUSTOMERS - kept)
     assert preference_reads(small_sandbox) == Counter(seeded_customers().keys())
     refused = [r for r in small_sandbox.admin.received() if r["status"] == 429]
     assert refused == []
+
+
+def test_a_resume_starts_where_the_earliest_stopped_run_began(small_sandbox, aj):
+    """A full read is cancelled; a refresh of what is older than "now" then stops on a
+    refused key. Resuming must still read what the first run never reached."""
+    small_sandbox.admin.set_rate_limit(40, 1.0)
+    limiter = RateLimiter(40, 1.0, margin=0.25)
+
+    async def body(review):
+        seen = []
+        task = asyncio.create_task(review.run(ALL, on_rows=seen.extend))
+        while len(seen) < 50:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        first = review.resume_point
+        await asyncio.to_thread(small_sandbox.admin.set_faults, "status=403@/v1/communications")
+        with pytest.raises(errors.ForbiddenError):
+            await review.run(["MEMBER"], fresh_after=utc_now())
+        second = review.resume_point
+        await asyncio.to_thread(small_sandbox.admin.set_faults, "")
+        kept = {r.customer_id for r in await review.cached_rows()}
+        await asyncio.to_thread(small_sandbox.admin.reset_received)
+        resumed = await review.resume()
+        return first, second, kept, resumed
+
+    first, second, kept, resumed = run_review(small_sandbox, aj, body, limiter)
+    assert second.fresh_after == first.fresh_after, "the earlier cut-off is kept"
+    assert second.statuses == ("MEMBER",), "the stopped run's statuses are resumed"
+    members = {cid for cid, status in seeded_customers().items() if status == "MEMBER"}
+    assert resumed.complete
+    assert preference_reads(small_sandbox) == Counter(members - kept), "each member the first run missed, once"
 
 
 def test_gone_customer_is_recorded_and_skipped(small_sandbox, aj):

@@ -1,17 +1,18 @@
 """Table model of the audit history: every consent change and message made through studio-comm.
 
-Rows are journal `AuditEntry` records (filtered by the journal, newest first). A consent
-change shows only the cells that changed, before and after ("Newsletter / Text message:
-on" → "off"); a save that did not go through shows what was intended and the outcome.
-Keys under Qt.UserRole: every cell gives the entry's request id; the horizontal header
-gives the column key.
+Rows are the core's `AuditRecord`s (filtered by `AuditHistory`, newest first, their JSON
+already read); this module only words them. A consent change shows only the cells that
+changed, before and after ("Newsletter / Text message: on" → "off"); a save that did not
+go through shows what was intended and the outcome. Keys under Qt.UserRole: every cell
+gives the entry's request id; the horizontal header gives the column key.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from typing import TYPE_CHECKING
 
-from studio_comm.core.review import preference_changes, wire_cell_states
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+
 from studio_comm.ui.labels import (
     category_label,
     cell_label,
@@ -23,8 +24,12 @@ from studio_comm.ui.labels import (
 )
 from studio_comm.ui.models.review_model import state_text
 
+if TYPE_CHECKING:
+    from studio_comm.core.audit import AuditRecord
+    from studio_comm.journal.records import AuditEntry
+
 Index = QModelIndex | QPersistentModelIndex
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # the AuditEntry itself
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1  # the AuditRecord itself
 
 COLUMNS = ("at", "staff", "action", "member", "outcome", "before", "after")
 
@@ -52,64 +57,62 @@ def outcome_label(outcome: str | None) -> str:
     }.get(outcome or "", outcome or "")
 
 
-def describe_side(entry, side: str) -> str:
+def describe_side(record: AuditRecord, side: str) -> str:
     """One line per changed cell: its state on `side` ("before" or "after") of the entry.
 
     A message has no before; its after says what went out (direction, channel, category).
     """
-    if entry.action == "message":
-        sent = entry.intent if isinstance(entry.intent, dict) else {}
-        if side == "before" or not sent:
+    if record.message is not None:
+        sent = record.message
+        if side == "before":
             return ""
         return " · ".join(text for text in (
-            direction_label(sent.get("direction")), channel_label(sent.get("channel")),
-            category_label(sent.get("category"))) if text)
-    if entry.action != "preferences":
-        return ""
-    changes = preference_changes(entry.before, entry.after)
-    if entry.after is None:
-        # Not saved: show what was intended against what was there.
-        before = wire_cell_states(entry.before or ())
-        intent = [(tuple((i["messageCategory"], i["communicationChannel"])), i["active"])
-                  for i in (getattr(entry, "intent", None) or ())]
+            direction_label(sent.direction), channel_label(sent.channel), category_label(sent.category)) if text)
+    if record.intended:
+        # Not saved: what was intended against what was there.
         if side == "before":
-            return "\n".join(f"{cell_label(c)}: {state_text(before.get(c))}" for c, _ in intent)
+            return "\n".join(f"{cell_label(i.cell)}: {state_text(i.before)}" for i in record.intended)
         return "\n".join(
             QCoreApplication.translate("Audit", "{cell}: {state} (intended, not saved)").format(
-                cell=cell_label(c), state=on_off(a))
-            for c, a in intent)
-    index = 1 if side == "before" else 2
-    return "\n".join(f"{cell_label(change[0])}: {state_text(change[index])}" for change in changes)
+                cell=cell_label(i.cell), state=on_off(i.active))
+            for i in record.intended)
+    return "\n".join(f"{cell_label(change.cell)}: {state_text(change.before if side == 'before' else change.after)}"
+                     for change in record.changes)
+
+
+def member_text(record: AuditRecord) -> str:
+    """"number · name" where the review cache knows the member, else "#id"."""
+    member = record.member
+    if member is not None and (text := f"{member.number} · {member.name}" if member.number else member.name):
+        return text
+    return f"#{record.entry.customer_id}"
 
 
 class AuditModel(QAbstractTableModel):
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._entries: list = []
-        self._names: dict[int, str] = {}
+        self._records: list[AuditRecord] = []
         self._texts: dict[tuple[int, str], str] = {}  # (row, side) -> worded before/after
 
-    def set_entries(self, entries, names: dict[int, str] | None = None) -> None:
-        """`names`: customer id -> "number · name" where known (from the review cache)."""
+    def set_entries(self, records: list[AuditRecord]) -> None:
         self.beginResetModel()
-        self._entries = list(entries)
-        self._names = dict(names or {})
+        self._records = list(records)
         self._texts = {}
         self.endResetModel()
 
-    def entry(self, row: int):
-        return self._entries[row]
+    def record(self, row: int) -> AuditRecord:
+        return self._records[row]
 
-    def member_text(self, customer_id: int) -> str:
-        return self._names.get(customer_id) or f"#{customer_id}"
+    def entry(self, row: int) -> AuditEntry:
+        return self._records[row].entry
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._entries)
+        return 0 if parent.isValid() else len(self._records)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         key = COLUMNS[section]
@@ -127,23 +130,24 @@ class AuditModel(QAbstractTableModel):
             }[key]
         return None
 
-    def data(self, index: Index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        entry = self._entries[index.row()]
+        record = self._records[index.row()]
         key = COLUMNS[index.column()]
-        if role == ENTRY_ROLE:
-            return entry
+        if role == RECORD_ROLE:
+            return record
         if role == Qt.ItemDataRole.UserRole:
-            return entry.request_id
+            return record.entry.request_id
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(index.row(), entry, key, full=False)
+            return self._text(index.row(), record, key, full=False)
         if role == Qt.ItemDataRole.ToolTipRole:
             # Staff names and member names are typed by people: shown literally.
-            return plain_tooltip(self._text(index.row(), entry, key, full=True))
+            return plain_tooltip(self._text(index.row(), record, key, full=True))
         return None
 
-    def _text(self, row: int, entry, key: str, *, full: bool) -> str:
+    def _text(self, row: int, record: AuditRecord, key: str, *, full: bool) -> str:
+        entry = record.entry
         if key == "at":
             return format_datetime(entry.at)
         if key == "staff":
@@ -151,7 +155,7 @@ class AuditModel(QAbstractTableModel):
         if key == "action":
             return action_label(entry.action)
         if key == "member":
-            return self.member_text(entry.customer_id)
+            return member_text(record)
         if key == "outcome":
             text = outcome_label(entry.outcome)
             if full and getattr(entry, "trace_id", None):
@@ -159,7 +163,7 @@ class AuditModel(QAbstractTableModel):
             return text
         text = self._texts.get((row, key))
         if text is None:
-            text = self._texts[(row, key)] = describe_side(entry, key)
+            text = self._texts[(row, key)] = describe_side(record, key)
         if full:
             return text
         # One line in the table; the tooltip and the details pane show all of it.

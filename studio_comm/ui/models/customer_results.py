@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from studio_comm.api.models import Customer
 from studio_comm.ui.icons import icon
@@ -24,7 +24,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class CustomerResultsModel(QAbstractTableModel):
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._rows: list[Customer] = []
         self._request_more: Callable[[], None] | None = None
@@ -81,7 +81,7 @@ class CustomerResultsModel(QAbstractTableModel):
             self._loading = True
             self._request_more()
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < 5:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -96,7 +96,7 @@ class CustomerResultsModel(QAbstractTableModel):
             return ("name", "customerNumber", "status", "email", "dateOfBirth")[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         customer = self._rows[index.row()]

@@ -1,23 +1,31 @@
 """Table model of one member's communication preferences: categories x channels.
 
-Over a `core.preferences.Matrix` (the last snapshot read from the server) and the user's
-intent (cells changed but not saved yet). Each cell that exists is a checkbox; a cell the
-category does not offer is visibly absent ("—", not checkable); a channel the studio fixed
-shows its state locked; changed cells are highlighted until saved. Keys under Qt.UserRole:
-headers give the enum's wire value, cells the `(category, channel)` pair of wire values.
+A view of the core `PreferenceEditor`: its snapshot (the last read from the server) gives
+the rows, columns and each cell's state, and its intent (the cells changed but not saved)
+what a box shows; the model keeps no copy of either. Each cell that exists is a checkbox;
+a cell the category does not offer is visibly absent ("—", not checkable); a channel the
+studio fixed shows its state locked; changed cells are highlighted until saved. Keys under
+Qt.UserRole: headers give the enum's wire value, cells the `(category, channel)` pair of
+wire values.
 
-Checking a box records the intent and emits `cellEdited(cell, active)`; the owner applies
-it to the core editor and hands back the editor's changes with `set_intent`, so the model
-never disagrees with what Save will send.
+Checking a box emits `cellEdited(cell, active)`; the owner applies it to the editor (the
+one place that decides that going back to the snapshot's value is no change), and calls
+`intent_changed()` when the editor's intent changed otherwise (revert, a conflict settled).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import category_label, channel_label, on_off, plain_tooltip
+
+if TYPE_CHECKING:
+    from studio_comm.api.models import Channel, MessageCategory
+    from studio_comm.core.preferences import Cell, Matrix, PreferenceEditor
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -28,58 +36,53 @@ CHANGED_BACKGROUND = QColor("#ffe8a3")  # readable with dark text, distinct from
 class PreferencesMatrixModel(QAbstractTableModel):
     cellEdited = Signal(object, bool)  # (category, channel) enums, new active value
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._matrix = None
-        self._categories: list = []
-        self._channels: list = []
-        self._intent: dict = {}
+        self._editor: PreferenceEditor | None = None
+        self._matrix: Matrix | None = None  # the editor's snapshot the rows were laid out for
+        self._categories: list[MessageCategory] = []
+        self._channels: list[Channel] = []
         self._editable = True
 
     # -- filling --------------------------------------------------------------------------
     @property
-    def matrix(self):
+    def matrix(self) -> Matrix | None:
         return self._matrix
 
-    def set_matrix(self, matrix, intent: dict | None = None) -> None:
+    def set_editor(self, editor: PreferenceEditor | None) -> None:
+        """Show `editor`'s snapshot and intent (again, after it read a new snapshot)."""
         self.beginResetModel()
-        self._matrix = matrix
-        self._categories = list(matrix.categories) if matrix is not None else []
-        self._channels = list(matrix.channels) if matrix is not None else []
-        self._intent = dict(intent or {})
+        self._editor = editor
+        self._matrix = editor.matrix if editor is not None else None
+        self._categories = list(self._matrix.categories) if self._matrix is not None else []
+        self._channels = list(self._matrix.channels) if self._matrix is not None else []
         self.endResetModel()
 
-    def set_intent(self, intent: dict) -> None:
-        """The unsaved changes: cell -> intended active value."""
-        changed = set(intent) | set(self._intent)
-        self._intent = dict(intent)
-        for category, channel in changed:
-            if category in self._categories and channel in self._channels:
-                index = self.index(self._categories.index(category), self._channels.index(channel))
-                self.dataChanged.emit(index, index)
+    def intent_changed(self) -> None:
+        """The editor's intent changed: every cell may look different (there are a few dozen)."""
+        if self._categories and self._channels:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._categories) - 1, len(self._channels) - 1))
 
     def set_editable(self, editable: bool) -> None:
         """Read-only while a save or refresh is under way."""
         if editable != self._editable:
             self._editable = editable
-            if self._categories and self._channels:
-                self.dataChanged.emit(
-                    self.index(0, 0), self.index(len(self._categories) - 1, len(self._channels) - 1)
-                )
+            self.intent_changed()
 
-    def cell(self, index: Index):
+    def cell(self, index: Index) -> Cell | None:
         if not index.isValid():
             return None
         return self._categories[index.row()], self._channels[index.column()]
 
-    def index_of(self, category, channel) -> QModelIndex:
+    def _cell_at(self, index: Index) -> Cell:
+        return self._categories[index.row()], self._channels[index.column()]
+
+    def index_of(self, category: MessageCategory, channel: Channel) -> QModelIndex:
         return self.index(self._categories.index(category), self._channels.index(channel))
 
-    def value(self, cell) -> bool | None:
+    def value(self, cell: Cell) -> bool | None:
         """The value shown: the intent if changed, else the snapshot's; None if absent."""
-        if cell in self._intent:
-            return self._intent[cell]
-        return self._matrix.active(cell) if self._matrix is not None else None
+        return self._editor.value(cell) if self._editor is not None else None
 
     # -- Qt model contract ------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -88,7 +91,7 @@ class PreferencesMatrixModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._channels)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         values = self._channels if orientation == Qt.Orientation.Horizontal else self._categories
         if not 0 <= section < len(values):
             return None
@@ -104,16 +107,17 @@ class PreferencesMatrixModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        cell = self.cell(index)
+        cell = self._cell_at(index)
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._present(cell) and not self._matrix.fixed(cell) and self._editable:
+        if self._matrix is not None and self._present(cell) and not self._matrix.fixed(cell) and self._editable:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or self._matrix is None:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        matrix = self._matrix
+        if not index.isValid() or matrix is None:
             return None
-        cell = self.cell(index)
+        cell = self._cell_at(index)
         category, channel = cell
         if role == Qt.ItemDataRole.UserRole:
             return (str(category.value), str(channel.value))
@@ -129,8 +133,8 @@ class PreferencesMatrixModel(QAbstractTableModel):
                 return QBrush(QColor("#8a8a8a"))
             return None
         value = bool(self.value(cell))
-        changed = cell in self._intent
-        fixed = self._matrix.fixed(cell)
+        changed = self._editor is not None and self._editor.changed(cell)
+        fixed = matrix.fixed(cell)
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DecorationRole:
@@ -149,32 +153,26 @@ class PreferencesMatrixModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             # A category or channel this version does not know shows the server's raw value.
-            return plain_tooltip(self._describe(cell, value, changed, fixed))
+            return plain_tooltip(self._describe(matrix, cell, value, changed, fixed))
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return self._describe(cell, value, changed, fixed)
+            return self._describe(matrix, cell, value, changed, fixed)
         return None
 
-    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
             return False
         if not self.flags(index) & Qt.ItemFlag.ItemIsUserCheckable:
             return False
         active = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
-        cell = self.cell(index)
-        # Same rule as the core editor: going back to the snapshot's value is no change.
-        if active == self._matrix.active(cell):
-            self._intent.pop(cell, None)
-        else:
-            self._intent[cell] = active
+        self.cellEdited.emit(self.cell(index), active)  # the owner hands it to the editor
         self.dataChanged.emit(index, index)
-        self.cellEdited.emit(cell, active)
         return True
 
     # -- helpers ----------------------------------------------------------------------------
-    def _present(self, cell) -> bool:
+    def _present(self, cell: Cell) -> bool:
         return self._matrix is not None and self._matrix.setting(cell) is not None
 
-    def _describe(self, cell, value: bool, changed: bool, fixed: bool) -> str:
+    def _describe(self, matrix: Matrix, cell: Cell, value: bool, changed: bool, fixed: bool) -> str:
         category, channel = cell
         text = self.tr("{category} by {channel}: {state}").format(
             category=category_label(category), channel=channel_label(channel), state=on_off(value)
@@ -183,6 +181,6 @@ class PreferencesMatrixModel(QAbstractTableModel):
             text += "\n" + self.tr("Fixed by the studio: this channel cannot be changed here.")
         if changed:
             text += "\n" + self.tr("Changed, not saved yet (was {before}).").format(
-                before=on_off(self._matrix.active(cell))
+                before=on_off(matrix.active(cell))
             )
         return text

@@ -11,7 +11,7 @@ None when unreadable) in the cell columns; the horizontal header gives the colum
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from studio_comm.core.review import CellState, ReviewRow, ReviewTable
@@ -86,7 +86,7 @@ _FIXED_COUNT = len(FIXED_COLUMNS)
 
 
 class ReviewModel(QAbstractTableModel):
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._rows: list[ReviewRow] = []
         self._cells: list[tuple[str, str]] = []
@@ -132,7 +132,7 @@ class ReviewModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else _FIXED_COUNT + len(self._cells)
 
-    def headerData(self, section, orientation, role=_DISPLAY):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
         key = self.column_key(section)
@@ -153,7 +153,7 @@ class ReviewModel(QAbstractTableModel):
             }[key]
         return None
 
-    def data(self, index: Index, role=_DISPLAY):
+    def data(self, index: Index, role: int = _DISPLAY) -> object:
         if role not in _ROLES or not index.isValid():
             return None
         r = index.row()
@@ -176,7 +176,7 @@ class ReviewModel(QAbstractTableModel):
             return None if state is None else state.value
         return plain_tooltip(error_text(row.error) if state is None else state_description(state))  # tooltip
 
-    def _fixed_data(self, r: int, row: ReviewRow, column: int, role):
+    def _fixed_data(self, r: int, row: ReviewRow, column: int, role: int) -> object:
         if role == _DISPLAY:
             if column == 0:
                 return row.customer_number

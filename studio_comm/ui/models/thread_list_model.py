@@ -6,9 +6,14 @@ Records come from core (journal ThreadRecord), newest activity first.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from studio_comm.ui.labels import format_datetime, thread_status_label
+
+if TYPE_CHECKING:
+    from studio_comm.journal.records import ThreadRecord
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -18,7 +23,7 @@ class ThreadListModel(QAbstractTableModel):
     IdRole = Qt.ItemDataRole.UserRole
     ThreadRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._threads: list = []
 
@@ -27,7 +32,7 @@ class ThreadListModel(QAbstractTableModel):
         self._threads = list(threads)
         self.endResetModel()
 
-    def thread(self, row: int):
+    def thread(self, row: int) -> ThreadRecord | None:
         return self._threads[row] if 0 <= row < len(self._threads) else None
 
     def row_of(self, local_id: int) -> int:
@@ -39,12 +44,12 @@ class ThreadListModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else 3
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         return (self.tr("Subject"), self.tr("Status"), self.tr("Last activity"))[section] if 0 <= section < 3 else None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= len(self._threads):
             return None
         thread = self._threads[index.row()]
@@ -57,7 +62,7 @@ class ThreadListModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _text(thread, column: int) -> str:
+    def _text(thread: ThreadRecord, column: int) -> str:
         if column == ThreadListModel.SUBJECT:
             return thread.subject or ""
         if column == ThreadListModel.STATUS:

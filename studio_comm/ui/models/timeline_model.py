@@ -11,22 +11,39 @@ draws elided plain text (never rich text); the full text is shown in a detail pa
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from studio_comm.journal.records import MessageState
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import category_label, channel_label, direction_label, format_datetime
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from studio_comm.journal.records import MessageRecord
+    from studio_comm.ui.conversation_panel import PendingMessage
+
 _Index = QModelIndex | QPersistentModelIndex
 _ONE_LINE_MAX = 1000
 STATES = frozenset(MessageState)
 
 
-def message_fields(message) -> dict:
+def message_fields(message: MessageRecord | PendingMessage) -> dict[str, object]:
     """The fields of a journal MessageRecord (or a pending stand-in) as plain values."""
-    def raw(value):
+    def raw(value: object) -> str | None:
         return None if value is None else str(getattr(value, "value", value))
 
     return {
@@ -48,7 +65,7 @@ def message_fields(message) -> dict:
     }
 
 
-def message_time(message):
+def message_time(message: MessageRecord | PendingMessage) -> datetime | None:
     """When it happened: the back-dated time of a logged call, else when it was written."""
     return getattr(message, "communication_time", None) or getattr(message, "created_at", None)
 
@@ -64,7 +81,7 @@ class TimelineModel(QAbstractListModel):
     FieldsRole = Qt.ItemDataRole.UserRole + 1
     RequestIdRole = Qt.ItemDataRole.UserRole + 2
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._messages: list = []
 
@@ -73,13 +90,13 @@ class TimelineModel(QAbstractListModel):
         self._messages = list(messages)
         self.endResetModel()
 
-    def append(self, message) -> None:
+    def append(self, message: MessageRecord | PendingMessage) -> None:
         row = len(self._messages)
         self.beginInsertRows(QModelIndex(), row, row)
         self._messages.append(message)
         self.endInsertRows()
 
-    def replace(self, request_id: str, message) -> bool:
+    def replace(self, request_id: str, message: MessageRecord | PendingMessage) -> bool:
         """Put `message` in place of the row with `request_id` (e.g. pending -> sent)."""
         row = self.row_of(request_id)
         if row < 0:
@@ -102,13 +119,13 @@ class TimelineModel(QAbstractListModel):
     def messages(self) -> list:
         return list(self._messages)
 
-    def message(self, row: int):
+    def message(self, row: int) -> MessageRecord | PendingMessage | None:
         return self._messages[row] if 0 <= row < len(self._messages) else None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._messages)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= len(self._messages):
             return None
         message = self._messages[index.row()]
@@ -144,7 +161,7 @@ def state_label(state: str, direction: object = None) -> str:
     return labels.get(state, state)
 
 
-def header_text(message) -> str:
+def header_text(message: MessageRecord | PendingMessage) -> str:
     parts = (
         direction_label(message.direction),
         channel_label(message.channel),
@@ -172,7 +189,7 @@ class TimelineDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         return QSize(200, self.row_height(option.font))
 
-    def paint(self, painter, option: QStyleOptionViewItem, index: _Index) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         model = index.model()
         message = model.message(index.row()) if isinstance(model, TimelineModel) else None
         if message is None:
