@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from studio_comm.api.models import Channel, CustomerStatus, MessageCategory
-from studio_comm.core.templates import VARIABLES, unfilled
+from studio_comm.api.models import Channel, Customer, CustomerStatus, MessageCategory
+from studio_comm.core.templates import VARIABLES, Rendered, unfilled
 from studio_comm.journal import AsyncJournal
 from studio_comm.journal.records import (
     CampaignLease,
@@ -150,6 +150,33 @@ def current_status(campaign: CampaignRecord, now: datetime | None = None) -> tup
         if lease is None or lease.expires_at <= (now or utc_now()):
             return CampaignStatus.PAUSED, StopReason.INTERRUPTED.value
     return status, campaign.reason
+
+
+@dataclass(frozen=True)
+class SampleMessage:
+    """The campaign's text as one real member would get it."""
+
+    customer: Customer
+    subject: Rendered
+    body: Rendered
+
+
+@dataclass(frozen=True)
+class CampaignPreview:
+    """What the consent review's cache says of a campaign before it starts. Only a
+    forecast: each member's consent is read again right before their message."""
+
+    cached: int  # customers of the targeted statuses the cache holds
+    consenting: int  # of them, consent on for the campaign's category and channel
+    excluded: dict[str, int]  # why the others would be skipped: EXCLUDED_* -> count
+    oldest_read: datetime | None  # the oldest of those cached reads
+    samples: list[SampleMessage]  # the text rendered for a few members who would get it
+
+
+# Why the cached consent already excludes a member.
+EXCLUDED_OFF = "inactive"  # the member said no (or the studio fixed it off)
+EXCLUDED_NOT_OFFERED = "absent"  # the category does not carry this channel for them
+EXCLUDED_UNREADABLE = "unreadable"  # the review could not read them (gone, access disabled)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """One studio's campaigns: the use case behind Manager → Campaigns and `studio-comm campaign`.
 
-Open a campaign (create it, or find the same definition again under its name), list and
-report them, run one (start, or resume a paused one; pause and cancel through the run),
-cancel one that no run holds. See `campaign` for what a campaign is and `campaign_run`
-for what a run guarantees.
+Open a campaign (create it, or find the same definition again under its name), preview
+one from the consent review's cache, list and report them, run one (start, or resume a
+paused one; pause and cancel through the run), cancel one that no run holds. See
+`campaign` for what a campaign is and `campaign_run` for what a run guarantees.
 """
 
 from __future__ import annotations
@@ -11,13 +11,19 @@ from __future__ import annotations
 import os
 import socket
 
+from studio_comm.api import errors
 from studio_comm.api.client import MagiclineClient
-from studio_comm.api.models import StudioInformation
+from studio_comm.api.models import Customer, StudioInformation
 from studio_comm.core.audit import AuditLog
 from studio_comm.core.campaign import (
+    EXCLUDED_NOT_OFFERED,
+    EXCLUDED_OFF,
+    EXCLUDED_UNREADABLE,
     CampaignDefinition,
+    CampaignPreview,
     CampaignReport,
     DefinitionMismatchError,
+    SampleMessage,
     StopReason,
     all_counts,
     report,
@@ -25,6 +31,8 @@ from studio_comm.core.campaign import (
 from studio_comm.core.campaign_run import CampaignRun
 from studio_comm.core.desk import Desk
 from studio_comm.core.messaging import Messenger
+from studio_comm.core.review import wire_cell_states
+from studio_comm.core.templates import render, values_for
 from studio_comm.journal import AsyncJournal
 from studio_comm.journal.records import CampaignRecord, CampaignStatus
 
@@ -67,6 +75,49 @@ class Campaigns:
     async def campaigns(self) -> list[CampaignRecord]:
         """The studio's campaigns, newest first."""
         return await self.journal.campaigns(self.studio_id)
+
+    async def preview(self, definition: CampaignDefinition, *, samples: int = 3) -> CampaignPreview:
+        """What the consent review's cache says of the definition: how many customers of
+        its statuses it holds, how many consent, why the others would be skipped, and the
+        text rendered for a few members who would get it (read fresh, so the preview
+        shows what they would receive now). Nothing is stored or sent."""
+        d = definition.checked()
+        cell = (d.category.value, d.channel.value)
+        records = await self.journal.cached_preferences(self.studio_id, statuses=[s.value for s in d.statuses])
+        excluded = {EXCLUDED_OFF: 0, EXCLUDED_NOT_OFFERED: 0, EXCLUDED_UNREADABLE: 0}
+        consenting: list[int] = []
+        for record in records:
+            if record.error is not None or record.preferences is None:
+                excluded[EXCLUDED_UNREADABLE] += 1
+                continue
+            state = wire_cell_states(record.preferences).get(cell)
+            if state is None:
+                excluded[EXCLUDED_NOT_OFFERED] += 1
+            elif state.active:
+                consenting.append(record.customer_id)
+            else:
+                excluded[EXCLUDED_OFF] += 1
+        return CampaignPreview(
+            cached=len(records), consenting=len(consenting), excluded=excluded,
+            oldest_read=min((r.read_at for r in records), default=None),
+            samples=await self._samples(d, consenting, samples))
+
+    async def _samples(self, d: CampaignDefinition, consenting: list[int], count: int) -> list[SampleMessage]:
+        candidates: list[Customer] = []
+        for customer_id in consenting[:count]:
+            try:
+                candidates.append(await self.client.customer(customer_id))
+            except (errors.NotFoundError, errors.ForbiddenError):
+                continue  # gone since the review read them
+        if not candidates:  # no review yet: the first members of the first status
+            async for page in self.client.customer_slices(d.statuses[0], slice_size=50):
+                candidates = page.result[:count]
+                break
+        found = []
+        for customer in candidates:
+            values = values_for(customer, staff=self.desk.staff, studio=self.studio)
+            found.append(SampleMessage(customer, render(d.subject, values), render(d.body, values)))
+        return found
 
     async def report(self, campaign_id: int, *, members: bool = False) -> CampaignReport:
         return await report(self.journal, campaign_id, members=members)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import time
 from collections import Counter
@@ -346,3 +347,47 @@ def test_one_run_at_a_time_across_desks_and_the_other_desk_resumes_a_paused_one(
     assert 10 <= paused.counts["sent"] < SMALL_CUSTOMERS
     assert resumed.status == "finished" and resumed.counts["sent"] == SMALL_CUSTOMERS
     assert per_customer(received(sb, POST)) == Counter({cid: 1 for cid in everyone})
+
+
+def test_the_preview_counts_from_the_review_cache_and_renders_real_members(small_sandbox, tmp_path):
+    from studio_comm.core.review import ConsentReview
+
+    sb = small_sandbox
+    everyone = ids(SMALL_CUSTOMERS)
+    set_consent(sb, everyone, False)
+    set_consent(sb, everyone[::4], True)
+    sb.admin.disable_access(everyone[5])  # left out of every list, the review's too
+    journal = Journal.open(tmp_path / "journal.sqlite")
+
+    async def scenario():
+        async with campaigns_of(sb, journal) as uc:
+            review = ConsentReview(uc.client, uc.journal, uc.studio_id)
+            await review.run(EVERYONE)
+            # A member deleted since: the review's refresh caches that it cannot be read.
+            [gone] = [r for r in await review.cached_rows() if r.customer_id == everyone[6]]
+            await asyncio.to_thread(sb.admin.delete_customer, gone.customer_id)
+            await review.refresh(gone.customer_id, known=gone)
+            sb.admin.reset_received()
+            preview = await uc.preview(DEFINITION)
+            by_phone = await uc.preview(dataclasses.replace(DEFINITION, channel="PHONE"))
+            return preview, by_phone, await uc.campaigns()
+
+    try:
+        preview, by_phone, campaigns = asyncio.run(scenario())
+    finally:
+        journal.close()
+    listed = SMALL_CUSTOMERS - 1  # lists leave out a customer whose access is disabled
+    assert (preview.cached, preview.consenting) == (listed, len(everyone[::4]))
+    assert preview.excluded == {"inactive": listed - len(everyone[::4]) - 1, "absent": 0, "unreadable": 1}
+    assert preview.oldest_read is not None and campaigns == []  # nothing was stored
+    seeded = {c.id: json.loads(c.body) for c in demo_data.customers(SMALL_CUSTOMERS, 1)}
+    assert [s.customer.id for s in preview.samples] == everyone[::4][:3]
+    for sample in preview.samples:
+        first = seeded[sample.customer.id]["firstName"]
+        assert sample.subject.text == f"New hours, {first}" and sample.body.complete
+        assert sample.body.text.startswith(f"Dear {first}, from Monday")
+    assert {r["method"] for r in sb.admin.received()} == {"GET"}  # the samples are read, nothing sent
+    # Newsletters are not offered by phone: nobody would get it; the samples are listed members.
+    assert (by_phone.consenting, by_phone.excluded["absent"], by_phone.excluded["unreadable"]) == (0, listed - 1, 1)
+    members = [c for c in everyone if seeded[c]["status"] == "MEMBER" and c not in (everyone[5], everyone[6])]
+    assert [s.customer.id for s in by_phone.samples] == members[:3]
