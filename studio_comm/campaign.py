@@ -280,11 +280,11 @@ async def _send(options: argparse.Namespace, definition: CampaignDefinition, cli
         raise Refused(str(exc)) from None
     printer = _ProgressLine(campaign, sys.stderr)
     run = campaigns.run(campaign, on_progress=printer)
-    task = asyncio.current_task()
-    assert task is not None
-    stopping = _on_stop_signals(run.pause, task.cancel)
+    stopping = _on_stop_signals(run.pause, run.abandon)
     try:
         progress = await run.execute()
+    except asyncio.CancelledError:  # abandoned by a second signal
+        progress = run.progress
     except CampaignCancelledError as exc:
         raise Refused(str(exc)) from None
     except RunningElsewhereError as exc:
@@ -304,8 +304,9 @@ async def _send(options: argparse.Namespace, definition: CampaignDefinition, cli
     return COMPLETE if result.complete else REMAINING
 
 
-def _on_stop_signals(pause, abort):
-    """SIGINT/SIGTERM: the first pauses the run, a second stops it at once. Returns the undo."""
+def _on_stop_signals(pause, abandon):
+    """SIGINT/SIGTERM: the first pauses the run, a second stops it at once (the members in
+    flight are then unknown). Returns the undo."""
     loop = asyncio.get_running_loop()
     count = [0]
 
@@ -315,7 +316,7 @@ def _on_stop_signals(pause, abort):
             print(f"{PROG}: pausing after the members in flight (again to stop at once)", file=sys.stderr)
             pause()
         else:
-            abort()
+            abandon()
 
     signals = (signal.SIGINT, signal.SIGTERM)
     try:

@@ -23,7 +23,8 @@ What a run guarantees, and how:
   as a failure in the row and is recorded `skipped_unavailable` only once a later member
   succeeds (which proves the permission); if the row ends the run instead, it is tried
   again by the next.
-- Pausing or cancelling waits for the members in flight; their outcomes are recorded.
+- Pausing or cancelling waits for the members in flight; their outcomes are recorded. So
+  does cancelling the run's task (the app shutting down); only `abandon()` does not.
   Each run that ends or pauses writes one audit entry for the campaign.
 """
 
@@ -195,6 +196,7 @@ class CampaignRun:
         self._last_report = float("-inf")
         self._started_at: datetime | None = None
         self._lease_renewed = clock()
+        self._working: asyncio.Future[CampaignProgress] | None = None
 
     # -- control ---------------------------------------------------------------------
 
@@ -245,10 +247,33 @@ class CampaignRun:
         """Run until every member has an outcome or the run stops; the final progress.
 
         Raises RunningElsewhereError when another run holds the campaign and
-        CampaignCancelledError for a cancelled one (then nothing was done).
+        CampaignCancelledError for a cancelled one (then nothing was done). Cancelling
+        the task pauses the run: the members in flight finish and are recorded, then
+        CancelledError; cancelled again meanwhile (or `abandon()`), it stops at once.
         """
         await self._take_lease()
         self._started_at = utc_now()
+        working = self._working = asyncio.ensure_future(self._work())
+        try:
+            return await asyncio.shield(working)
+        except asyncio.CancelledError:
+            if not working.done():
+                self.pause()
+                try:
+                    await asyncio.shield(working)
+                except asyncio.CancelledError:
+                    working.cancel()
+                    await asyncio.wait([working])
+                    raise
+            raise
+
+    def abandon(self) -> None:
+        """Stop at once, without waiting for the members in flight: whether their
+        messages arrived nobody can tell, so they end `unknown` (the next run says so)."""
+        if self._working is not None:
+            self._working.cancel()
+
+    async def _work(self) -> CampaignProgress:
         heartbeat = asyncio.create_task(self._heartbeat(), name=f"campaign-{self.campaign.id}-lease")
         try:
             try:
@@ -266,7 +291,7 @@ class CampaignRun:
             except errors.ApiError as exc:  # the targets could not be listed
                 self._stop_with(StopReason.FAILURES, str(exc))
         except asyncio.CancelledError:
-            self._stop_with(StopReason.PAUSED, "the run was interrupted")
+            self._stop_with(StopReason.PAUSED, "the run was stopped at once")
             raise
         finally:
             heartbeat.cancel()

@@ -391,3 +391,34 @@ def test_the_preview_counts_from_the_review_cache_and_renders_real_members(small
     assert (by_phone.consenting, by_phone.excluded["absent"], by_phone.excluded["unreadable"]) == (0, listed - 1, 1)
     members = [c for c in everyone if seeded[c]["status"] == "MEMBER" and c not in (everyone[5], everyone[6])]
     assert [s.customer.id for s in by_phone.samples] == members[:3]
+
+
+def test_cancelling_the_runs_task_pauses_it_after_the_members_in_flight(small_sandbox, tmp_path):
+    sb = small_sandbox
+    everyone = consenting_small_sandbox(sb)
+    journal = Journal.open(tmp_path / "journal.sqlite")
+    sb.admin.set_faults("latency=100@/v1/communications")  # every member in flight for a while
+
+    async def scenario():
+        async with campaigns_of(sb, journal) as uc:
+            campaign = await uc.open(DEFINITION)
+            run = uc.run(campaign)
+            task = asyncio.ensure_future(run.execute())
+            await until(lambda: run.progress.done >= 10 and run.progress.counts["sending"] >= 1,
+                        what="members in flight")
+            task.cancel()  # as the app's shutdown cancels its tasks
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            paused = await uc.journal.campaign(campaign.id)
+            counts = await uc.journal.campaign_counts(campaign.id)
+            await asyncio.to_thread(sb.admin.set_faults, "")
+            return paused, counts, await uc.run(campaign).execute()
+
+    try:
+        paused, counts, resumed = asyncio.run(scenario())
+    finally:
+        journal.close()
+    assert (paused.status, paused.lease) == ("paused", None)
+    assert set(counts) <= {"pending", "sent"}  # the ones in flight were sent and recorded: none unknown
+    assert resumed.status == "finished" and resumed.counts["sent"] == SMALL_CUSTOMERS
+    assert per_customer(received(sb, POST)) == Counter({cid: 1 for cid in everyone})

@@ -233,6 +233,28 @@ def test_two_desks_starting_one_campaign_one_runs_the_other_sees_where(desk):
     assert per_customer(received(sb, POST)) == Counter({cid: 1 for cid in consenting})
 
 
+@pytest.mark.parametrize("journal_target", ["sqlite"], indirect=True)
+def test_sigint_pauses_after_the_members_in_flight(desk):
+    sb = desk.sandbox
+    a_third_consenting(sb)
+    sb.admin.set_faults("latency=40@/v1/communications")
+    Journal.open(desk.target).close()
+    watcher = Journal.open(desk.target)
+    try:
+        child = desk.start(*desk.run_args())
+        wait_for(lambda: done(watcher) >= 100, child, what="100 members done")
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=60)
+        [paused] = watcher.campaigns(name=NAME)
+        counts = watcher.campaign_counts(paused.id)
+    finally:
+        watcher.close()
+    assert child.returncode == 1
+    assert "pausing after the members in flight" in stderr and "“Opening hours” paused" in stderr
+    assert (paused.status, paused.reason, paused.lease) == ("paused", "paused", None)
+    assert set(counts) <= {"pending", "sent", "skipped_consent"}  # nobody left in flight or unknown
+
+
 @pytest.mark.parametrize("journal_target", ["sqlite"], indirect=True)  # the core's tests run it on both
 def test_a_503_storm_pauses_with_its_reason_and_running_again_finishes_it(desk):
     sb = desk.sandbox
