@@ -22,6 +22,7 @@ from studio_comm.api import errors
 from studio_comm.api.models import Customer
 from studio_comm.core.credentials import MissingKeyError
 from studio_comm.ui.audit_window import open_audit_window
+from studio_comm.ui.campaign_window import open_campaign_window
 from studio_comm.ui.conversation_panel import ConversationPanel
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.i18n import LanguageMenu
@@ -141,6 +142,9 @@ class MainWindow(QMainWindow):
         audit_action = manager_menu.addAction(self.tr("&Audit history…"))
         audit_action.setObjectName("auditHistoryAction")
         audit_action.triggered.connect(lambda: open_audit_window(self))
+        campaigns_action = manager_menu.addAction(self.tr("&Campaigns…"))
+        campaigns_action.setObjectName("campaignsAction")
+        campaigns_action.triggered.connect(lambda: open_campaign_window(self))
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = help_menu.addAction(self.tr("&About studio-comm"))
