@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         audit_action = manager_menu.addAction(self.tr("&Audit history…"))
         audit_action.setObjectName("auditHistoryAction")
         audit_action.triggered.connect(self._open_audit_window)
+        campaigns_action = manager_menu.addAction(self.tr("&Campaigns…"))
+        campaigns_action.setObjectName("campaignsAction")
+        campaigns_action.triggered.connect(self._open_campaign_window)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = help_menu.addAction(self.tr("&About studio-comm"))
@@ -153,6 +156,11 @@ class MainWindow(QMainWindow):
         from studio_comm.ui.audit_window import open_audit_window  # with core.audit, on first use
 
         open_audit_window(self)
+
+    def _open_campaign_window(self) -> None:
+        from studio_comm.ui.campaign_window import open_campaign_window  # with core.campaigns, on first use
+
+        open_campaign_window(self)
 
     def _fill_profiles_menu(self) -> None:
         self.profiles_menu.clear()

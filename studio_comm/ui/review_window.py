@@ -61,6 +61,7 @@ from studio_comm.ui.tasks import TaskRunner, ask
 
 if TYPE_CHECKING:
     from studio_comm.ui.audit_window import AuditWindow
+    from studio_comm.ui.campaign_window import CampaignWindow
     from studio_comm.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -639,7 +640,7 @@ def member_file_name(row: ReviewRow) -> str:
 _retiring: set[asyncio.Task] = set()
 
 
-def retire_when_idle(window: ReviewWindow | AuditWindow) -> None:
+def retire_when_idle(window: ReviewWindow | AuditWindow | CampaignWindow) -> None:
     """Close `window` for good: cancel its work, hide it, delete it once its tasks ended.
 
     Deleting at once would leave callbacks of running tasks with a deleted widget.
@@ -672,7 +673,8 @@ class _CloseWithOwner(QObject):
         return False
 
 
-def attach_to_main_window(main_window: MainWindow, attribute: str, window: ReviewWindow | AuditWindow) -> None:
+def attach_to_main_window(main_window: MainWindow, attribute: str,
+                          window: ReviewWindow | AuditWindow | CampaignWindow) -> None:
     """One window of this kind per main window, retired when the studio changes."""
     setattr(main_window, attribute, window)
     window.setWindowFlag(Qt.WindowType.Window)  # its own window, owned by the main one
