@@ -2,7 +2,7 @@
 
 The composition of the use cases for one studio profile, nothing more: the GUI makes one
 `StudioSession` per profile and reaches every use case through it: `search`,
-`preferences(customer_id)`, `messaging`, `campaigns()`, `employees()`. Each use case gets its
+`preferences(customer_id)`, `messaging`, `saved_replies`, `campaigns()`, `employees()`. Each use case gets its
 collaborators (client, journal, audit log, studio id, desk) explicitly. `staff` (picked
 from the studio's employees, or typed) is the agent of messages and the author of audit
 entries; `workstation` names this computer in the journal, which several desks may share.
@@ -19,6 +19,7 @@ from studio_comm.core.campaigns import Campaigns
 from studio_comm.core.desk import Desk
 from studio_comm.core.messaging import Messenger
 from studio_comm.core.preferences import PreferenceEditor
+from studio_comm.core.saved_replies import SavedReplies
 from studio_comm.core.search import CustomerSearch
 from studio_comm.journal import AsyncJournal
 
@@ -46,6 +47,7 @@ class StudioSession:
         self.studio: StudioInformation | None = None
         self.search = CustomerSearch(client)
         self._messaging: Messenger | None = None
+        self._saved_replies: SavedReplies | None = None
 
     def __repr__(self) -> str:
         return f"StudioSession({self.profile_name!r}, workstation={self.workstation!r})"
@@ -74,6 +76,12 @@ class StudioSession:
             raise RuntimeError("The session is not connected yet.")
         return self._messaging
 
+    @property
+    def saved_replies(self) -> SavedReplies:
+        if self._saved_replies is None:
+            raise RuntimeError("The session is not connected yet.")
+        return self._saved_replies
+
     async def connect(self) -> StudioInformation:
         """Check the key, read the studio, record the profile, settle an earlier crash.
 
@@ -87,6 +95,7 @@ class StudioSession:
             studio_id=self.studio.studio_id, studio_name=self.studio.name,
         )
         self._messaging = Messenger(self.client, self.journal, self.audit, self.studio.studio_id, self.desk)
+        self._saved_replies = SavedReplies(self.journal, self.studio, self.desk)
         # Once per process and journal: a later connect (another profile, a reconnect) must
         # not turn this run's own messages, still out, into `unknown`.
         key = (str(self.journal.journal.engine.url), self.workstation)

@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from studio_comm.journal import campaigns, feed, schema
+from studio_comm.journal import campaigns, feed, saved_replies, schema
 from studio_comm.journal.campaigns import LeaseHolder
 from studio_comm.journal.feed import Appended, FeedBatch, FeedPosition, NewEvent
 from studio_comm.journal.migrations import migrate
@@ -43,6 +43,7 @@ from studio_comm.journal.records import (
     MessageRecord,
     MessageState,
     ProfileRecord,
+    SavedReplyRecord,
     ThreadRecord,
 )
 from studio_comm.journal.schema import utc_now
@@ -637,6 +638,60 @@ class Journal:
         """End a run (see `campaigns.release`): the campaign takes `status`, the lease is free."""
         with self._write() as conn:
             return campaigns.release(conn, campaign_id, token, status, reason, reason_detail)
+
+    # ------------------------------------------------------------------ saved replies
+
+    def saved_replies(self, studio_id: int) -> list[SavedReplyRecord]:
+        """The studio's saved replies, oldest first."""
+        with self._read() as conn:
+            return saved_replies.replies(conn, studio_id)
+
+    def saved_reply(self, reply_id: int) -> SavedReplyRecord | None:
+        with self._read() as conn:
+            return saved_replies.reply(conn, reply_id)
+
+    def saved_reply_by_code(self, studio_id: int, code: str) -> SavedReplyRecord | None:
+        with self._read() as conn:
+            return saved_replies.by_code(conn, studio_id, code)
+
+    def add_saved_reply(self, studio_id: int, values: Mapping[str, Any], *, staff: str | None,
+                        workstation: str | None) -> SavedReplyRecord:
+        """A new reply (name, code, category, channel, subject, body); CodeTakenError when
+        the studio has a reply with that code."""
+        with self._write() as conn:
+            found = saved_replies.add(conn, studio_id, values, staff, workstation)
+        if found is None:
+            raise saved_replies.CodeTakenError(values["code"])
+        return found
+
+    def update_saved_reply(self, reply_id: int, revision: int, values: Mapping[str, Any], *,
+                           staff: str | None, workstation: str | None) -> SavedReplyRecord:
+        """Edit a reply as read at `revision` (see `saved_replies.update`)."""
+        try:
+            with self._write() as conn:
+                return saved_replies.update(conn, reply_id, revision, values, staff, workstation)
+        except IntegrityError as exc:  # the code's constraint: another desk took it after the check
+            raise saved_replies.CodeTakenError(values["code"]) from exc
+
+    def delete_saved_reply(self, reply_id: int) -> bool:
+        with self._write() as conn:
+            return saved_replies.delete(conn, reply_id)
+
+    def count_saved_reply_use(self, reply_id: int) -> bool:
+        with self._write() as conn:
+            return saved_replies.count_use(conn, reply_id)
+
+    def merge_saved_replies(self, studio_id: int, rows: Sequence[Mapping[str, Any]], *, staff: str | None,
+                            workstation: str | None) -> tuple[int, int, int]:
+        """Take a set of replies in, by code, in one transaction: (added, updated, unchanged)."""
+        with self._write() as conn:
+            return saved_replies.merge(conn, studio_id, rows, staff, workstation)
+
+    def add_saved_replies_if_none(self, studio_id: int, rows: Sequence[Mapping[str, Any]], *,
+                                  staff: str | None, workstation: str | None) -> int:
+        """Add these replies when the studio has none (the demo's samples); how many."""
+        with self._write() as conn:
+            return saved_replies.add_if_none(conn, studio_id, rows, staff, workstation)
 
     # ------------------------------------------------------------------ data protection
 
