@@ -2042,6 +2042,459 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     </message>
 </context>
 <context>
+    <name>SavedRepliesDialog</name>
+    <message>
+        <source>Saved replies</source>
+        <translation>Textbausteine</translation>
+    </message>
+    <message>
+        <source>Saved replies – studio-comm</source>
+        <translation>Textbausteine – studio-comm</translation>
+    </message>
+    <message>
+        <source>Filter saved replies</source>
+        <translation>Textbausteine filtern</translation>
+    </message>
+    <message>
+        <source>Filter by name, code or text</source>
+        <translation>Nach Name, Kürzel oder Text filtern</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Kürzel</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>Verwendet</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>New saved reply</source>
+        <translation>Neuer Textbaustein</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Duplizieren</translation>
+    </message>
+    <message>
+        <source>Duplicate the selected reply</source>
+        <translation>Den gewählten Textbaustein duplizieren</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Löschen …</translation>
+    </message>
+    <message>
+        <source>Delete the selected reply</source>
+        <translation>Den gewählten Textbaustein löschen</translation>
+    </message>
+    <message>
+        <source>e.g. kurs, typed as /kurs in the message</source>
+        <translation>z. B. kurs, in der Nachricht als /kurs getippt</translation>
+    </message>
+    <message>
+        <source>Message category</source>
+        <translation>Nachrichtenkategorie</translation>
+    </message>
+    <message>
+        <source>Unchanged when inserted</source>
+        <translation>Beim Einfügen unverändert</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Optional; taken when the message has no subject yet</source>
+        <translation>Optional; wird übernommen, wenn die Nachricht noch keinen Betreff hat</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Insert a variable</source>
+        <translation>Eine Variable einfügen</translation>
+    </message>
+    <message>
+        <source>Insert variable</source>
+        <translation>Variable einfügen</translation>
+    </message>
+    <message>
+        <source>About variables</source>
+        <translation>Zu den Variablen</translation>
+    </message>
+    <message>
+        <source>Variables: {variables}. They are filled in when the reply is inserted. A fallback follows a bar, e.g. {example}; a variable with no value and no fallback stays marked in the message, which cannot be sent until it is replaced.</source>
+        <translation>Variablen: {variables}. Sie werden beim Einfügen ausgefüllt. Ein Ersatztext folgt nach einem senkrechten Strich, z. B. {example}; eine Variable ohne Wert und ohne Ersatztext bleibt in der Nachricht markiert, und die Nachricht kann erst gesendet werden, wenn sie ersetzt ist.</translation>
+    </message>
+    <message>
+        <source>How often the reply was used</source>
+        <translation>Wie oft der Textbaustein verwendet wurde</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Save the saved reply</source>
+        <translation>Den Textbaustein speichern</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Was geschehen ist</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Importieren …</translation>
+    </message>
+    <message>
+        <source>Import saved replies from a file</source>
+        <translation>Textbausteine aus einer Datei importieren</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren …</translation>
+    </message>
+    <message>
+        <source>Export the saved replies to a file</source>
+        <translation>Die Textbausteine in eine Datei exportieren</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Member&apos;s first name</source>
+        <translation>Vorname des Mitglieds</translation>
+    </message>
+    <message>
+        <source>Member&apos;s last name</source>
+        <translation>Nachname des Mitglieds</translation>
+    </message>
+    <message>
+        <source>Customer number</source>
+        <translation>Kundennummer</translation>
+    </message>
+    <message>
+        <source>Staff member at the desk</source>
+        <translation>Mitarbeiter am Empfang</translation>
+    </message>
+    <message>
+        <source>Studio name</source>
+        <translation>Name des Studios</translation>
+    </message>
+    <message>
+        <source>Give the reply a name (up to {count} characters).</source>
+        <translation>Geben Sie dem Textbaustein einen Namen (bis zu {count} Zeichen).</translation>
+    </message>
+    <message>
+        <source>The code is one short word of letters and digits (also - and _), up to {count} characters, e.g. kurs.</source>
+        <translation>Das Kürzel ist ein kurzes Wort aus Buchstaben und Ziffern (auch - und _), bis zu {count} Zeichen, z. B. kurs.</translation>
+    </message>
+    <message>
+        <source>The subject is too long.</source>
+        <translation>Der Betreff ist zu lang.</translation>
+    </message>
+    <message>
+        <source>Write the reply&apos;s text (up to {count} characters).</source>
+        <translation>Schreiben Sie den Text des Textbausteins (bis zu {count} Zeichen).</translation>
+    </message>
+    <message>
+        <source>There is no variable {variable}; the variables are listed below the text.</source>
+        <translation>Die Variable {variable} gibt es nicht; die Variablen stehen unter dem Text.</translation>
+    </message>
+    <message>
+        <source>This version does not know the message category “{value}”.</source>
+        <translation>Diese Version kennt die Nachrichtenkategorie „{value}“ nicht.</translation>
+    </message>
+    <message>
+        <source>This version does not know the channel “{value}”.</source>
+        <translation>Diese Version kennt den Kanal „{value}“ nicht.</translation>
+    </message>
+    <message>
+        <source>The text contains a NUL character; remove it.</source>
+        <translation>Der Text enthält ein NUL-Zeichen; entfernen Sie es.</translation>
+    </message>
+    <message>
+        <source>It is not a saved reply.</source>
+        <translation>Er ist kein Textbaustein.</translation>
+    </message>
+    <message>
+        <source>Reply {position} in the file (“{name}”) cannot be saved as written. {reason}</source>
+        <translation>Textbaustein {position} der Datei („{name}“) kann so nicht gespeichert werden. {reason}</translation>
+    </message>
+    <message>
+        <source>Reply {position} in the file cannot be saved as written. {reason}</source>
+        <translation>Textbaustein {position} der Datei kann so nicht gespeichert werden. {reason}</translation>
+    </message>
+    <message>
+        <source>The file cannot be read ({reason}).</source>
+        <translation>Die Datei kann nicht gelesen werden ({reason}).</translation>
+    </message>
+    <message>
+        <source>The file is too large for a set of saved replies.</source>
+        <translation>Die Datei ist für eine Sammlung von Textbausteinen zu groß.</translation>
+    </message>
+    <message>
+        <source>The file is damaged or not a JSON file.</source>
+        <translation>Die Datei ist beschädigt oder keine JSON-Datei.</translation>
+    </message>
+    <message>
+        <source>The file is not an export of saved replies from studio-comm.</source>
+        <translation>Die Datei ist kein Export von Textbausteinen aus studio-comm.</translation>
+    </message>
+    <message>
+        <source>The file was exported by a newer version of studio-comm; update studio-comm on this computer to import it.</source>
+        <translation>Die Datei wurde von einer neueren Version von studio-comm exportiert; aktualisieren Sie studio-comm auf diesem Computer, um sie zu importieren.</translation>
+    </message>
+    <message>
+        <source>The file is an export of saved replies, but its list of replies is missing or damaged.</source>
+        <translation>Die Datei ist ein Export von Textbausteinen, aber ihre Liste der Textbausteine fehlt oder ist beschädigt.</translation>
+    </message>
+    <message>
+        <source>Two replies in the file have the code /{code}; a code can stand for one reply only.</source>
+        <translation>Zwei Textbausteine der Datei haben das Kürzel /{code}; ein Kürzel kann nur für einen Textbaustein stehen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Inserted %n time(s)</source>
+        <translation>
+            <numerusform>%n-mal eingefügt</numerusform>
+            <numerusform>%n-mal eingefügt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last on {when}</source>
+        <translation>zuletzt am {when}</translation>
+    </message>
+    <message>
+        <source>Last changed by {staff} at {workstation} on {when}</source>
+        <translation>Zuletzt geändert von {staff} an {workstation} am {when}</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <source>Saved. Every desk of the studio offers it now.</source>
+        <translation>Gespeichert. Jeder Empfang des Studios bietet ihn jetzt an.</translation>
+    </message>
+    <message>
+        <source>Another reply of the studio has the code /{code}; choose another code.</source>
+        <translation>Ein anderer Textbaustein des Studios hat das Kürzel /{code}; wählen Sie ein anderes Kürzel.</translation>
+    </message>
+    <message>
+        <source>Not saved: this reply was deleted at another desk meanwhile. Save again to keep your text as a new reply.</source>
+        <translation>Nicht gespeichert: Dieser Textbaustein wurde inzwischen an einem anderen Empfang gelöscht. Speichern Sie erneut, um Ihren Text als neuen Textbaustein zu behalten.</translation>
+    </message>
+    <message>
+        <source>Not saved: this reply was changed at another desk meanwhile (see the list). Your text is still here; save again to replace that version with it.</source>
+        <translation>Nicht gespeichert: Dieser Textbaustein wurde inzwischen an einem anderen Empfang geändert (siehe Liste). Ihr Text bleibt hier erhalten; speichern Sie erneut, um jene Fassung durch ihn zu ersetzen.</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>Nicht gespeichert: {error}</translation>
+    </message>
+    <message>
+        <source>Duplicated as /{code}; change its name, code and text as needed.</source>
+        <translation>Als /{code} dupliziert; ändern Sie Name, Kürzel und Text nach Bedarf.</translation>
+    </message>
+    <message>
+        <source>{name} (copy)</source>
+        <translation>{name} (Kopie)</translation>
+    </message>
+    <message>
+        <source>Not duplicated: {error}</source>
+        <translation>Nicht dupliziert: {error}</translation>
+    </message>
+    <message>
+        <source>Delete saved reply</source>
+        <translation>Textbaustein löschen</translation>
+    </message>
+    <message>
+        <source>Delete the saved reply “{name}” (/{code})? No desk of the studio will offer it any more.</source>
+        <translation>Den Textbaustein „{name}“ (/{code}) löschen? Kein Empfang des Studios bietet ihn dann noch an.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Deleted “{name}”.</source>
+        <translation>„{name}“ gelöscht.</translation>
+    </message>
+    <message>
+        <source>Export saved replies</source>
+        <translation>Textbausteine exportieren</translation>
+    </message>
+    <message>
+        <source>saved-replies.json</source>
+        <translation>Textbausteine.json</translation>
+    </message>
+    <message>
+        <source>Saved replies (*.json)</source>
+        <translation>Textbausteine (*.json)</translation>
+    </message>
+    <message>
+        <source>Not exported: {error}</source>
+        <translation>Nicht exportiert: {error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n saved reply(s) exported to {file}.</source>
+        <translation>
+            <numerusform>%n Textbaustein nach {file} exportiert.</numerusform>
+            <numerusform>%n Textbausteine nach {file} exportiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import saved replies</source>
+        <translation>Textbausteine importieren</translation>
+    </message>
+    <message>
+        <source>Nothing was imported. {reason}</source>
+        <translation>Es wurde nichts importiert. {reason}</translation>
+    </message>
+    <message>
+        <source>The file holds no saved replies; nothing was imported.</source>
+        <translation>Die Datei enthält keine Textbausteine; es wurde nichts importiert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The file has another text for %n of the studio&apos;s replies: {codes}. Importing replaces their texts at every desk.</source>
+        <translation>
+            <numerusform>Die Datei hat für %n Textbaustein des Studios einen anderen Text: {codes}. Der Import ersetzt seinen Text an jedem Empfang.</numerusform>
+            <numerusform>Die Datei hat für %n Textbausteine des Studios einen anderen Text: {codes}. Der Import ersetzt ihre Texte an jedem Empfang.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import and replace</source>
+        <translation>Importieren und ersetzen</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Es wurde nichts importiert.</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: another desk changed the saved replies meanwhile. Import the file again.</source>
+        <translation>Es wurde nichts importiert: Ein anderer Empfang hat die Textbausteine inzwischen geändert. Importieren Sie die Datei erneut.</translation>
+    </message>
+    <message>
+        <source>Imported: {added} new, {updated} replaced, {unchanged} unchanged.</source>
+        <translation>Importiert: {added} neu, {updated} ersetzt, {unchanged} unverändert.</translation>
+    </message>
+    <message>
+        <source>Connect to a studio first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
+    </message>
+</context>
+<context>
+    <name>SavedReplyHook</name>
+    <message>
+        <source>Saved reply notice</source>
+        <translation>Hinweis zu Textbausteinen</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Insert saved reply…</source>
+        <translation>Textbaustein &amp;einfügen …</translation>
+    </message>
+    <message>
+        <source>&amp;Saved replies…</source>
+        <translation>&amp;Textbausteine …</translation>
+    </message>
+    <message>
+        <source>Connect to a studio first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
+    </message>
+    <message>
+        <source>Open a member first: a saved reply is inserted into a message to them.</source>
+        <translation>Öffnen Sie zuerst ein Mitglied: Ein Textbaustein wird in eine Nachricht an das Mitglied eingefügt.</translation>
+    </message>
+    <message>
+        <source>No saved reply has the code /{code}.</source>
+        <translation>Kein Textbaustein hat das Kürzel /{code}.</translation>
+    </message>
+    <message>
+        <source>Not ready to send: replace {variables} with the right text.</source>
+        <translation>Noch nicht sendebereit: Ersetzen Sie {variables} durch den passenden Text.</translation>
+    </message>
+</context>
+<context>
+    <name>SavedReplyPicker</name>
+    <message>
+        <source>Insert saved reply</source>
+        <translation>Textbaustein einfügen</translation>
+    </message>
+    <message>
+        <source>Search saved replies</source>
+        <translation>Textbausteine suchen</translation>
+    </message>
+    <message>
+        <source>Search by name, code or text</source>
+        <translation>Nach Name, Kürzel oder Text suchen</translation>
+    </message>
+    <message>
+        <source>Saved replies</source>
+        <translation>Textbausteine</translation>
+    </message>
+    <message>
+        <source>Saved replies found</source>
+        <translation>Gefundene Textbausteine</translation>
+    </message>
+    <message>
+        <source>The reply as it will be inserted</source>
+        <translation>Der Textbaustein, wie er eingefügt wird</translation>
+    </message>
+    <message>
+        <source>Insert</source>
+        <translation>Einfügen</translation>
+    </message>
+    <message>
+        <source>Reading the saved replies…</source>
+        <translation>Textbausteine werden gelesen …</translation>
+    </message>
+    <message>
+        <source>The saved replies could not be read: {error}</source>
+        <translation>Die Textbausteine konnten nicht gelesen werden: {error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n saved reply(s). Enter inserts the selected one.</source>
+        <translation>
+            <numerusform>%n Textbaustein. Die Eingabetaste fügt den gewählten ein.</numerusform>
+            <numerusform>%n Textbausteine. Die Eingabetaste fügt den gewählten ein.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No saved reply matches.</source>
+        <translation>Kein Textbaustein passt.</translation>
+    </message>
+    <message>
+        <source>The studio has no saved replies yet. Create them under Edit ▸ Saved replies…</source>
+        <translation>Das Studio hat noch keine Textbausteine. Legen Sie sie unter Bearbeiten ▸ Textbausteine … an.</translation>
+    </message>
+    <message>
+        <source>Subject: {subject}</source>
+        <translation>Betreff: {subject}</translation>
+    </message>
+    <message>
+        <source>No value for {variables}: replace it in the text before sending.</source>
+        <translation>Kein Wert für {variables}: Ersetzen Sie es im Text vor dem Senden.</translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>Search customers</source>

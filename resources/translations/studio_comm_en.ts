@@ -53,6 +53,40 @@
     </message>
 </context>
 <context>
+    <name>SavedRepliesDialog</name>
+    <message numerus="yes">
+        <source>Inserted %n time(s)</source>
+        <translation>
+            <numerusform>Inserted %n time</numerusform>
+            <numerusform>Inserted %n times</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n saved reply(s) exported to {file}.</source>
+        <translation>
+            <numerusform>%n saved reply exported to {file}.</numerusform>
+            <numerusform>%n saved replies exported to {file}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The file has another text for %n of the studio&apos;s replies: {codes}. Importing replaces their texts at every desk.</source>
+        <translation>
+            <numerusform>The file has another text for %n of the studio&apos;s replies: {codes}. Importing replaces its text at every desk.</numerusform>
+            <numerusform>The file has another text for %n of the studio&apos;s replies: {codes}. Importing replaces their texts at every desk.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SavedReplyPicker</name>
+    <message numerus="yes">
+        <source>%n saved reply(s). Enter inserts the selected one.</source>
+        <translation>
+            <numerusform>%n saved reply. Enter inserts the selected one.</numerusform>
+            <numerusform>%n saved replies. Enter inserts the selected one.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message numerus="yes">
         <source>%n customer(s) found</source>

@@ -25,6 +25,7 @@ from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
 from studio_comm.ui.preferences_panel import PreferencesPanel
+from studio_comm.ui.saved_replies import install_saved_replies
 from studio_comm.ui.search_panel import SearchPanel
 from studio_comm.ui.status_bar import StatusBar
 from studio_comm.ui.tasks import TaskRunner, ask
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.status.set_staff(str(settings.value("staff", "") or ""))
 
         self._build_menus()
+        self.saved_replies = install_saved_replies(self)  # the compose area's saved replies, the Edit menu
         self._restore_layout()
         self.set_session(None)
 

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from studio_comm.ui.audit_window import AuditWindow
     from studio_comm.ui.campaign_window import CampaignWindow
     from studio_comm.ui.main_window import MainWindow
+    from studio_comm.ui.saved_reply_dialogs import SavedRepliesDialog
 
 log = logging.getLogger(__name__)
 
@@ -640,7 +641,7 @@ def member_file_name(row: ReviewRow) -> str:
 _retiring: set[asyncio.Task] = set()
 
 
-def retire_when_idle(window: ReviewWindow | AuditWindow | CampaignWindow) -> None:
+def retire_when_idle(window: ReviewWindow | AuditWindow | CampaignWindow | SavedRepliesDialog) -> None:
     """Close `window` for good: cancel its work, hide it, delete it once its tasks ended.
 
     Deleting at once would leave callbacks of running tasks with a deleted widget.
@@ -674,7 +675,7 @@ class _CloseWithOwner(QObject):
 
 
 def attach_to_main_window(main_window: MainWindow, attribute: str,
-                          window: ReviewWindow | AuditWindow | CampaignWindow) -> None:
+                          window: ReviewWindow | AuditWindow | CampaignWindow | SavedRepliesDialog) -> None:
     """One window of this kind per main window, retired when the studio changes."""
     setattr(main_window, attribute, window)
     window.setWindowFlag(Qt.WindowType.Window)  # its own window, owned by the main one
