@@ -381,16 +381,18 @@ class SavedRepliesDialog(QDialog):
         self.tell(exc if isinstance(exc, str) else ErrorBanner.describe(exc))
 
     # -- the list -------------------------------------------------------------------------------
-    def load(self, select_id: int | None = None):
-        """Read the studio's replies (every desk's) and show them; keep or move the selection."""
+    def load(self, select_id: int | None = None, *, keep_form: bool = False):
+        """Read the studio's replies (every desk's) and show them; keep or move the selection.
+        `keep_form`: the form keeps what is typed in it (an edit that was not saved)."""
         keep = select_id if select_id is not None else (self.selected.id if self.selected else None)
-        return self.tasks.run(self.replies.replies(), on_result=lambda found: self._loaded(found, keep), key=LIST)
+        return self.tasks.run(self.replies.replies(), on_result=lambda found: self._loaded(found, keep, keep_form),
+                              key=LIST)
 
-    def _loaded(self, records: list[SavedReplyRecord], select_id: int | None) -> None:
+    def _loaded(self, records: list[SavedReplyRecord], select_id: int | None, keep_form: bool) -> None:
         self.records = records
         if select_id is not None:
             self.selected = next((r for r in records if r.id == select_id), None)
-            if self.selected is not None:
+            if self.selected is not None and not keep_form:
                 self._fill_form(self.selected)
         self._show_list()
 
@@ -501,7 +503,7 @@ class SavedRepliesDialog(QDialog):
                 else:
                     self.tell(self.tr("Not saved: this reply was changed at another desk meanwhile (see the list). "
                                       "Your text is still here; save again to replace that version with it."))
-                self.load()
+                self.load(keep_form=True)
             else:
                 self.tell(self.tr("Not saved: {error}").format(error=ErrorBanner.describe(exc)))
 

@@ -117,6 +117,21 @@ def test_the_picker_inserts_the_reply_filled_in_for_the_member_and_counts_it(qtb
     (counted,) = [r for r in run_async(qtbot, window.session.saved_replies.replies()) if r.code == "kurs"]
     assert counted.usage_count == 1
 
+    # The keyboard alone: the arrow keys move through the list from the search field, Enter inserts.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    compose.body.setFocus()
+    qtbot.keyClick(compose.body, Qt.Key.Key_R, CTRL_SHIFT)
+    picker = shown(qtbot, window, SavedReplyPicker)
+    qtbot.waitUntil(lambda: picker.list.count() == 2, timeout=WAIT_MS)
+    assert picker.list.currentItem().text().startswith("Kursplan")  # used once: first
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    assert picker.search.hasFocus() and picker.list.currentItem().text().startswith("Sauna")
+    assert picker.preview.toPlainText() == "Die Sauna öffnet um 10 Uhr."
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: compose.body.toPlainText() == "Die Sauna öffnet um 10 Uhr.", timeout=WAIT_MS)
+    compose.body.clear()
+
     # The reply's own category and channel become the compose area's choices.
     create(qtbot, window, ReplyText("Termin", "termin", "", "Ihr Termin ist bestätigt.",
                                     MessageCategory.APPOINTMENT, Channel.TEXT_MESSAGE))
@@ -223,6 +238,9 @@ async def main(url, studio_id, action):
         if action == "create":
             await replies.create(ReplyText("Hausordnung", "haus", "", "Hallo {{member.first_name}}, bitte "
                                            "Handtuch nicht vergessen. {{staff.name}}"))
+        elif action == "edit":
+            reply = await replies.find_code("haus")
+            await replies.update(reply, ReplyText("Hausordnung", "haus", "", "Bitte Handtuch mitbringen."))
         print(json.dumps([[r.code, r.usage_count, r.created_workstation] for r in await replies.replies()]))
     finally:
         await journal.aclose()
@@ -277,6 +295,22 @@ def test_a_reply_created_at_another_desk_is_offered_here_on_a_shared_journal(
         qtbot.waitUntil(lambda: compose.body.toPlainText() == text + " ", timeout=WAIT_MS)
         qtbot.waitUntil(lambda: window.tasks.pending == 0, timeout=WAIT_MS)
         assert other_desk(own_pg_database.url, studio_id, "list") == [["haus", 2, "Theke 2"]]
+
+        # Both desks edit it: the one that saves second is told, and keeps its text to save knowingly.
+        dialog = open_manager(qtbot, window)
+        dialog.list.setCurrentItem(dialog.list.topLevelItem(0))
+        dialog.body_edit.setPlainText("Handtuchpflicht auf allen Flächen.")
+        other_desk(own_pg_database.url, studio_id, "edit")
+        qtbot.mouseClick(dialog.save_button, LEFT)
+        qtbot.waitUntil(lambda: dialog.message.text().startswith("Not saved: this reply was changed at another desk")
+                        and dialog.tasks.pending == 0, timeout=WAIT_MS)
+        assert run_async(qtbot, window.session.saved_replies.find_code("haus")).body == "Bitte Handtuch mitbringen."
+        assert dialog.body_edit.toPlainText() == "Handtuchpflicht auf allen Flächen."
+        qtbot.mouseClick(dialog.save_button, LEFT)
+        qtbot.waitUntil(lambda: dialog.message.text() == "Saved. Every desk of the studio offers it now.",
+                        timeout=WAIT_MS)
+        assert run_async(qtbot, window.session.saved_replies.find_code("haus")).body == (
+            "Handtuchpflicht auf allen Flächen.")
 
 
 def open_manager(qtbot, window) -> SavedRepliesDialog:
