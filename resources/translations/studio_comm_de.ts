@@ -555,6 +555,10 @@
         <translation>Diese Nachricht in das Eingabefeld übernehmen</translation>
     </message>
     <message>
+        <source>Text you have not sent could not be kept in the journal.</source>
+        <translation>Nicht gesendeter Text konnte nicht im Journal gespeichert werden.</translation>
+    </message>
+    <message>
         <source>Could not read the member&apos;s consent: {error}</source>
         <translation>Die Einwilligungen des Mitglieds konnten nicht gelesen werden: {error}</translation>
     </message>
@@ -565,6 +569,10 @@
     <message>
         <source>The member has not agreed to {category} messages by {channel}.</source>
         <translation>Das Mitglied hat Nachrichten der Kategorie {category} per {channel} nicht zugestimmt.</translation>
+    </message>
+    <message>
+        <source>Your unsent text is back.</source>
+        <translation>Ihr nicht gesendeter Text ist wieder da.</translation>
     </message>
     <message>
         <source>Enter a subject first.</source>
@@ -593,6 +601,10 @@
     <message>
         <source>Logged.</source>
         <translation>Erfasst.</translation>
+    </message>
+    <message>
+        <source>What you typed meanwhile is still here.</source>
+        <translation>Was Sie inzwischen geschrieben haben, steht noch hier.</translation>
     </message>
     <message>
         <source>The text is kept.</source>
@@ -629,6 +641,14 @@
     <message>
         <source>It was sent again as a later message (see below: {state}).</source>
         <translation>Sie wurde als spätere Nachricht erneut gesendet (siehe unten: {state}).</translation>
+    </message>
+    <message>
+        <source>The compose area holds text you have not sent. Replace it with this message? Your text is then discarded.</source>
+        <translation>Im Eingabefeld steht Text, den Sie noch nicht gesendet haben. Durch diese Nachricht ersetzen? Ihr Text wird dann verworfen.</translation>
+    </message>
+    <message>
+        <source>Replace text</source>
+        <translation>Text ersetzen</translation>
     </message>
     <message>
         <source>Magicline may already have received this message. Check with the member before sending it again, or they may get it twice.</source>
@@ -1045,6 +1065,22 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <source>Discard changes</source>
         <translation>Änderungen verwerfen</translation>
+    </message>
+    <message>
+        <source>The journal did not answer in time.</source>
+        <translation>Das Journal hat nicht rechtzeitig geantwortet.</translation>
+    </message>
+    <message>
+        <source>Close studio-comm</source>
+        <translation>studio-comm schließen</translation>
+    </message>
+    <message>
+        <source>Close anyway?</source>
+        <translation>Trotzdem schließen?</translation>
+    </message>
+    <message>
+        <source>Close anyway</source>
+        <translation>Trotzdem schließen</translation>
     </message>
 </context>
 <context>

@@ -5,10 +5,15 @@ The window knows nothing of how a studio connection is built: `services` (made b
 studio_comm.app) connects a profile and hands back a core `StudioSession`. Long work runs
 on the qasync loop through the window's `TaskRunner`, which the panels get from their
 constructors; its failures (and whatever a panel reports to it) land in the error banner.
+
+Closing keeps what the user typed: unsent text is a draft in the journal, shown again when
+the member is opened next time, so the window closes without a question once the drafts
+are written. Only what could not be written is asked about.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -39,6 +44,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+KEEP_TIMEOUT_S = 10.0  # how long closing waits for the journal to take what is not written yet
+
 
 class MainWindow(QMainWindow):
     rateLimitWait = Signal(str, float)  # endpoint, seconds; safe to emit from any thread
@@ -57,6 +64,8 @@ class MainWindow(QMainWindow):
         self.profile_name: str | None = None
         self.connection_dialog = None
         self._close_confirmed = False
+        self._kept = False  # what closing must write first is written (or the user chose to lose it)
+        self._keeping = False
 
         self.tasks = TaskRunner(self)
         self.error_banner = ErrorBanner(self)
@@ -355,5 +364,36 @@ class MainWindow(QMainWindow):
 
             self._when_no_unsaved_changes(confirmed)
             return
+        if not self._kept and self.conversation_panel.unsettled:
+            event.ignore()
+            if not self._keeping:
+                self._keeping = True
+                self.tasks.run(self._keep_then_close())
+            return
         self.save_layout()
         super().closeEvent(event)
+
+    async def _keep_then_close(self) -> None:
+        """Write the drafts, then close; ask only about what could not be written."""
+        try:
+            problems = await asyncio.wait_for(self.conversation_panel.keep_for_close(), KEEP_TIMEOUT_S)
+        except TimeoutError:
+            problems = [self.tr("The journal did not answer in time.")]
+        finally:
+            self._keeping = False
+        if problems and not self._close_confirmed:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Close studio-comm"),
+                "\n\n".join([*problems, self.tr("Close anyway?")]),
+                QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            box.setObjectName("closeUnkeptDialog")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            close = box.addButton(self.tr("Close anyway"), QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            if await ask(box) is not close:
+                return
+        self._kept = True
+        self.close()
