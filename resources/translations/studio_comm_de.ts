@@ -558,6 +558,13 @@
         <source>Text you have not sent could not be kept in the journal.</source>
         <translation>Nicht gesendeter Text konnte nicht im Journal gespeichert werden.</translation>
     </message>
+    <message numerus="yes">
+        <source>%n sent message(s) could not be recorded in the journal: the next start shows them as outcome unknown, although Magicline has them.</source>
+        <translation>
+            <numerusform>%n gesendete Nachricht konnte nicht im Journal erfasst werden: Beim nächsten Start erscheint sie als „Ergebnis unbekannt“, obwohl Magicline sie hat.</numerusform>
+            <numerusform>%n gesendete Nachrichten konnten nicht im Journal erfasst werden: Beim nächsten Start erscheinen sie als „Ergebnis unbekannt“, obwohl Magicline sie hat.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Could not read the member&apos;s consent: {error}</source>
         <translation>Die Einwilligungen des Mitglieds konnten nicht gelesen werden: {error}</translation>
@@ -573,6 +580,10 @@
     <message>
         <source>Your unsent text is back.</source>
         <translation>Ihr nicht gesendeter Text ist wieder da.</translation>
+    </message>
+    <message>
+        <source>The text contains an invisible NUL character, which Magicline and the journal cannot store. It is selected now: press Delete to remove it, then send again.</source>
+        <translation>Der Text enthält ein unsichtbares NUL-Zeichen, das Magicline und das Journal nicht speichern können. Es ist jetzt markiert: Drücken Sie Entf, um es zu entfernen, und senden Sie dann erneut.</translation>
     </message>
     <message>
         <source>Enter a subject first.</source>
@@ -611,6 +622,10 @@
         <translation>Der Text bleibt erhalten.</translation>
     </message>
     <message>
+        <source>The sent message is recorded in the journal now.</source>
+        <translation>Die gesendete Nachricht ist jetzt im Journal erfasst.</translation>
+    </message>
+    <message>
         <source>Magicline said: “{message}”</source>
         <translation>Magicline meldet: „{message}“</translation>
     </message>
@@ -627,12 +642,20 @@
         <translation>Gesendet: Magicline hat die Nachricht erhalten.</translation>
     </message>
     <message>
+        <source>Sent, not recorded yet: Magicline has the message, but the journal could not record it. It is recorded as soon as the journal answers; do not send it again.</source>
+        <translation>Gesendet, noch nicht erfasst: Magicline hat die Nachricht, aber das Journal konnte sie nicht erfassen. Sie wird erfasst, sobald das Journal antwortet; senden Sie sie nicht erneut.</translation>
+    </message>
+    <message>
         <source>Not sent: Magicline did not take the message. It is safe to send it again.</source>
         <translation>Nicht gesendet: Magicline hat die Nachricht nicht angenommen. Sie können sie gefahrlos erneut senden.</translation>
     </message>
     <message>
         <source>Rejected by Magicline.</source>
         <translation>Von Magicline abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Outcome unknown: Magicline answered, but its answer could not be read, so it may have stored the message. Check with the member before sending it again.</source>
+        <translation>Ergebnis unbekannt: Magicline hat geantwortet, aber die Antwort war nicht lesbar; die Nachricht ist also eventuell gespeichert. Fragen Sie beim Mitglied nach, bevor Sie sie erneut senden.</translation>
     </message>
     <message>
         <source>Outcome unknown: the connection was lost after sending, so Magicline may have received it. Check with the member before sending it again.</source>
@@ -1764,6 +1787,10 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Sent, not recorded yet</source>
+        <translation>Gesendet, noch nicht erfasst</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>ConversationPanel</name>
+    <message numerus="yes">
+        <source>%n sent message(s) could not be recorded in the journal: the next start shows them as outcome unknown, although Magicline has them.</source>
+        <translation>
+            <numerusform>%n sent message could not be recorded in the journal: the next start shows it as outcome unknown, although Magicline has it.</numerusform>
+            <numerusform>%n sent messages could not be recorded in the journal: the next start shows them as outcome unknown, although Magicline has them.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PreferencesPanel</name>
     <message numerus="yes">
         <source>%n unsaved change(s)</source>

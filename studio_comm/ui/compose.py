@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QDateTime, QMimeData, Signal
-from PySide6.QtGui import QStandardItemModel, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QStandardItemModel, QTextCharFormat, QTextCursor, QTextDocument, QTextFormat
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -268,6 +268,21 @@ class ComposeArea(QWidget):
                                 ("category", self.category), ("thread_status", self.thread_status)):
                 if name in fields and (row := combo.findData(fields[name])) >= 0:
                     combo.setCurrentIndex(row)
+
+    def select_first(self, char: str) -> bool:
+        """Select the first `char` in the subject or the body (for the user to delete it)."""
+        subject, body = self.text()
+        if char in subject:
+            self.subject.setFocus()
+            self.subject.setSelection(subject.index(char), len(char))
+            return True
+        document: QTextDocument = self.body.document()
+        found = document.find(char)
+        if found.isNull():
+            return False
+        self.body.setFocus()
+        self.body.setTextCursor(found)
+        return True
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)

@@ -3,7 +3,9 @@
 Everything goes through core's Messenger (session.messaging): the journal is the
 timeline's source, because the API cannot list threads. A message shows as pending the
 moment it is sent; failed and unknown ones say what happened in words and offer an
-explicit, confirmed resend. Member and server text is shown as plain text only.
+explicit, confirmed resend; one Magicline took while the journal was away shows as sent,
+not recorded yet, is recorded on a timer once the journal answers, and is never offered
+for a resend. Member and server text is shown as plain text only.
 
 The compose text is a draft of the member and thread it was typed for (ui/drafts.py):
 kept in the journal, back when they are opened again, and it follows the user to a thread
@@ -19,12 +21,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,8 +47,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_comm.api import errors
 from studio_comm.api.models import Channel, Customer, Direction, MessageCategory, ThreadStatus
-from studio_comm.core.messaging import RESENDABLE, Draft
+from studio_comm.core.messaging import BLOCKED, RESENDABLE, SENT_UNRECORDED, Draft
+from studio_comm.journal import JournalUnavailableError
 from studio_comm.journal.records import MessageState
 from studio_comm.ui.compose import ComposeArea, fit_lines
 from studio_comm.ui.drafts import DraftKeeper, DraftKey, DraftText
@@ -64,11 +69,14 @@ if TYPE_CHECKING:
     from studio_comm.core.session import StudioSession
     from studio_comm.journal.records import MessageRecord, ThreadRecord
 
+log = logging.getLogger(__name__)
+
 _pending_ids = itertools.count(1)
 
 # The runner's keys of what is read for the open member. A send has none: its answer
 # always settles its own message and draft, whoever is open by then.
 THREADS, TIMELINE, CONSENT = (f"conversation.{what}" for what in ("threads", "timeline", "consent"))
+NUL = "\x00"
 # Line breaks between a sent text and what was typed after it, dropped with the sent text.
 _BREAKS = "\r\n\u2028\u2029"
 
@@ -137,6 +145,8 @@ class OpenThreadsDialog(QDialog):
 
 
 class ConversationPanel(QWidget):
+    RECORD_RETRY_MS = 2000  # how often to try again to record what Magicline accepted
+
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("conversationPanel")
@@ -150,6 +160,12 @@ class ConversationPanel(QWidget):
         self._asking = False  # the open-threads offer is being prepared or shown
         self._programmatic = 0  # > 0 while the panel itself moves the thread selection
         self.read_for: int | None = None  # the customer whose threads and drafts are read and shown
+        # Messengers holding messages Magicline accepted that the journal has not recorded.
+        self._unrecorded: set[Messenger] = set()
+        self._recording: set[Messenger] = set()  # an attempt to record is under way
+        self._record_timer = QTimer(self)
+        self._record_timer.setInterval(self.RECORD_RETRY_MS)
+        self._record_timer.timeout.connect(self._record_outcomes)
 
         self.threads = ThreadListModel(self)
         self.thread_view = QTreeView(self)
@@ -279,14 +295,21 @@ class ConversationPanel(QWidget):
 
     @property
     def unsettled(self) -> bool:
-        """Something typed is not in the journal yet (closing must wait for it)."""
-        return self.drafts.unsettled
+        """Something typed or sent is not in the journal yet (closing must wait for it)."""
+        return self.drafts.unsettled or any(m.unrecorded for m in self._unrecorded)
 
     async def keep_for_close(self) -> list[str]:
-        """Write the drafts now; what could not be kept, in sentences."""
+        """Write drafts and unrecorded outcomes now; what could not be kept, in sentences."""
         problems = []
         if not await self.drafts.settle():
             problems.append(self.tr("Text you have not sent could not be kept in the journal."))
+        for messenger in list(self._unrecorded):
+            with contextlib.suppress(JournalUnavailableError):
+                await messenger.record_outcomes()
+        if count := sum(len(m.unrecorded) for m in self._unrecorded):
+            problems.append(self.tr(
+                "%n sent message(s) could not be recorded in the journal: the next start shows them as "
+                "outcome unknown, although Magicline has them.", "", count))
         return problems
 
     @property
@@ -530,6 +553,13 @@ class ConversationPanel(QWidget):
 
     def _check_input(self, new_thread: bool = True) -> bool:
         subject, body = self.compose.text()
+        if NUL in subject + body:
+            # Usually pasted from another program, and invisible: selected, for Delete to remove.
+            self.compose.select_first(NUL)
+            self.compose.show_notice(self.tr(
+                "The text contains an invisible NUL character, which Magicline and the journal cannot "
+                "store. It is selected now: press Delete to remove it, then send again."))
+            return False
         if new_thread and not subject.strip():  # a follow-up may take the thread's subject
             self.compose.show_notice(self.tr("Enter a subject first."))
             self.compose.subject.setFocus()
@@ -587,8 +617,10 @@ class ConversationPanel(QWidget):
 
         def answered(result: SendResult) -> None:
             if self._session is session:
-                self._settle_draft(key, draft, result.state == MessageState.SENT,
+                self._settle_draft(key, draft, result.state in (MessageState.SENT, SENT_UNRECORDED),
                                    result.thread.id if result.thread is not None else None)
+            if result.state == SENT_UNRECORDED:
+                self._keep_recording(messenger)
             if self._showing(session, draft.customer_id):
                 self._sent(pending, draft, result)
 
@@ -596,13 +628,15 @@ class ConversationPanel(QWidget):
 
     def _sent(self, pending: PendingMessage, draft: Draft, result: SendResult) -> None:
         """Show what became of a send of the member open now."""
-        if result.state == "blocked" or result.message is None:
+        if result.state == BLOCKED or result.message is None:
             self.timeline.remove(pending.request_id)
             reason = self._blocked_reason(result.reason, draft.channel, draft.category)
             self.compose.block_channel(draft.channel, reason)
             self.compose.show_notice(self.tr("Not sent. {reason} The text is kept.").format(reason=reason))
             return
         message = result.message
+        if result.state == SENT_UNRECORDED:
+            message = replace(message, state=SENT_UNRECORDED)  # shown so until it is recorded
         # The pending stand-in, or the journal's row of it when the member was opened again.
         if not self.timeline.replace(pending.request_id, message):
             self.timeline.replace(message.request_id, message)
@@ -612,11 +646,49 @@ class ConversationPanel(QWidget):
             if self.compose.has_text():
                 done += " " + self.tr("What you typed meanwhile is still here.")
             self.compose.show_notice(done)
+        elif result.state == SENT_UNRECORDED:
+            self.compose.show_notice(self._explain(SENT_UNRECORDED, message=message))
         else:
             self.compose.show_notice(self._explain(message.state, result.error, message)
                                      + " " + self.tr("The text is kept."))
-        self._reload_threads(select_id=result.thread.id if result.thread else message.thread_id)
+        if result.state != SENT_UNRECORDED:  # the journal is away: reading it would fail
+            self._reload_threads(select_id=result.thread.id if result.thread else message.thread_id)
         self._select_message(self.timeline.row_of(message.request_id))
+
+    # ---------------------------------------------------------------- recording outcomes
+
+    def _keep_recording(self, messenger: Messenger) -> None:
+        self._unrecorded.add(messenger)
+        if not self._record_timer.isActive():
+            self._record_timer.start()
+
+    def _record_outcomes(self) -> None:
+        """Try again to record what Magicline accepted while the journal was away."""
+        for messenger in list(self._unrecorded):
+            if not messenger.unrecorded:
+                self._unrecorded.discard(messenger)
+            elif messenger not in self._recording:
+                self._recording.add(messenger)
+                work = messenger.record_outcomes()
+                future = self.tasks.run(work, on_result=self._recorded, on_error=self._not_recorded_yet)
+                future.add_done_callback(lambda _, m=messenger: self._recording.discard(m))
+        if not self._unrecorded:
+            self._record_timer.stop()
+
+    def _recorded(self, results: list[SendResult]) -> None:
+        for result in results:
+            message = result.message
+            events().messagesChanged.emit(message.customer_id)
+            if self._customer is not None and self._customer.id == message.customer_id:
+                self.timeline.replace(message.request_id, message)
+                self.compose.show_notice(self.tr("The sent message is recorded in the journal now."))
+                self._reload_threads(select_id=result.thread.id if result.thread else message.thread_id)
+
+    def _not_recorded_yet(self, exc: BaseException) -> None:
+        if not isinstance(exc, JournalUnavailableError):
+            self.tasks.report(exc)
+            return
+        log.info("sent messages not recorded yet: the journal is still unavailable")
 
     # ---------------------------------------------------------------- detail, resend
 
@@ -632,11 +704,19 @@ class ConversationPanel(QWidget):
         if state == "sent":
             incoming = str(getattr(message, "direction", "")) == Direction.INCOMING.value
             return self.tr("Logged in Magicline.") if incoming else self.tr("Sent: Magicline has it.")
+        if state == SENT_UNRECORDED:
+            return self.tr("Sent, not recorded yet: Magicline has the message, but the journal could not "
+                           "record it. It is recorded as soon as the journal answers; do not send it again.")
         if state == "failed":
             return self.tr("Not sent: Magicline did not take the message. It is safe to send it again.") + said
         if state == "rejected":
             return self.tr("Rejected by Magicline.") + said + traced
         if state == "unknown":
+            status = getattr(error, "status", None) or getattr(message, "http_status", None)
+            if isinstance(error, errors.MalformedResponseError) or (status is not None and 200 <= status < 300):
+                return self.tr("Outcome unknown: Magicline answered, but its answer could not be read, so it "
+                               "may have stored the message. Check with the member before sending it "
+                               "again.") + traced
             return self.tr("Outcome unknown: the connection was lost after sending, so Magicline may have "
                            "received it. Check with the member before sending it again.") + traced
         return state_label(state)
@@ -722,13 +802,15 @@ class ConversationPanel(QWidget):
             result = await self._messenger.resend(message.request_id)
         finally:
             events().messagesChanged.emit(message.customer_id)
+        if result.state == SENT_UNRECORDED:
+            self._keep_recording(session.messaging)
         if not self._showing(session, message.customer_id):
             return
         if result.message is None:
             reason = self._blocked_reason(result.reason, message.channel, message.category)
             self.compose.show_notice(self.tr("Not sent again. {reason}").format(reason=reason))
             return
-        if result.state == MessageState.SENT:
+        if result.state in (MessageState.SENT, SENT_UNRECORDED):
             if self._draft_key is not None and self.compose.text() == (message.subject, message.content):
                 self.compose.clear_text()  # the text kept in compose went out after all
                 self.drafts.put(self._draft_key, None)

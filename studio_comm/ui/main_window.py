@@ -8,7 +8,8 @@ constructors; its failures (and whatever a panel reports to it) land in the erro
 
 Closing keeps what the user typed: unsent text is a draft in the journal, shown again when
 the member is opened next time, so the window closes without a question once the drafts
-are written. Only what could not be written is asked about.
+(and any sent message the journal has not recorded yet) are written. Only what could not
+be written is asked about.
 """
 
 from __future__ import annotations
@@ -374,7 +375,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     async def _keep_then_close(self) -> None:
-        """Write the drafts, then close; ask only about what could not be written."""
+        """Write drafts and recorded outcomes, then close; ask only about what failed."""
         try:
             problems = await asyncio.wait_for(self.conversation_panel.keep_for_close(), KEEP_TIMEOUT_S)
         except TimeoutError:
