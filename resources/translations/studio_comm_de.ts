@@ -841,8 +841,8 @@ Magicline meldet: {message}</translation>
         <translation>Bei Magicline ist ein Problem aufgetreten. Versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <source>Magicline sent an answer this program cannot read.</source>
-        <translation>Magicline hat eine Antwort gesendet, die dieses Programm nicht lesen kann.</translation>
+        <source>Magicline answered, but its answer could not be read.</source>
+        <translation>Magicline hat geantwortet, aber die Antwort war nicht lesbar.</translation>
     </message>
     <message>
         <source>Could not connect to Magicline; nothing was sent. Check the network and try again.</source>
@@ -1238,8 +1238,32 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Nicht gespeichert; Ihre Änderungen bleiben erhalten. Siehe Meldung oben.</translation>
     </message>
     <message>
+        <source>Reading the preferences again confirmed that your changes are saved.</source>
+        <translation>Erneutes Lesen der Einwilligungen hat bestätigt, dass Ihre Änderungen gespeichert sind.</translation>
+    </message>
+    <message>
         <source>Saved. Showing the preferences as Magicline has them now.</source>
         <translation>Gespeichert. Angezeigt werden die Einwilligungen, wie Magicline sie jetzt hat.</translation>
+    </message>
+    <message>
+        <source>Reading the preferences again shows that only part of your changes is saved.</source>
+        <translation>Erneutes Lesen der Einwilligungen zeigt, dass nur ein Teil Ihrer Änderungen gespeichert ist.</translation>
+    </message>
+    <message>
+        <source>Saved: {changes}</source>
+        <translation>Gespeichert: {changes}</translation>
+    </message>
+    <message>
+        <source>Not saved, still marked here: {changes}. Save again to send them.</source>
+        <translation>Nicht gespeichert, hier weiter markiert: {changes}. Speichern Sie erneut, um sie zu senden.</translation>
+    </message>
+    <message>
+        <source>Reading the preferences again shows that nothing was saved. Your changes are still marked; save again.</source>
+        <translation>Erneutes Lesen der Einwilligungen zeigt, dass nichts gespeichert wurde. Ihre Änderungen sind weiter markiert; speichern Sie erneut.</translation>
+    </message>
+    <message>
+        <source>Reading the preferences again failed too, so it is not known whether your changes are saved. They are still marked here. Check with Refresh once Magicline answers again (it asks before discarding them), or save again.</source>
+        <translation>Auch das erneute Lesen der Einwilligungen ist fehlgeschlagen; ob Ihre Änderungen gespeichert sind, ist daher unbekannt. Sie sind hier weiter markiert. Prüfen Sie mit „Neu laden“, sobald Magicline wieder antwortet (es fragt, bevor es sie verwirft), oder speichern Sie erneut.</translation>
     </message>
     <message>
         <source>{cell}: you chose {intended}, Magicline has {actual}</source>
@@ -1252,6 +1276,14 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <source>Someone changed these preferences meanwhile; choose what to keep.</source>
         <translation>Jemand hat diese Einwilligungen inzwischen geändert; wählen Sie, was gelten soll.</translation>
+    </message>
+    <message>
+        <source>Magicline answered, but its answer could not be read.</source>
+        <translation>Magicline hat geantwortet, aber die Antwort war nicht lesbar.</translation>
+    </message>
+    <message>
+        <source>The connection was lost before Magicline&apos;s answer arrived.</source>
+        <translation>Die Verbindung brach ab, bevor die Antwort von Magicline ankam.</translation>
     </message>
     <message>
         <source>Nothing left to save: the other values were taken.</source>

@@ -120,7 +120,7 @@ class ErrorBanner(QFrame):
                 ),
             ),
             (errors.ServerError, self.tr("Magicline had a problem on its side. Try again in a moment.")),
-            (errors.MalformedResponseError, self.tr("Magicline sent an answer this program cannot read.")),
+            (errors.MalformedResponseError, self.tr("Magicline answered, but its answer could not be read.")),
             (
                 errors.NotSentError,
                 self.tr("Could not connect to Magicline; nothing was sent. Check the network and try again."),

@@ -4,7 +4,10 @@ Follows the vendor's advice for saving: the matrix shows a fresh read; edits are
 intent; Save first lists exactly the intended changes for confirmation, then the core
 merges them into a fresh read, writes, re-reads and reports. This panel words the report:
 saved, a conflict with a change made elsewhere (the user decides per cell), a server that
-did not apply a change ("differs"), or a failure (the edits are kept).
+did not apply a change ("differs"), or a failure (the edits are kept). When the answer to
+the write was lost, core reads again to find out what happened, and the words say so:
+saved (the read confirmed it), partly saved (which changes are saved, which are still
+marked), not saved, or unknown (not even the read worked: what to check).
 
 Dialogs are asked with `ask()` (window-modal, never `exec()`), so the event loop keeps
 running and tests can find them through `confirmation_dialog` / `conflict_dialog`. Reads
@@ -39,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_comm.api import errors
 from studio_comm.api.models import Customer
 from studio_comm.ui.events import events
 from studio_comm.ui.icons import icon
@@ -469,8 +473,38 @@ class PreferencesPanel(QWidget):
             self._show_matrix(editor)
             events().preferencesChanged.emit(editor.customer_id)
         self._sync_intent()
-        if outcome == "saved":
+        lost = self._lost_answer(report.error)  # then core read again to find out what happened
+
+        def after_lost(*sentences: str) -> str:
+            return " ".join(part for part in (lost, *sentences) if part)
+
+        if outcome == "saved" and lost:
+            self._say(after_lost(self.tr("Reading the preferences again confirmed that your changes are saved.")),
+                      "ok")
+        elif outcome == "saved":
             self._say(self.tr("Saved. Showing the preferences as Magicline has them now."), "ok")
+        elif outcome == "partial":
+            self._say(
+                after_lost(self.tr("Reading the preferences again shows that only part of your changes is saved."))
+                + "\n" + self.tr("Saved: {changes}").format(changes=self._listed(report, saved=True))
+                + "\n" + self.tr("Not saved, still marked here: {changes}. Save again to send them.").format(
+                    changes=self._listed(report, saved=False)),
+                "warning",
+            )
+        elif outcome == "failed" and lost and report.differences:
+            # Settled by the read (a failure before the write has no differences): nothing applied.
+            self._say(after_lost(self.tr("Reading the preferences again shows that nothing was saved. "
+                                         "Your changes are still marked; save again.")), "warning")
+        elif outcome == "unknown":
+            self._say(
+                after_lost(self.tr(
+                    "Reading the preferences again failed too, so it is not known whether your changes "
+                    "are saved. They are still marked here. Check with Refresh once Magicline answers "
+                    "again (it asks before discarding them), or save again.")),
+                "warning",
+            )
+            if report.error is not None:
+                self.tasks.report(report.error)
         elif outcome == "differs":
             lines = [
                 self.tr("{cell}: you chose {intended}, Magicline has {actual}").format(
@@ -490,6 +524,19 @@ class PreferencesPanel(QWidget):
             self._say(self.tr("Not saved; your changes are kept. See the message above."), "warning")
             if report.error is not None:
                 self.tasks.report(report.error)
+
+    def _lost_answer(self, error: BaseException | None) -> str | None:
+        """How the answer to the write was lost, if it was."""
+        if isinstance(error, errors.MalformedResponseError):
+            return self.tr("Magicline answered, but its answer could not be read.")
+        if isinstance(error, errors.OutcomeUnknownError):
+            return self.tr("The connection was lost before Magicline's answer arrived.")
+        return None
+
+    def _listed(self, report: SaveReport, *, saved: bool) -> str:
+        """The intended changes the re-read shows as saved (or not), in display order."""
+        missed = {difference.cell for difference in report.differences}
+        return ", ".join(change_line(c) for c in report.changes if (c.cell not in missed) == saved)
 
     def _ask_conflicts(self, conflicts: list[Conflict]) -> None:
         self._close_dialogs()

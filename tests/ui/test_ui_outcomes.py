@@ -1,7 +1,8 @@
 """Outcomes told as they are, through the window: a message Magicline took while the shared
-journal was away, an answer that arrived but could not be read, and a character that
-cannot be sent. Against the sandbox with its faults, and a PostgreSQL journal of the
-test's own for the journal's outage."""
+journal was away, an answer that arrived but could not be read, a character that cannot
+be sent, and a preferences save whose answer was lost and that a read settled. Against
+the sandbox with its faults, and a PostgreSQL journal of the test's own for the journal's
+outage."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from PySide6.QtCore import Qt
 
 from studio_comm.core.credentials import SERVICE
 from studio_comm.journal import Journal
-from tests.fixtures.app import PROFILE, WAIT_MS
+from tests.fixtures.app import PROFILE, WAIT_MS, open_customer, search
+from tests.fixtures.logs import OUTCOME_UNKNOWN, RETRY_SCHEDULED
 from tests.ui.test_ui_conversation import states, thread_requests
 from tests.ui.test_ui_drafts import (
     MEMBER,
@@ -22,6 +24,16 @@ from tests.ui.test_ui_drafts import (
     paste,
     running_app,
     type_into_body,
+)
+from tests.ui.test_ui_preferences import (
+    NEWSLETTER_EMAIL,
+    NEWSLETTER_SMS,
+    api_get,
+    confirm_save,
+    set_in_magicline,
+    stored,
+    toggle,
+    wait_saved,
 )
 
 LEFT = Qt.MouseButton.LeftButton
@@ -33,6 +45,19 @@ def members(app_window):
     """MEMBER and OTHER, both accepting general emails."""
     for customer_id in (MEMBER, OTHER):
         allow_general_email(app_window.sandbox, customer_id)
+
+
+@pytest.fixture
+def member(qtbot, app_window) -> dict:
+    """A member with newsletter texts and emails on, open in the window."""
+    sandbox = app_window.sandbox
+    candidates = api_get(sandbox, "/v1/customers", sliceSize=50)["result"]
+    chosen = next(c for c in candidates
+                  if {("NEWSLETTER", "TEXT_MESSAGE"), ("NEWSLETTER", "EMAIL")} <= set(stored(sandbox, c["id"])))
+    set_in_magicline(sandbox, chosen["id"], {("NEWSLETTER", "TEXT_MESSAGE"): True, ("NEWSLETTER", "EMAIL"): True})
+    search(qtbot, app_window, chosen["customerNumber"])
+    open_customer(qtbot, app_window, chosen["id"])
+    return chosen
 
 
 def write(qtbot, compose, subject: str, body: str) -> None:
@@ -116,3 +141,116 @@ def test_a_nul_character_is_named_selected_and_nothing_is_written(qtbot, app_win
     qtbot.mouseClick(compose.new_thread_button, LEFT)
     qtbot.waitUntil(lambda: states(panel) == ["sent"], timeout=WAIT_MS)
     assert thread_requests(sandbox)[0]["json"]["content"] == "Betrag: 49 €"
+
+
+# ---------------------------------------------------------------- preferences saves whose answer was lost
+
+PUTS = "method=PUT@/v1/communications"
+
+
+def preferences_path(customer_id: int) -> str:
+    return f"/v1/communications/{customer_id}/communication-preferences"
+
+
+def wait_until_opened(qtbot, sandbox, customer_id: int) -> None:
+    """Until the reads of opening the member (the matrix, the compose area's consent) are
+    answered: the faults set next are for the save."""
+    def answered() -> bool:
+        reads = [r for r in sandbox.admin.received() if r["path"] == preferences_path(customer_id)]
+        return len(reads) >= 2 and all(r["status"] is not None for r in reads)
+
+    qtbot.waitUntil(answered, timeout=WAIT_MS)
+
+
+def save_sms_off(qtbot, window, customer_id: int, fault: str) -> None:
+    wait_until_opened(qtbot, window.sandbox, customer_id)
+    window.sandbox.admin.set_faults(fault)
+    toggle(qtbot, window, NEWSLETTER_SMS)
+    confirm_save(qtbot, window)
+
+
+@pytest.mark.parametrize(("fault", "lost"), [
+    ("drop:after", "The connection was lost before Magicline's answer arrived."),
+    ("malformed:after", "Magicline answered, but its answer could not be read."),
+])
+def test_a_save_whose_answer_was_lost_is_reported_saved_once_a_read_confirms_it(
+        qtbot, app_window, member, fault, lost, expect_log):
+    if fault.startswith("drop"):
+        expect_log(*OUTCOME_UNKNOWN)
+    window, panel = app_window, app_window.preferences_panel
+    save_sms_off(qtbot, window, member["id"], f"{fault}:count=1:{PUTS}")
+    report = wait_saved(qtbot, window)
+    assert report.outcome == "saved"
+    assert panel.status_label.text() == lost + " Reading the preferences again confirmed that your changes are saved."
+    assert not panel.is_dirty and stored(window.sandbox, member["id"])[("NEWSLETTER", "TEXT_MESSAGE")] is False
+    assert not window.error_banner.isVisible()
+
+
+def test_a_save_applied_in_part_says_what_is_saved_and_what_is_not(qtbot, app_window, member, expect_log):
+    expect_log(*OUTCOME_UNKNOWN)
+    window, panel, sandbox = app_window, app_window.preferences_panel, app_window.sandbox
+    customer_id = member["id"]
+    prefs = preferences_path(customer_id)
+    wait_until_opened(qtbot, sandbox, customer_id)
+    # The PUT is applied and its answer lost; the read after it is slow, and meanwhile
+    # someone turns the newsletter emails on again in Magicline.
+    sandbox.admin.set_faults(f"drop:after:count=1:{PUTS};latency=2000:method=GET@{prefs}")
+    toggle(qtbot, window, NEWSLETTER_SMS)
+    toggle(qtbot, window, NEWSLETTER_EMAIL)
+    confirm_save(qtbot, window)
+
+    def reread_arrived() -> bool:
+        methods = [r["method"] for r in sandbox.admin.received() if r["path"] == prefs]
+        return methods[-2:] == ["PUT", "GET"]
+
+    qtbot.waitUntil(reread_arrived, timeout=WAIT_MS)
+    sandbox.admin.set_preferences(customer_id, [
+        {"messageCategory": "NEWSLETTER", "channels": [{"communicationChannel": "EMAIL", "active": True}]}])
+    report = wait_saved(qtbot, window)
+    assert report.outcome == "partial"
+    assert panel.status_label.text() == (
+        "The connection was lost before Magicline's answer arrived. Reading the preferences again shows that "
+        "only part of your changes is saved.\n"
+        "Saved: Newsletter / Text message: on → off\n"
+        "Not saved, still marked here: Newsletter / Email: on → off. Save again to send them.")
+    assert panel.editor.intent == {NEWSLETTER_EMAIL: False}  # marked, ready to save again
+
+
+def test_a_save_lost_before_it_was_applied_says_nothing_was_saved(qtbot, app_window, member, expect_log):
+    expect_log(*OUTCOME_UNKNOWN)
+    window, panel = app_window, app_window.preferences_panel
+    save_sms_off(qtbot, window, member["id"], f"drop:count=1:{PUTS}")
+    report = wait_saved(qtbot, window)
+    assert report.outcome == "failed"
+    assert panel.status_label.text() == (
+        "The connection was lost before Magicline's answer arrived. Reading the preferences again shows that "
+        "nothing was saved. Your changes are still marked; save again.")
+    assert panel.editor.intent == {NEWSLETTER_SMS: False}
+
+
+def test_a_save_nobody_can_settle_is_reported_unknown_with_what_to_check(
+        qtbot, app_window, member, expect_log):
+    expect_log(*OUTCOME_UNKNOWN)
+    expect_log(*RETRY_SCHEDULED)
+    expect_log("studio_comm.core.preferences", logging.WARNING, r"outcome of the save unknown, the re-read failed")
+    window, panel, sandbox = app_window, app_window.preferences_panel, app_window.sandbox
+    prefs = preferences_path(member["id"])
+    # The PUT is slow, then applied and its answer lost; while it is out, the server
+    # starts refusing reads, so the read that would tell fails too.
+    save_sms_off(qtbot, window, member["id"], f"latency=1000:count=1:{PUTS};drop:after:count=1:{PUTS}")
+    qtbot.waitUntil(lambda: any(r["method"] == "PUT" for r in sandbox.admin.received() if r["path"] == prefs),
+                    timeout=WAIT_MS)
+    sandbox.admin.set_faults(f"status=503:method=GET@{prefs}")
+    report = wait_saved(qtbot, window)
+    assert report.outcome == "unknown"
+    text = panel.status_label.text()
+    assert text.startswith("The connection was lost before Magicline's answer arrived. Reading the preferences "
+                           "again failed too, so it is not known whether your changes are saved.")
+    assert "Check with Refresh" in text
+    assert panel.editor.intent == {NEWSLETTER_SMS: False}
+    assert stored_after_all(sandbox, member["id"])[("NEWSLETTER", "TEXT_MESSAGE")] is False  # it was, in fact
+
+
+def stored_after_all(sandbox, customer_id: int) -> dict[tuple[str, str], bool]:
+    sandbox.admin.set_faults("")
+    return stored(sandbox, customer_id)
