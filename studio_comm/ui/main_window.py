@@ -4,7 +4,8 @@ the right, an error banner on top, the studio and the desk's staff member in the
 The window knows nothing of how a studio connection is built: `services` (made by
 studio_comm.app) connects a profile and hands back a core `StudioSession`. Long work runs
 on the qasync loop through the window's `TaskRunner`, which the panels get from their
-constructors; its failures (and whatever a panel reports to it) land in the error banner.
+constructors; its failures (and whatever a panel reports to it) land in the error banner,
+which opening another member clears (an error about one member must not stand over the next).
 
 Closing keeps what the user typed: unsent text is a draft in the journal, shown again when
 the member is opened next time, so the window closes without a question once the drafts
@@ -286,6 +287,7 @@ class MainWindow(QMainWindow):
         self._when_no_unsaved_changes(lambda: self._show_customer(customer))
 
     def _show_customer(self, customer: Customer | None) -> None:
+        self.error_banner.dismiss()
         self.preferences_panel.set_customer(customer)
         self.conversation_panel.set_customer(customer)
 

@@ -1,8 +1,8 @@
 """Outcomes told as they are, through the window: a message Magicline took while the shared
-journal was away, an answer that arrived but could not be read, a character that cannot
-be sent, and a preferences save whose answer was lost and that a read settled. Against
-the sandbox with its faults, and a PostgreSQL journal of the test's own for the journal's
-outage."""
+journal was away, an answer that arrived but could not be read, an error that must not
+stay over the next member, a character that cannot be sent, and a preferences save whose
+answer was lost and that a read settled. Against the sandbox with its faults, and a
+PostgreSQL journal of the test's own for the journal's outage."""
 
 from __future__ import annotations
 
@@ -122,6 +122,29 @@ def test_an_answer_that_arrived_but_could_not_be_read_is_not_called_a_lost_conne
         assert "connection was lost" not in text
     assert sandbox.admin.threads(MEMBER)  # it was stored, as the words allow
     assert panel.resend_button.isVisible()  # the user decides, after checking
+
+
+def test_the_error_of_one_member_is_cleared_when_another_is_opened(qtbot, app_window, members, expect_log):
+    expect_log(*RETRY_SCHEDULED)
+    window, banner = app_window, app_window.error_banner
+    open_member(qtbot, window, OTHER)
+    window.sandbox.admin.set_faults(f"status=503:count=20:method=GET@/v1/communications/{MEMBER}/")
+    number_search_and_open(qtbot, window, MEMBER)
+    qtbot.waitUntil(banner.isVisible, timeout=WAIT_MS)
+    assert "Magicline had a problem on its side" in banner.message
+
+    open_member(qtbot, window, OTHER)
+    assert not banner.isVisible()
+    assert window.preferences_panel.model.matrix is not None  # the other member's good data, uncovered
+
+
+def number_search_and_open(qtbot, window, customer_id: int) -> None:
+    """Open a member whose preferences fail to load (open_member waits for them)."""
+    search(qtbot, window, api_get(window.sandbox, f"/v1/customers/{customer_id}")["customerNumber"])
+    view = window.search_panel.results_view
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(window.search_panel.model.row_of(customer_id), 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
 
 
 def test_a_nul_character_is_named_selected_and_nothing_is_written(qtbot, app_window, members):
