@@ -102,15 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-open", type=float, default=0.0, help="seconds to keep the window open afterwards")
     args = parser.parse_args(argv)
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    from studio_comm.app import event_loop, launch, shutdown
 
-    from studio_comm.app import launch, shutdown
-
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)  # this script closes the window itself
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = event_loop()  # this script closes the window itself, then ends the loop
     width, height = (int(v) for v in args.size.lower().split("x"))
 
     async def run() -> None:

@@ -1,14 +1,21 @@
 """The GUI's composition root: QApplication + qasync loop + services + MainWindow.
 
 `studio-comm [--demo] [--profile NAME] [--base-url URL] [--data-dir DIR] [--journal URL]
-[--staff NAME]`. The data dir (platformdirs' user data dir unless given) holds the journal
-(journal.sqlite), the rotating log (logs/) and the settings (settings.ini). The API key of
-a profile comes from the OS keyring (never from a file or an argument); `--demo` runs the
-bundled sandbox on a free loopback port and needs no keyring.
+[--staff NAME] [--workstation NAME]` (parsed by studio_comm.cli). The data dir
+(platformdirs' user data dir unless given) holds the journal (journal.sqlite), the rotating
+log (logs/) and the settings (settings.ini). The API key of a profile comes from the OS
+keyring (never from a file or an argument); `--demo` runs the bundled sandbox on a free
+loopback port and needs no keyring.
 
-`launch(argv)` is for tests and scripts: it uses the running QApplication and asyncio loop
-and returns the shown window without entering the event loop. `main(argv)` owns the loop
-and shuts everything down (sandbox, client, journal) after the last window closes.
+The window needs only Qt and ui/; the Qt-free stack behind it (client, use cases, journal,
+the demo sandbox) is imported on a worker thread once the window is shown, so it neither
+delays the window nor freezes it.
+
+`event_loop()` is the one way to get a QApplication with a qasync loop (for main(),
+scripts and benchmarks). `launch(argv)` is for tests and scripts: it uses the running
+QApplication and asyncio loop and returns the shown window without entering the event
+loop. `main(options)` owns the loop and shuts everything down (sandbox, client, journal)
+after the last window closes.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import argparse
 import asyncio
 import functools
 import gc
+import importlib
 import itertools
 import logging
 import logging.handlers
@@ -24,17 +32,26 @@ import os
 import secrets
 import signal
 import socket
-import sys
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio_comm import __version__
+from studio_comm.cli import parse_gui_args
 from studio_comm.ui import i18n
 from studio_comm.ui.icons import icon, stylesheet
 from studio_comm.ui.main_window import MainWindow
 from studio_comm.ui.profiles import ProfileStore
+
+if TYPE_CHECKING:  # the stack behind the window is imported after it shows
+    from studio_comm.api.client import MagiclineClient
+    from studio_comm.api.models import StudioInformation
+    from studio_comm.core.session import StudioSession
+    from studio_comm.journal import AsyncJournal, Journal
+    from studio_comm.sandbox.server import SandboxProcess
 
 log = logging.getLogger(__name__)
 
@@ -43,25 +60,23 @@ DEMO_PROFILE = "Demo studio"
 GC_INTERVAL_MS = 100
 FULL_GC_TICKS = 600  # one full collection a minute
 FREEZE_GC_TICK = 10  # the window has shown: the imports (most of the heap) are done
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog=APP_NAME, description="Member communication for Magicline studios")
-    parser.add_argument("--demo", action="store_true", help="use the built-in demo studio (no account needed)")
-    parser.add_argument("--profile", metavar="NAME", help="studio profile to connect to")
-    parser.add_argument("--base-url", metavar="URL", help="the studio's API address (with --profile)")
-    parser.add_argument("--data-dir", metavar="DIR", type=Path, help="journal, logs and settings of this run")
-    parser.add_argument("--journal", metavar="URL", help="shared journal, e.g. postgresql+psycopg://host/db")
-    parser.add_argument("--staff", metavar="NAME", help="staff member at the desk")
-    # Qt's own options (-platform, -style ...) are consumed by QApplication; ignore leftovers.
-    args, _unknown = parser.parse_known_args(argv)
-    return args
+# The Qt-free modules behind the window, imported on a worker thread once it shows.
+JOURNAL = ("studio_comm.journal.store", "studio_comm.journal.async_journal")
+STACK = ("studio_comm.api.client", "studio_comm.core.session", *JOURNAL)
 
 
 def default_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+async def imported(*modules: str) -> None:
+    """Import `modules` on a worker thread, so the UI thread keeps painting and answering.
+
+    Also when they seem loaded: a module another thread is still importing is in
+    sys.modules already, and importing it on the UI thread would wait for that one."""
+    await asyncio.to_thread(lambda: [importlib.import_module(name) for name in modules])
 
 
 def ui_language() -> str:
@@ -142,16 +157,16 @@ class AppServices:
         self.data_dir = data_dir
         self.settings = settings
         self.profiles = ProfileStore(settings)
-        self.workstation = socket.gethostname()
-        self.journal = None  # AsyncJournal
-        self._journal = None  # Journal
-        self.sandbox = None
-        self.client = None
-        self.session = None
-        self.studio = None
+        self.workstation = options.workstation or socket.gethostname()
+        self.journal: AsyncJournal | None = None
+        self._journal: Journal | None = None
+        self.sandbox: SandboxProcess | None = None
+        self.client: MagiclineClient | None = None
+        self.session: StudioSession | None = None
+        self.studio: StudioInformation | None = None
         self.profile_name: str | None = None
-        self.on_wait = None  # set by launch(): the window's rate-limit display
-        self.on_activity = None  # set by launch(): the window's count of requests under way
+        self.on_wait: Callable[[str, float], None] | None = None  # set by launch(): the rate-limit display
+        self.on_activity: Callable[[int], None] | None = None  # set by launch(): requests under way
         self._under_way: dict[object, int] = {}  # per client: an old one may still finish some
         self._closed = False
 
@@ -165,6 +180,7 @@ class AppServices:
 
     async def open_journal(self):
         if self.journal is None:
+            await imported(*JOURNAL)
             from studio_comm.journal import AsyncJournal, Journal
 
             target = self.options.journal or (self.data_dir / "journal.sqlite")
@@ -174,6 +190,7 @@ class AppServices:
 
     async def start_demo(self) -> tuple[str, str]:
         """Start the sandbox child process; returns its base URL and key."""
+        await imported("studio_comm.sandbox.server")
         from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
 
         if self.sandbox is None:
@@ -186,6 +203,7 @@ class AppServices:
 
     async def connect(self, profile_name: str, base_url: str, api_key: str | None = None):
         """Connect to a studio; on success it replaces the current one. -> (session, studio)"""
+        await imported(*STACK)
         from studio_comm.api.client import MagiclineClient
         from studio_comm.core.credentials import MissingKeyError
         from studio_comm.core.session import StudioSession
@@ -230,7 +248,7 @@ class AppServices:
             return
         self._closed = True
         # Each step on its own: a failing one must not leave the demo sandbox running.
-        steps = []
+        steps: list[tuple[str, Awaitable[object]]] = []
         if self.client is not None:
             steps.append(("client", self.client.aclose()))
         if self._journal is not None:
@@ -248,6 +266,7 @@ class AppServices:
 
 async def _start(window: MainWindow, services: AppServices) -> None:
     """Connect the way the arguments and settings say; ask when nothing says how."""
+    await imported(*STACK)  # whichever way follows needs it, the connection dialog too
     options = services.options
     if options.journal:
         from studio_comm.journal.store import url_has_password
@@ -265,14 +284,14 @@ async def _start(window: MainWindow, services: AppServices) -> None:
         window.open_connection_dialog()
         return
     profile = services.profiles.get(name)
-    base_url = options.base_url or (profile.base_url if profile else None)
-    if not base_url:
+    given: str | None = options.base_url or (profile.base_url if profile else None)
+    if not given:
         window.open_connection_dialog(name)
         return
     from studio_comm.core.connection import BaseUrlError, normalize_base_url
 
     try:
-        base_url = normalize_base_url(base_url)
+        base_url = normalize_base_url(given)
     except BaseUrlError as exc:
         from studio_comm.ui.connection_dialog import ConnectionDialog
 
@@ -321,10 +340,34 @@ def _install_gc_timer(parent) -> QTimer:
     return timer
 
 
-def launch(argv: list[str]) -> MainWindow:
+def _application(qt_args: Sequence[str] = ()) -> QApplication:
+    """The running QApplication, else a new one given Qt's own options `qt_args`."""
+    app = QApplication.instance()
+    return app if isinstance(app, QApplication) else QApplication([APP_NAME, *qt_args])
+
+
+def event_loop(qt_args: Sequence[str] = ()) -> asyncio.AbstractEventLoop:
+    """A qasync loop on the QApplication (the running one, else a new one given Qt's own
+    options `qt_args`), set as this thread's asyncio event loop.
+
+    The application does not quit when its last window closes: whoever runs the loop ends
+    it, after the shutdown that needs the loop (client, journal, sandbox)."""
+    import qasync
+
+    app = _application(qt_args)
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    return loop
+
+
+def launch(argv: Sequence[str]) -> MainWindow:
     """Build and show the main window on the running QApplication and asyncio loop."""
-    options = parse_args(list(argv))
-    app = QApplication.instance() or QApplication([APP_NAME, *argv])
+    return _launch(parse_gui_args(argv))
+
+
+def _launch(options: argparse.Namespace) -> MainWindow:
+    app = _application(options.qt_args)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(icon("studio-comm"))
@@ -357,19 +400,15 @@ async def shutdown(window: MainWindow) -> None:
     await window.services.aclose()
 
 
-def main(argv: list[str] | None = None) -> int:
-    import qasync
-
-    argv = sys.argv[1:] if argv is None else list(argv)
-    app = QApplication.instance() or QApplication([APP_NAME, *argv])
-    app.setQuitOnLastWindowClosed(False)  # the loop ends after the shutdown below instead
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+def main(options: argparse.Namespace) -> int:
+    """Run the GUI until its window is closed (options from studio_comm.cli)."""
+    loop = event_loop(options.qt_args)
+    app = _application()
 
     async def run() -> None:
         closed = asyncio.Event()
         app.lastWindowClosed.connect(closed.set)
-        window = launch(argv)
+        window = _launch(options)
         # Ctrl+C in a terminal, or a session logout: close properly so the demo sandbox
         # and the journal are shut down. (Python runs the handler at the next timer tick.)
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -230,6 +230,407 @@
     </message>
 </context>
 <context>
+    <name>CampaignMembersModel</name>
+    <message>
+        <source>Customer no.</source>
+        <translation>Kundennr.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Thread ID</source>
+        <translation>Verlaufs-ID</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignModel</name>
+    <message>
+        <source>The category does not offer this channel to the member</source>
+        <translation>Die Kategorie bietet dem Mitglied diesen Kanal nicht an</translation>
+    </message>
+    <message>
+        <source>Consent is off</source>
+        <translation>Einwilligung ist aus</translation>
+    </message>
+    <message>
+        <source>Deleted in Magicline</source>
+        <translation>In Magicline gelöscht</translation>
+    </message>
+    <message>
+        <source>Access disabled in Magicline</source>
+        <translation>In Magicline gesperrt</translation>
+    </message>
+    <message>
+        <source>No value for {variables}</source>
+        <translation>Kein Wert für {variables}</translation>
+    </message>
+    <message>
+        <source>May have arrived: check in Magicline before sending it again</source>
+        <translation>Vielleicht angekommen: vor einem erneuten Senden in Magicline prüfen</translation>
+    </message>
+    <message>
+        <source>Not sent ({detail}); resuming the campaign tries again</source>
+        <translation>Nicht gesendet ({detail}); beim Fortsetzen der Kampagne erneut versucht</translation>
+    </message>
+    <message>
+        <source>Not sent; resuming the campaign tries again</source>
+        <translation>Nicht gesendet; beim Fortsetzen der Kampagne erneut versucht</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignWindow</name>
+    <message>
+        <source>Campaigns – studio-comm</source>
+        <translation>Kampagnen – studio-comm</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>Kampagnen</translation>
+    </message>
+    <message>
+        <source>Campaigns of this studio</source>
+        <translation>Kampagnen dieses Studios</translation>
+    </message>
+    <message>
+        <source>New campaign</source>
+        <translation>Neue Kampagne</translation>
+    </message>
+    <message>
+        <source>Campaign name</source>
+        <translation>Name der Kampagne</translation>
+    </message>
+    <message>
+        <source>Message category</source>
+        <translation>Nachrichtenkategorie</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Variables: {variables}. A fallback follows a bar, e.g. {example}; a member for whom a variable has no value is not sent to.</source>
+        <translation>Variablen: {variables}. Ein Ersatzwert folgt nach einem Strich, z. B. {example}; ein Mitglied, für das eine Variable keinen Wert hat, erhält die Nachricht nicht.</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>by</source>
+        <translation>per</translation>
+    </message>
+    <message>
+        <source>Message:</source>
+        <translation>Nachricht:</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>An:</translation>
+    </message>
+    <message>
+        <source>Subject:</source>
+        <translation>Betreff:</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>Text:</translation>
+    </message>
+    <message>
+        <source>From the consent review</source>
+        <translation>Aus der Einwilligungsübersicht</translation>
+    </message>
+    <message>
+        <source>Take the category, channel and customer statuses of the consent review&apos;s current filter</source>
+        <translation>Kategorie, Kanal und Kundenstatus aus dem aktuellen Filter der Einwilligungsübersicht übernehmen</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>How many members it reaches by the consent review&apos;s last read, and the text for a few of them</source>
+        <translation>Wie viele Mitglieder sie laut der letzten Einwilligungsübersicht erreicht, und der Text für einige von ihnen</translation>
+    </message>
+    <message>
+        <source>Preview: how many members it reaches, and sample messages.</source>
+        <translation>Vorschau: wie viele Mitglieder sie erreicht, und Beispielnachrichten.</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Send it to every targeted member whose consent allows it</source>
+        <translation>An jedes ausgewählte Mitglied senden, dessen Einwilligung es erlaubt</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Continue with the members not reached yet; nobody gets it twice</source>
+        <translation>Mit den noch nicht erreichten Mitgliedern fortfahren; niemand erhält sie doppelt</translation>
+    </message>
+    <message>
+        <source>Cancel campaign…</source>
+        <translation>Kampagne abbrechen …</translation>
+    </message>
+    <message>
+        <source>Campaign progress</source>
+        <translation>Fortschritt der Kampagne</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>All members</source>
+        <translation>Alle Mitglieder</translation>
+    </message>
+    <message>
+        <source>Report:</source>
+        <translation>Bericht:</translation>
+    </message>
+    <message>
+        <source>Members and outcomes</source>
+        <translation>Mitglieder und Ergebnisse</translation>
+    </message>
+    <message>
+        <source>CSV separator</source>
+        <translation>CSV-Trennzeichen</translation>
+    </message>
+    <message>
+        <source>Comma</source>
+        <translation>Komma</translation>
+    </message>
+    <message>
+        <source>Semicolon (German Excel)</source>
+        <translation>Semikolon (deutsches Excel)</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>Bericht exportieren …</translation>
+    </message>
+    <message>
+        <source>Separator:</source>
+        <translation>Trennzeichen:</translation>
+    </message>
+    <message>
+        <source>Give the campaign a name.</source>
+        <translation>Geben Sie der Kampagne einen Namen.</translation>
+    </message>
+    <message>
+        <source>Choose at least one kind of customer.</source>
+        <translation>Wählen Sie mindestens eine Kundengruppe.</translation>
+    </message>
+    <message>
+        <source>Write a subject and a text.</source>
+        <translation>Schreiben Sie einen Betreff und einen Text.</translation>
+    </message>
+    <message>
+        <source>There is no variable {variable}; the variables are listed below the text.</source>
+        <translation>Eine Variable {variable} gibt es nicht; die Variablen stehen unter dem Text.</translation>
+    </message>
+    <message>
+        <source>A new campaign: write it, preview it, then start it.</source>
+        <translation>Eine neue Kampagne: schreiben, in der Vorschau prüfen, dann starten.</translation>
+    </message>
+    <message>
+        <source>Running at {desk} since {time}. Another desk can take it over only once that run stops.</source>
+        <translation>Läuft an {desk} seit {time}. Ein anderer Arbeitsplatz kann sie erst übernehmen, wenn dieser Lauf endet.</translation>
+    </message>
+    <message>
+        <source>Created {time}</source>
+        <translation>Angelegt {time}</translation>
+    </message>
+    <message>
+        <source>by {staff}</source>
+        <translation>von {staff}</translation>
+    </message>
+    <message>
+        <source>Open the consent review and filter it first.</source>
+        <translation>Öffnen und filtern Sie zuerst die Einwilligungsübersicht.</translation>
+    </message>
+    <message>
+        <source>Reading the preview…</source>
+        <translation>Vorschau wird gelesen …</translation>
+    </message>
+    <message>
+        <source>The consent review has read no customers of these kinds yet, so how many it reaches is not known before it runs. Run the consent review for the numbers.</source>
+        <translation>Die Einwilligungsübersicht hat noch keine Kunden dieser Gruppen gelesen; wie viele die Kampagne erreicht, zeigt sich daher erst beim Senden. Für die Zahlen lesen Sie die Einwilligungsübersicht ein.</translation>
+    </message>
+    <message>
+        <source>By the consent review (read {time} at the oldest), {consenting} of {cached} customers of these kinds would get it.</source>
+        <translation>Laut Einwilligungsübersicht (gelesen frühestens {time}) würden {consenting} von {cached} Kunden dieser Gruppen sie erhalten.</translation>
+    </message>
+    <message>
+        <source>Already excluded: {off} with consent off, {absent} not offered this channel, {unreadable} who could not be read.</source>
+        <translation>Bereits ausgeschlossen: {off} mit Einwilligung aus, {absent} ohne Angebot dieses Kanals, {unreadable} nicht lesbar.</translation>
+    </message>
+    <message>
+        <source>Consent is read again for each member right before the message goes out.</source>
+        <translation>Die Einwilligung jedes Mitglieds wird direkt vor dem Senden erneut gelesen.</translation>
+    </message>
+    <message>
+        <source>To {name} ({number}):</source>
+        <translation>An {name} ({number}):</translation>
+    </message>
+    <message>
+        <source>Subject: {subject}</source>
+        <translation>Betreff: {subject}</translation>
+    </message>
+    <message>
+        <source>Not sent to this member: no value for {variables}.</source>
+        <translation>Geht nicht an dieses Mitglied: kein Wert für {variables}.</translation>
+    </message>
+    <message>
+        <source>Pausing after the members in flight…</source>
+        <translation>Hält an, sobald die laufenden Sendungen fertig sind …</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Startet …</translation>
+    </message>
+    <message>
+        <source>Listing the members: {count} so far</source>
+        <translation>Mitglieder werden aufgelistet: bisher {count}</translation>
+    </message>
+    <message>
+        <source>{done} of {total} members</source>
+        <translation>{done} von {total} Mitgliedern</translation>
+    </message>
+    <message>
+        <source>{rate} per minute</source>
+        <translation>{rate} pro Minute</translation>
+    </message>
+    <message>
+        <source>about {time} left</source>
+        <translation>noch etwa {time}</translation>
+    </message>
+    <message>
+        <source>Running here.</source>
+        <translation>Läuft an diesem Arbeitsplatz.</translation>
+    </message>
+    <message>
+        <source>This campaign is running at {desk} since {time}. It can be taken over once that run stops.</source>
+        <translation>Diese Kampagne läuft an {desk} seit {time}. Sie kann übernommen werden, sobald dieser Lauf endet.</translation>
+    </message>
+    <message>
+        <source>A campaign of this name already exists with another text or target. Choose it in the list to resume it, or give the new one another name.</source>
+        <translation>Eine Kampagne dieses Namens gibt es schon mit anderem Text oder anderen Empfängern. Wählen Sie sie in der Liste, um sie fortzusetzen, oder geben Sie der neuen einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>This campaign was cancelled; it is not sent again.</source>
+        <translation>Diese Kampagne wurde abgebrochen; sie wird nicht erneut gesendet.</translation>
+    </message>
+    <message>
+        <source>Cancel campaign</source>
+        <translation>Kampagne abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the campaign “{name}”? Members not reached yet will not get it, and it cannot be resumed.</source>
+        <translation>Kampagne „{name}“ abbrechen? Noch nicht erreichte Mitglieder erhalten sie nicht, und sie lässt sich nicht fortsetzen.</translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation>Behalten</translation>
+    </message>
+    <message>
+        <source>Cancelling after the members in flight…</source>
+        <translation>Bricht ab, sobald die laufenden Sendungen fertig sind …</translation>
+    </message>
+    <message>
+        <source>The campaign is running at another desk; it was not cancelled.</source>
+        <translation>Die Kampagne läuft an einem anderen Arbeitsplatz; sie wurde nicht abgebrochen.</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} members</source>
+        <translation>{shown} von {total} Mitgliedern</translation>
+    </message>
+    <message>
+        <source>Customer ID</source>
+        <translation>Kunden-ID</translation>
+    </message>
+    <message>
+        <source>Customer number</source>
+        <translation>Kundennummer</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Thread ID</source>
+        <translation>Verlaufs-ID</translation>
+    </message>
+    <message>
+        <source>Request ID</source>
+        <translation>Anfrage-ID</translation>
+    </message>
+    <message>
+        <source>When (UTC)</source>
+        <translation>Wann (UTC)</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>Arbeitsplatz</translation>
+    </message>
+    <message>
+        <source>Exported {count} members to {path}</source>
+        <translation>{count} Mitglieder nach {path} exportiert</translation>
+    </message>
+    <message>
+        <source>Export campaign report</source>
+        <translation>Kampagnenbericht exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Connect to a studio first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
+    </message>
+</context>
+<context>
     <name>ComposeArea</name>
     <message>
         <source>Direction</source>
@@ -956,6 +1357,94 @@ Magicline meldet: {message}</translation>
         <translation>Ehemaliges Mitglied</translation>
     </message>
     <message>
+        <source>Not reached yet</source>
+        <translation>Noch nicht erreicht</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Wird gesendet</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Skipped: no consent</source>
+        <translation>Übersprungen: keine Einwilligung</translation>
+    </message>
+    <message>
+        <source>Skipped: cannot be read</source>
+        <translation>Übersprungen: nicht lesbar</translation>
+    </message>
+    <message>
+        <source>Skipped: text incomplete</source>
+        <translation>Übersprungen: Text unvollständig</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>Nicht gesendet</translation>
+    </message>
+    <message>
+        <source>Outcome unknown</source>
+        <translation>Ergebnis unbekannt</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>Nicht gestartet</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Angehalten</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>paused by hand</source>
+        <translation>von Hand angehalten</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>paused itself: Magicline refused or did not answer several members in a row</source>
+        <translation>selbst angehalten: Magicline hat mehrere Mitglieder nacheinander abgelehnt oder nicht beantwortet</translation>
+    </message>
+    <message>
+        <source>paused itself: Magicline refused the API key</source>
+        <translation>selbst angehalten: Magicline hat den API-Schlüssel abgelehnt</translation>
+    </message>
+    <message>
+        <source>paused itself: the journal could not record what was sent</source>
+        <translation>selbst angehalten: das Journal konnte das Gesendete nicht festhalten</translation>
+    </message>
+    <message>
+        <source>stopped: another desk took the campaign over</source>
+        <translation>beendet: ein anderer Arbeitsplatz hat die Kampagne übernommen</translation>
+    </message>
+    <message>
+        <source>some members could not be sent to; Resume tries them again</source>
+        <translation>an einige Mitglieder konnte nicht gesendet werden; Fortsetzen versucht es erneut</translation>
+    </message>
+    <message>
+        <source>paused itself after an unexpected error</source>
+        <translation>nach einem unerwarteten Fehler selbst angehalten</translation>
+    </message>
+    <message>
+        <source>its last run stopped without finishing</source>
+        <translation>der letzte Lauf endete vorzeitig</translation>
+    </message>
+    <message>
         <source>Unknown ({value})</source>
         <translation>Unbekannt ({value})</translation>
     </message>
@@ -1048,6 +1537,10 @@ Magicline meldet: {message}</translation>
     <message>
         <source>&amp;Audit history…</source>
         <translation>Änderungs&amp;protokoll …</translation>
+    </message>
+    <message>
+        <source>&amp;Campaigns…</source>
+        <translation>&amp;Kampagnen …</translation>
     </message>
     <message>
         <source>&amp;Help</source>

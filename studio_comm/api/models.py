@@ -9,77 +9,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-
-class ApiEnum(StrEnum):
-    """A string enum that tolerates values from newer API versions."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> ApiEnum | None:
-        if not isinstance(value, str) or not value:
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = value
-        member._value_ = value
-        return member
-
-    @property
-    def known(self) -> bool:
-        return self._name_ in type(self).__members__
-
-
-class MessageCategory(ApiEnum):
-    CONTRACT = "CONTRACT"
-    GENERAL = "GENERAL"
-    APPOINTMENT = "APPOINTMENT"
-    NEWSLETTER = "NEWSLETTER"
-    LOYALTY_PROGRAM = "LOYALTY_PROGRAM"
-
-
-class Channel(ApiEnum):
-    LETTER = "LETTER"
-    EMAIL = "EMAIL"
-    TEXT_MESSAGE = "TEXT_MESSAGE"
-    PHONE = "PHONE"
-    FAX = "FAX"
-    CONVERSATION = "CONVERSATION"
-    CHAT = "CHAT"
-    OTHER = "OTHER"
-
-
-class Direction(ApiEnum):
-    INCOMING = "INCOMING"
-    OUTGOING = "OUTGOING"
-
-
-class ThreadStatus(ApiEnum):
-    CREATED = "CREATED"
-    ONGOING = "ONGOING"
-    CLOSED = "CLOSED"
-
-
-class CustomerStatus(ApiEnum):
-    MEMBER = "MEMBER"
-    PROSPECT = "PROSPECT"
-    FORMER_MEMBER = "FORMER_MEMBER"
-
-
-class Gender(ApiEnum):
-    MALE = "MALE"
-    FEMALE = "FEMALE"
-    UNISEX = "UNISEX"
-
-
-class CardNumberFormat(ApiEnum):
-    DECIMAL = "DECIMAL"
-    HEX_MSB = "HEX_MSB"
-    HEX_LSB = "HEX_LSB"
-
+# The enums live in api.enums (no pydantic); they are still imported from here too.
+from studio_comm.api.enums import ApiEnum as ApiEnum
+from studio_comm.api.enums import CardNumberFormat as CardNumberFormat
+from studio_comm.api.enums import Channel, CustomerStatus, Direction, Gender, MessageCategory, ThreadStatus
 
 _ZONED = re.compile(r"^(?P<stamp>[^\[]+)\[(?P<zone>[^\]]+)\]$")
 

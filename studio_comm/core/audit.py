@@ -2,7 +2,8 @@
 
 Magicline keeps no author, time or source with a consent change, and cannot list messages:
 the journal's audit log is the only record. Writing: every use case writes its entries
-through `AuditLog`, so each entry names the staff member and workstation the same way.
+through `AuditLog`, so each entry names the staff member and workstation the same way. A
+campaign gets one entry each time a run of it ends or pauses, besides each message's.
 
 Reading: `AuditHistory` answers the history window's question: the journal's audit
 entries of this studio, filtered by member, staff member, action and days, newest first,
@@ -28,7 +29,7 @@ from studio_comm.core.desk import Desk
 from studio_comm.core.matrix import Intent, Matrix, cell_order, intent_to_wire
 from studio_comm.core.review import Cell, CellState, wire_cell_states
 from studio_comm.journal import AsyncJournal
-from studio_comm.journal.records import AuditEntry, MessageRecord, ThreadRecord
+from studio_comm.journal.records import AuditEntry, CampaignRecord, MessageRecord, ThreadRecord
 
 
 class AuditLog:
@@ -63,6 +64,26 @@ class AuditLog:
             "message", request_id=message.request_id, studio_id=message.studio_id,
             customer_id=thread.customer_id, staff=self._desk.staff, workstation=self._desk.workstation,
             intent=sent, outcome=outcome, http_status=http_status, trace_id=trace_id,
+        )
+
+    async def campaign(
+        self, campaign: CampaignRecord, *, outcome: str, run_started_at: datetime | None,
+        counts: Mapping[str, int], reason: str | None, reason_detail: str | None,
+    ) -> None:
+        """A run of a campaign that ended or paused, or a campaign cancelled while no run
+        held it (`run_started_at` None); `outcome` is the campaign's status now. The entry
+        holds the campaign and its targeting, who ran it from when, and the counts per
+        outcome of the whole campaign so far."""
+        targeting = {"campaign": campaign.name, "campaignId": campaign.id, "category": campaign.category,
+                     "channel": campaign.channel, "statuses": list(campaign.statuses),
+                     "subject": campaign.subject, "createdBy": campaign.created_by,
+                     "createdAt": campaign.created_at.isoformat(),
+                     "runStartedAt": run_started_at.isoformat() if run_started_at else None}
+        await self._journal.add_audit(
+            "campaign", studio_id=campaign.studio_id, staff=self._desk.staff,
+            workstation=self._desk.workstation, intent=targeting,
+            after={"counts": dict(counts), "reason": reason, "reasonDetail": reason_detail},
+            outcome=outcome,
         )
 
 

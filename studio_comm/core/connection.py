@@ -25,4 +25,5 @@ async def test_connection(base_url: str, key: str, language: str = "en") -> Stud
         return await client.studio_information()
 
 
-test_connection.__test__ = False  # its name is not a pytest test when a test imports it
+# Its name is not a pytest test when a test imports it (mypy types a function without attributes).
+test_connection.__test__ = False  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""Exports for managers: the review table and the audit history as CSV, one member as JSON.
+"""Exports for managers: the review table, the audit history and a campaign's members as
+CSV, one member as JSON.
 
 CSV files are written for Excel: UTF-8 with a byte order mark (without it Excel reads
 "Müller" as "MÃ¼ller"), comma-separated by default, semicolon on request (German Excel
@@ -270,3 +271,42 @@ async def export_member(client: Any, journal: Any, studio_id: int, customer_id: 
     data = await member_export(client, journal, studio_id, customer_id)
     await asyncio.to_thread(write_member_export, target, data)
     return data
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+CAMPAIGN_COLUMNS = (
+    ("customer_id", "Customer ID"),
+    ("customer_number", "Customer number"),
+    ("name", "Name"),
+    ("status", "Status"),
+    ("outcome", "Outcome"),
+    ("detail", "Detail"),
+    ("thread_id", "Thread ID"),
+    ("request_id", "Request ID"),
+    ("updated_at", "Updated at (UTC)"),
+    ("workstation", "Workstation"),
+)
+
+
+def write_campaign_csv(
+    target: Path | io.TextIOBase,
+    members: Sequence[Any],
+    *,
+    delimiter: str = ",",
+    wording: Wording = Wording(),
+) -> int:
+    """A campaign's ledger, one member a line (`CampaignMember` records): who, with which
+    outcome, and for a sent message its Magicline thread id and request id."""
+    header = [wording.header(key, text) for key, text in CAMPAIGN_COLUMNS]
+
+    def lines():
+        for m in members:
+            yield [
+                m.customer_id, m.customer_number or "", m.name, wording.status(m.customer_status or ""),
+                wording.outcome(m.outcome), m.detail or "", m.remote_thread_id or "", m.request_id or "",
+                csv_time(m.updated_at), m.workstation or "",
+            ]
+
+    return _write_csv(target, header, lines(), delimiter)

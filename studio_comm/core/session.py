@@ -2,7 +2,7 @@
 
 The composition of the use cases for one studio profile, nothing more: the GUI makes one
 `StudioSession` per profile and reaches every use case through it: `search`,
-`preferences(customer_id)`, `messaging`, `employees()`. Each use case gets its
+`preferences(customer_id)`, `messaging`, `campaigns()`, `employees()`. Each use case gets its
 collaborators (client, journal, audit log, studio id, desk) explicitly. `staff` (picked
 from the studio's employees, or typed) is the agent of messages and the author of audit
 entries; `workstation` names this computer in the journal, which several desks may share.
@@ -15,6 +15,7 @@ import logging
 from studio_comm.api.client import MagiclineClient
 from studio_comm.api.models import Employee, StudioInformation
 from studio_comm.core.audit import AuditLog
+from studio_comm.core.campaigns import Campaigns
 from studio_comm.core.desk import Desk
 from studio_comm.core.messaging import Messenger
 from studio_comm.core.preferences import PreferenceEditor
@@ -98,6 +99,11 @@ class StudioSession:
 
     def preferences(self, customer_id: int) -> PreferenceEditor:
         return PreferenceEditor(self.client, self.audit, self.studio_id, customer_id)
+
+    def campaigns(self) -> Campaigns:
+        if self.studio is None:
+            raise RuntimeError("The session is not connected yet.")
+        return Campaigns(self.client, self.journal, self.audit, self.studio, self.desk, self.messaging)
 
     async def employees(self) -> list[Employee]:
         """The studio's employees, by name (for the staff picker)."""

@@ -65,10 +65,22 @@ def _v3_drafts(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.drafts])
 
 
+def _v4_event_feed(conn: Connection) -> None:
+    # The studio's event feed (webhooks through the relay, desk events).
+    schema.metadata.create_all(conn, tables=[schema.events])
+
+
+def _v5_campaign_ledger(conn: Connection) -> None:
+    # Campaigns, with the lease of the run that holds one, and their per-member ledger.
+    schema.metadata.create_all(conn, tables=[schema.campaigns, schema.campaign_ledger])
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1,
     _v2_server_strings_unbounded,
     _v3_drafts,
+    _v4_event_feed,
+    _v5_campaign_ledger,
 ]  # step i brings the schema to i + 1
 
 

@@ -24,11 +24,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
-from studio_comm.journal.records import MessageState
+from studio_comm.journal.records import CampaignOutcome, CampaignStatus, MessageState
 
 metadata = MetaData()
 
@@ -175,4 +176,92 @@ drafts = Table(
     Column("content", Text, nullable=False),
     Column("fields", Json),  # direction, channel, category, status as chosen
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# The studio's event feed (studio_comm.journal.feed): Magicline's webhooks as the relay
+# stored them, and the desks' own events. `seq` orders the feed; on SQLite AUTOINCREMENT
+# keeps a number from ever being handed out twice. `xid` is the PostgreSQL transaction
+# that wrote the row (NULL on SQLite), which lets a reader find rows that committed after
+# a higher seq was read. `content` is plain JSON, not JSONB: JSONB refuses some strings
+# the vendor may send (\u0000, lone surrogates) and does not keep the object as sent.
+events = Table(
+    "events",
+    metadata,
+    Column("seq", RowId, primary_key=True, autoincrement=True),
+    Column("studio_id", BigInteger, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("type", Text, nullable=False),  # the vendor's event type (no length given)
+    Column("entity_id", BigInteger),
+    Column("uuid", Text),
+    Column("part", Integer, nullable=False),
+    Column("timestamp_ms", BigInteger),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("content", JSON(none_as_null=True)),
+    Column("xid", BigInteger),
+    # A webhook delivered twice (same uuid) is stored once; desk events have no uuid.
+    UniqueConstraint("studio_id", "uuid", "part", name="uq_events_uuid"),
+    Index("ix_events_studio_seq", "studio_id", "seq"),
+    Index("ix_events_xid", "xid"),
+    sqlite_autoincrement=True,
+)
+
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+# A campaign: one message to every targeted member who agreed (core/campaign.py). The
+# lease columns name the run that holds it (one at a time across desks), until
+# lease_expires_at unless that run renews it.
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("studio_id", BigInteger, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("channel", String(40), nullable=False),
+    Column("statuses", Json, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_by", Text),
+    Column("created_workstation", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("targeted_at", UtcDateTime),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(40)),
+    Column("reason_detail", Text),
+    Column("lease_token", String(64)),
+    Column("lease_workstation", String(200)),
+    Column("lease_staff", Text),
+    Column("lease_host", String(255)),
+    Column("lease_pid", BigInteger),
+    Column("lease_started_at", UtcDateTime),
+    Column("lease_expires_at", UtcDateTime),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("studio_id", "name", name="uq_campaigns_name"),
+    CheckConstraint(_one_of("status", CampaignStatus), name="ck_campaigns_status"),
+)
+
+# One row per (campaign, member), written when the campaign's targets are listed, so a
+# run resumes from what is recorded here, never from a position in a listing.
+campaign_ledger = Table(
+    "campaign_ledger",
+    metadata,
+    Column("campaign_id", RowId, ForeignKey("campaigns.id"), primary_key=True, autoincrement=False),
+    Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("customer_number", Text),
+    Column("first_name", Text),
+    Column("last_name", Text),
+    Column("customer_status", Text),
+    Column("outcome", String(24), nullable=False),
+    Column("request_id", String(64)),
+    Column("thread_id", RowId),
+    Column("remote_thread_id", BigInteger),
+    Column("detail", Text),
+    Column("http_status", Integer),
+    Column("workstation", String(200)),
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint(_one_of("outcome", CampaignOutcome), name="ck_campaign_ledger_outcome"),
+    Index("ix_campaign_ledger_outcome", "campaign_id", "outcome"),
 )

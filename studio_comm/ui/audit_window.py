@@ -13,11 +13,11 @@ banner.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -80,7 +80,9 @@ class AuditWindow(QMainWindow):
         self.staff_filter.setObjectName("auditStaffFilter")
         self.staff_filter.setAccessibleName(self.tr("Staff member"))
         self.staff_filter.setEditable(True)
-        self.staff_filter.lineEdit().setPlaceholderText(self.tr("Any staff member"))
+        staff_edit = self.staff_filter.lineEdit()
+        assert staff_edit is not None  # an editable combo box always has its line edit
+        staff_edit.setPlaceholderText(self.tr("Any staff member"))
         self.action_filter = QComboBox(self)
         self.action_filter.setObjectName("auditActionFilter")
         self.action_filter.setAccessibleName(self.tr("Action"))
@@ -104,8 +106,8 @@ class AuditWindow(QMainWindow):
         self.action_filter.currentIndexChanged.connect(self.reload)
         for widget in (self.from_check, self.to_check):
             widget.toggled.connect(self.reload)
-        for widget in (self.from_date, self.to_date):
-            widget.dateChanged.connect(lambda _d: self._filter_timer.start())
+        for edit in (self.from_date, self.to_date):
+            edit.dateChanged.connect(lambda _d: self._filter_timer.start())
         events().preferencesChanged.connect(self._entries_added)
         events().messagesChanged.connect(self._entries_added)
 
@@ -187,8 +189,8 @@ class AuditWindow(QMainWindow):
             member=self.member_filter.text(),
             staff=self.staff_filter.currentText(),
             action=self.action_filter.currentData(),
-            first_day=self.from_date.date().toPython() if self.from_check.isChecked() else None,
-            last_day=self.to_date.date().toPython() if self.to_check.isChecked() else None,
+            first_day=_day(self.from_date) if self.from_check.isChecked() else None,
+            last_day=_day(self.to_date) if self.to_check.isChecked() else None,
         )
 
     def reload(self) -> asyncio.Future[list[AuditRecord]]:
@@ -275,11 +277,17 @@ class AuditWindow(QMainWindow):
         self.tasks.run(ask(dialog), on_result=lambda path: self.export_csv(path) if path else None)
 
 
+def _day(edit: QDateEdit) -> date:
+    """The edit's day as a Python date (QDate.toPython() is typed as returning object)."""
+    day = edit.date()
+    return date(day.year(), day.month(), day.day())
+
+
 def open_audit_window(main_window: MainWindow) -> AuditWindow | None:
     """Show the audit history of the main window's connected studio (menu entry)."""
     session = main_window.session
     if session is None or session.studio is None:
-        main_window.tasks.report(AuditWindow.tr("Connect to a studio first."))
+        main_window.tasks.report(QCoreApplication.translate("AuditWindow", "Connect to a studio first."))
         return None
     window = getattr(main_window, "audit_window", None)
     if window is None:

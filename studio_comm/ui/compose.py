@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_comm.api.models import Channel, Direction, MessageCategory, ThreadStatus
+from studio_comm.api.enums import Channel, Direction, MessageCategory, ThreadStatus
 from studio_comm.ui.labels import category_label, channel_label, datetime_pattern, thread_status_label
 from studio_comm.ui.plain_label import PlainLabel
 

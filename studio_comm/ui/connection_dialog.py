@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -124,8 +124,7 @@ class ConnectionDialog(QDialog):
         if problem:
             self.result_label.setText(problem)
         # Finding the keyring backend may talk to D-Bus: ask on a worker thread.
-        self.tasks.run(asyncio.to_thread(keyring_available),
-                       on_result=lambda available: available or self._offer_session_only(), key=KEYRING)
+        self.tasks.run(asyncio.to_thread(keyring_available), on_result=self._keyring_checked, key=KEYRING)
 
     def select_profile(self, name: str) -> None:
         """Fill in a saved profile to edit it (the stored key is kept unless one is typed)."""
@@ -142,6 +141,10 @@ class ConnectionDialog(QDialog):
         widget.setObjectName(name)
         widget.setAccessibleName(accessible)
         return widget
+
+    def _keyring_checked(self, available: bool) -> None:
+        if not available:
+            self._offer_session_only()
 
     def _offer_session_only(self) -> None:
         self.keyring_label.show()
@@ -187,20 +190,27 @@ class ConnectionDialog(QDialog):
             text = self.tr("Could not connect: {error}").format(error=type(outcome).__name__)
         self.result_label.setText(text)
 
-    # A class method, so the command line's --base-url is worded like the dialog's field;
-    # the first argument keeps the name self so pyside6-lupdate files the texts here.
-    @classmethod
-    def describe_address_problem(self, exc: BaseUrlError) -> str:  # noqa: N804
+    # A static method, so the command line's --base-url is worded like the dialog's field.
+    @staticmethod
+    def describe_address_problem(exc: BaseUrlError) -> str:
         """Why the address cannot be used, in the UI's language (never repeating it)."""
         return {
-            BaseUrlProblem.NOT_A_WEB_ADDRESS: self.tr(
-                "The address is not a web address (expected {pattern}).").format(pattern=URL_PATTERN),
-            BaseUrlProblem.PLAIN_HTTP: self.tr(
-                "Plain http:// is only allowed for this computer; use https:// for {host}.").format(host=exc.host),
-            BaseUrlProblem.CREDENTIALS: self.tr(
-                "The address must not contain a user name or password. Enter the API key in its own field."),
-            BaseUrlProblem.QUERY: self.tr("The address must not contain a query (the part from “?”)."),
-            BaseUrlProblem.FRAGMENT: self.tr("The address must not contain a fragment (the part from “#”)."),
+            BaseUrlProblem.NOT_A_WEB_ADDRESS: QCoreApplication.translate(
+                "ConnectionDialog", "The address is not a web address (expected {pattern})."
+            ).format(pattern=URL_PATTERN),
+            BaseUrlProblem.PLAIN_HTTP: QCoreApplication.translate(
+                "ConnectionDialog", "Plain http:// is only allowed for this computer; use https:// for {host}."
+            ).format(host=exc.host),
+            BaseUrlProblem.CREDENTIALS: QCoreApplication.translate(
+                "ConnectionDialog",
+                "The address must not contain a user name or password. Enter the API key in its own field.",
+            ),
+            BaseUrlProblem.QUERY: QCoreApplication.translate(
+                "ConnectionDialog", "The address must not contain a query (the part from “?”)."
+            ),
+            BaseUrlProblem.FRAGMENT: QCoreApplication.translate(
+                "ConnectionDialog", "The address must not contain a fragment (the part from “#”)."
+            ),
         }[exc.problem]
 
     # ---------------------------------------------------------------- save

@@ -168,6 +168,7 @@ class ConsentSummary(QWidget):
             if cell is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(event.globalPos(), plain_tooltip(self.cell_text(cell)), self)
+                # A cell's text is never empty, so the tooltip is never None ("" would hide it).
+                QToolTip.showText(event.globalPos(), plain_tooltip(self.cell_text(cell)) or "", self)
             return True
         return super().event(event)

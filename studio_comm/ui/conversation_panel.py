@@ -48,24 +48,29 @@ from PySide6.QtWidgets import (
 )
 
 from studio_comm.api import errors
-from studio_comm.api.models import Channel, Customer, Direction, MessageCategory, ThreadStatus
-from studio_comm.core.messaging import BLOCKED, RESENDABLE, SENT_UNRECORDED, Draft
-from studio_comm.journal import JournalUnavailableError
-from studio_comm.journal.records import MessageState
+from studio_comm.api.enums import Channel, Direction, MessageCategory, ThreadStatus
+from studio_comm.journal.records import RESENDABLE, MessageState
 from studio_comm.ui.compose import ComposeArea, fit_lines
 from studio_comm.ui.drafts import DraftKeeper, DraftKey, DraftText
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.events import events
 from studio_comm.ui.labels import category_label, channel_label, format_datetime, thread_status_label
 from studio_comm.ui.models.thread_list_model import ThreadListModel
-from studio_comm.ui.models.timeline_model import TimelineDelegate, TimelineModel, header_text, state_label
+from studio_comm.ui.models.timeline_model import (
+    SENT_UNRECORDED,
+    TimelineDelegate,
+    TimelineModel,
+    header_text,
+    state_label,
+)
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner, ask
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the window is built before the API models and core are imported
     from studio_comm.api.errors import ApiError
+    from studio_comm.api.models import Customer
     from studio_comm.core.consent import Consent, Reason
-    from studio_comm.core.messaging import Messenger, SendResult
+    from studio_comm.core.messaging import Draft, Messenger, SendResult
     from studio_comm.core.session import StudioSession
     from studio_comm.journal.records import MessageRecord, ThreadRecord
 
@@ -300,6 +305,8 @@ class ConversationPanel(QWidget):
 
     async def keep_for_close(self) -> list[str]:
         """Write drafts and unrecorded outcomes now; what could not be kept, in sentences."""
+        from studio_comm.journal import JournalUnavailableError
+
         problems = []
         if not await self.drafts.settle():
             problems.append(self.tr("Text you have not sent could not be kept in the journal."))
@@ -575,6 +582,8 @@ class ConversationPanel(QWidget):
         return self._session is session and self._customer is not None and self._customer.id == customer_id
 
     def _start_send(self, thread: ThreadRecord | None) -> None:
+        from studio_comm.core.messaging import Draft
+
         if self._customer is None or self._session is None or not self._check_input(thread is None):
             return
         key = self._draft_key
@@ -628,7 +637,7 @@ class ConversationPanel(QWidget):
 
     def _sent(self, pending: PendingMessage, draft: Draft, result: SendResult) -> None:
         """Show what became of a send of the member open now."""
-        if result.state == BLOCKED or result.message is None:
+        if result.state == "blocked" or result.message is None:  # by the consent guard
             self.timeline.remove(pending.request_id)
             reason = self._blocked_reason(result.reason, draft.channel, draft.category)
             self.compose.block_channel(draft.channel, reason)
@@ -685,6 +694,8 @@ class ConversationPanel(QWidget):
                 self._reload_threads(select_id=result.thread.id if result.thread else message.thread_id)
 
     def _not_recorded_yet(self, exc: BaseException) -> None:
+        from studio_comm.journal import JournalUnavailableError
+
         if not isinstance(exc, JournalUnavailableError):
             self.tasks.report(exc)
             return

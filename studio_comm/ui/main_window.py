@@ -26,21 +26,18 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 
 from studio_comm import __version__
 from studio_comm.api import errors
-from studio_comm.api.models import Customer
 from studio_comm.core.credentials import MissingKeyError
-from studio_comm.ui.audit_window import open_audit_window
 from studio_comm.ui.conversation_panel import ConversationPanel
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
 from studio_comm.ui.preferences_panel import PreferencesPanel
-from studio_comm.ui.review_window import open_review_window
 from studio_comm.ui.search_panel import SearchPanel
 from studio_comm.ui.status_bar import StatusBar
 from studio_comm.ui.tasks import TaskRunner, ask
 
-if TYPE_CHECKING:
-    from studio_comm.api.models import Employee, StudioInformation
+if TYPE_CHECKING:  # the window is built before the API models are imported
+    from studio_comm.api.models import Customer, Employee, StudioInformation
     from studio_comm.app import AppServices
     from studio_comm.core.session import StudioSession
 
@@ -148,15 +145,33 @@ class MainWindow(QMainWindow):
         manager_menu = self.menuBar().addMenu(self.tr("&Manager"))
         review_action = manager_menu.addAction(self.tr("Consent &review…"))
         review_action.setObjectName("consentReviewAction")
-        review_action.triggered.connect(lambda: open_review_window(self))
+        review_action.triggered.connect(self._open_review_window)
         audit_action = manager_menu.addAction(self.tr("&Audit history…"))
         audit_action.setObjectName("auditHistoryAction")
-        audit_action.triggered.connect(lambda: open_audit_window(self))
+        audit_action.triggered.connect(self._open_audit_window)
+        campaigns_action = manager_menu.addAction(self.tr("&Campaigns…"))
+        campaigns_action.setObjectName("campaignsAction")
+        campaigns_action.triggered.connect(self._open_campaign_window)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = help_menu.addAction(self.tr("&About studio-comm"))
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
+
+    def _open_review_window(self) -> None:
+        from studio_comm.ui.review_window import open_review_window  # with core.review, on first use
+
+        open_review_window(self)
+
+    def _open_audit_window(self) -> None:
+        from studio_comm.ui.audit_window import open_audit_window  # with core.audit, on first use
+
+        open_audit_window(self)
+
+    def _open_campaign_window(self) -> None:
+        from studio_comm.ui.campaign_window import open_campaign_window  # with core.campaigns, on first use
+
+        open_campaign_window(self)
 
     def _fill_profiles_menu(self) -> None:
         self.profiles_menu.clear()

@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 )
 
 from studio_comm.api import errors
-from studio_comm.api.models import Customer
 from studio_comm.ui.events import events
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import cell_label, customer_status_label, on_off
@@ -51,7 +50,8 @@ from studio_comm.ui.models.preferences_matrix import PreferencesMatrixModel
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner, ask
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the window is built before the API models are imported
+    from studio_comm.api.models import Customer
     from studio_comm.core.preferences import Cell, Change, Conflict, Matrix, PreferenceEditor, SaveReport
     from studio_comm.core.session import StudioSession
 

@@ -6,6 +6,7 @@ studio_comm.core.credentials) and never in settings.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,7 +43,8 @@ class ProfileStore(QObject):
         s.endArray()
         return sorted(profiles, key=lambda p: p.name.casefold())
 
-    def names(self) -> list[str]:
+    # builtins.list: inside the class body `list` names the method above.
+    def names(self) -> builtins.list[str]:
         return [p.name for p in self.list()]
 
     def get(self, name: str) -> Profile | None:

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_comm.api.models import CustomerStatus
+from studio_comm.api.enums import CustomerStatus
 from studio_comm.core import export
 from studio_comm.core.review import (
     Cell,
@@ -61,6 +61,7 @@ from studio_comm.ui.tasks import TaskRunner, ask
 
 if TYPE_CHECKING:
     from studio_comm.ui.audit_window import AuditWindow
+    from studio_comm.ui.campaign_window import CampaignWindow
     from studio_comm.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -84,25 +85,24 @@ MemberExporter = Callable[[int, Path], Awaitable[object]]
 
 
 def describe_age(seconds: float) -> str:
-    from PySide6.QtCore import QCoreApplication
-
     translate = QCoreApplication.translate
     minutes = int(seconds // 60)
     if minutes < 1:
         return translate("Review", "less than a minute")
     # Plurals through tr(): pyside6-lupdate misses the count of translate(context, text, "", n).
+    # (Qt's stubs declare tr() for instances only, hence the type: ignore of these calls.)
     if minutes < 120:
-        return ReviewWindow.tr("%n minute(s)", "", minutes)
+        return ReviewWindow.tr("%n minute(s)", "", minutes)  # type: ignore[arg-type]
     hours = minutes // 60
     if hours < 48:
-        return ReviewWindow.tr("%n hour(s)", "", hours)
-    return ReviewWindow.tr("%n day(s)", "", hours // 24)
+        return ReviewWindow.tr("%n hour(s)", "", hours)  # type: ignore[arg-type]
+    return ReviewWindow.tr("%n day(s)", "", hours // 24)  # type: ignore[arg-type]
 
 
 def describe_duration(seconds: float) -> str:
     seconds = int(round(seconds))
     if seconds < 60:
-        return ReviewWindow.tr("%n second(s)", "", seconds)
+        return ReviewWindow.tr("%n second(s)", "", seconds)  # type: ignore[arg-type]
     return describe_age(seconds)
 
 
@@ -123,7 +123,7 @@ class ReviewWindow(QMainWindow):
         self._rows: dict[int, ReviewRow] = {}
         self._table: ReviewTable | None = None
         self._sort: tuple[str | Cell, bool] = ("name", False)
-        self._run_task: asyncio.Task | None = None
+        self._run_task: asyncio.Future[ReviewOutcome] | None = None
         self.last_outcome: ReviewOutcome | None = None
         self.last_progress: ReviewProgress | None = None
 
@@ -275,7 +275,7 @@ class ReviewWindow(QMainWindow):
         self.count_label.setObjectName("reviewCountLabel")
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         row.addWidget(self.count_label)
-        self._filter_row = row
+        self._filter_row: QHBoxLayout = row
 
     def _build_export_controls(self) -> None:
         row = QHBoxLayout()
@@ -385,7 +385,8 @@ class ReviewWindow(QMainWindow):
         self.tableChanged.emit()
 
     def _size_columns(self) -> None:
-        widest = {
+        # Keyed like the columns; the cell columns (tuple keys) all take the cell values.
+        widest: dict[str | Cell, list[str]] = {
             "customer_number": ["0000000"],
             "name": ["M" * 16],  # longer names elide; the full name is a click away
             "status": [customer_status_label(s) for s in CustomerStatus],
@@ -456,44 +457,45 @@ class ReviewWindow(QMainWindow):
         self.rebuild()
 
     # -- running ------------------------------------------------------------------------------
-    def start(self) -> asyncio.Task | None:
+    def start(self) -> asyncio.Future[ReviewOutcome] | None:
         """Read every customer of the chosen statuses."""
         return self._run(self.chosen_statuses())
 
-    def resume(self) -> asyncio.Task | None:
+    def resume(self) -> asyncio.Future[ReviewOutcome] | None:
         """Continue the stopped run from where the review says (the core's rule)."""
         point = self.review.resume_point
         return self._run(list(point.statuses), resume=True) if point is not None else None
 
-    def refresh_old(self) -> asyncio.Task | None:
+    def refresh_old(self) -> asyncio.Future[ReviewOutcome] | None:
         """Read only the customers whose cached row is older than the chosen age."""
         age = timedelta(seconds=self.max_age_spin.value() * self.max_age_unit.currentData())
         return self._run(self.chosen_statuses(), utc_now() - age)
 
     def cancel(self) -> None:
-        if self.running:
-            self._run_task.cancel()
+        task = self._run_task
+        if task is not None and not task.done():  # self.running, on the task read once
+            task.cancel()
 
     def _run(self, statuses: list[str], fresh_after: datetime | None = None, *,
-             resume: bool = False) -> asyncio.Task | None:
+             resume: bool = False) -> asyncio.Future[ReviewOutcome] | None:
         if self.running or not statuses:
             return None
         self.error_banner.dismiss()
         self.progress_bar.setRange(0, 0)  # busy until the total is known
         self.progress_label.setText(self.tr("Listing customers…"))
 
-        def finished(task: asyncio.Task) -> None:
+        def finished(task: asyncio.Future[ReviewOutcome]) -> None:
             self._run_task = None
             outcome = None
             if task.cancelled():
                 self.progress_label.setText(self._progress_text(self.last_progress, cancelled=True))
-            elif task.exception() is None:
+            elif (error := task.exception()) is None:
                 outcome = task.result()
                 self.last_outcome = outcome
                 self.progress_label.setText(self._progress_text(outcome.progress))
             else:
                 self.progress_label.setText(self.tr("The review stopped: {error}").format(
-                    error=ErrorBanner.describe(task.exception())))  # in words, as in the banner
+                    error=ErrorBanner.describe(error)))  # in words, as in the banner
             if self.progress_bar.maximum() == 0:
                 self.progress_bar.setRange(0, 1)
             self._live_timer.stop()
@@ -501,13 +503,13 @@ class ReviewWindow(QMainWindow):
             self._update_buttons()
             self.reviewFinished.emit(outcome)
 
-        shown = {"on_progress": self._progress, "on_rows": self._rows_arrived}
-        reading = (self.review.resume(**shown) if resume
-                   else self.review.run(statuses, fresh_after=fresh_after, **shown))
-        self._run_task = self.tasks.run(reading)
-        self._run_task.add_done_callback(finished)
+        on_progress, on_rows = self._progress, self._rows_arrived
+        reading = (self.review.resume(on_progress=on_progress, on_rows=on_rows) if resume
+                   else self.review.run(statuses, fresh_after=fresh_after, on_progress=on_progress, on_rows=on_rows))
+        task = self._run_task = self.tasks.run(reading)
+        task.add_done_callback(finished)
         self._update_buttons()
-        return self._run_task
+        return task
 
     def _rows_arrived(self, rows: list[ReviewRow]) -> None:
         for row in rows:
@@ -548,7 +550,7 @@ class ReviewWindow(QMainWindow):
                 parts.append(self.tr("about {time} left").format(time=describe_duration(p.seconds_left)))
         return " · ".join(parts)
 
-    def refresh_selected(self) -> asyncio.Task | None:
+    def refresh_selected(self) -> asyncio.Future[ReviewRow] | None:
         row = self.selected_row()
         if row is None:
             return None
@@ -576,7 +578,7 @@ class ReviewWindow(QMainWindow):
             error=error_text,
         )
 
-    def export_csv(self, path: Path | str, delimiter: str | None = None) -> asyncio.Task:
+    def export_csv(self, path: Path | str, delimiter: str | None = None) -> asyncio.Future[int]:
         """Write the table as shown (filtered rows, shown cell columns) to `path`."""
         table = self._table
         delimiter = delimiter or self.separator_combo.currentData()
@@ -594,9 +596,12 @@ class ReviewWindow(QMainWindow):
 
         return self.tasks.run(write(), on_result=written)
 
-    def export_member(self, customer_id: int, path: Path | str) -> asyncio.Task:
+    def export_member(self, customer_id: int, path: Path | str) -> asyncio.Future[object]:
         async def write() -> object:
-            return await self.member_exporter(customer_id, Path(path))
+            exporter = self.member_exporter
+            if exporter is None:  # the button is disabled then; a caller of this method is wrong
+                raise RuntimeError("This review window was opened without a member export.")
+            return await exporter(customer_id, Path(path))
 
         def written(_result: object) -> None:
             self.statusBar().showMessage(
@@ -635,7 +640,7 @@ def member_file_name(row: ReviewRow) -> str:
 _retiring: set[asyncio.Task] = set()
 
 
-def retire_when_idle(window: ReviewWindow | AuditWindow) -> None:
+def retire_when_idle(window: ReviewWindow | AuditWindow | CampaignWindow) -> None:
     """Close `window` for good: cancel its work, hide it, delete it once its tasks ended.
 
     Deleting at once would leave callbacks of running tasks with a deleted widget.
@@ -668,7 +673,8 @@ class _CloseWithOwner(QObject):
         return False
 
 
-def attach_to_main_window(main_window: MainWindow, attribute: str, window: ReviewWindow | AuditWindow) -> None:
+def attach_to_main_window(main_window: MainWindow, attribute: str,
+                          window: ReviewWindow | AuditWindow | CampaignWindow) -> None:
     """One window of this kind per main window, retired when the studio changes."""
     setattr(main_window, attribute, window)
     window.setWindowFlag(Qt.WindowType.Window)  # its own window, owned by the main one
@@ -686,7 +692,7 @@ def open_review_window(main_window: MainWindow) -> ReviewWindow | None:
     """Show the consent review of the main window's connected studio (menu entry)."""
     session = main_window.session
     if session is None or session.studio is None:
-        main_window.tasks.report(ReviewWindow.tr("Connect to a studio first."))
+        main_window.tasks.report(QCoreApplication.translate("ReviewWindow", "Connect to a studio first."))
         return None
     window = getattr(main_window, "review_window", None)
     if window is None:

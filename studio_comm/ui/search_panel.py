@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,16 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio_comm.api.models import Customer, CustomerStatus
+from studio_comm.api.enums import CustomerStatus
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import customer_status_label, format_date
 from studio_comm.ui.models.customer_results import BIRTH, EMAIL, NAME, NUMBER, STATUS, CustomerResultsModel
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.tasks import TaskRunner
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the window is built before the API models are imported
     from PySide6.QtCore import QModelIndex
 
+    from studio_comm.api.models import Customer
     from studio_comm.core.session import StudioSession
 
 SEARCH_PAUSE_MS = 300
@@ -125,7 +127,7 @@ class SearchPanel(QWidget):
         }
         for column in range(self.model.columnCount()):
             if column in samples:
-                title = self.model.headerData(column, Qt.Orientation.Horizontal)
+                title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
                 width = max([cell.horizontalAdvance(t) for t in samples[column]] + [head.horizontalAdvance(title)])
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
                 header.resizeSection(column, width + 2 * cell.averageCharWidth() + 8)
@@ -141,8 +143,8 @@ class SearchPanel(QWidget):
         fixed = sum(header.sectionSize(c) for c in (NUMBER, STATUS, BIRTH))
         free = max(view.viewport().width() - fixed - 1, 2 * header.minimumSectionSize())
         # Cells may elide, titles must not (a longer language scrolls rather than cuts them).
-        title = {c: header.fontMetrics().horizontalAdvance(self.model.headerData(c, Qt.Orientation.Horizontal)) + 12
-                 for c in (NAME, EMAIL)}
+        titles = {c: str(self.model.headerData(c, Qt.Orientation.Horizontal) or "") for c in (NAME, EMAIL)}
+        title = {c: header.fontMetrics().horizontalAdvance(text) + 12 for c, text in titles.items()}
         name = max(int(free * 0.55), header.minimumSectionSize(), title[NAME])
         header.resizeSection(NAME, name)
         header.resizeSection(EMAIL, max(free - name, header.minimumSectionSize(), title[EMAIL]))
@@ -267,6 +269,7 @@ class SearchPanel(QWidget):
         # Down from the search field goes into the results, as in a browser's address bar.
         if (
             watched is self.search_edit
+            and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
             and event.key() == Qt.Key.Key_Down
             and self.model.rowCount()

@@ -39,9 +39,11 @@ class StatusBar(QStatusBar):
         self.staff_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.staff_combo.setMinimumContentsLength(16)
         self.staff_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.staff_combo.lineEdit().setPlaceholderText(self.tr("Your name"))
+        staff_edit = self.staff_combo.lineEdit()
+        assert staff_edit is not None  # an editable combo box always has its line edit
+        staff_edit.setPlaceholderText(self.tr("Your name"))
         self.staff_caption.setBuddy(self.staff_combo)
-        self.staff_combo.lineEdit().editingFinished.connect(self._staff_edited)
+        staff_edit.editingFinished.connect(self._staff_edited)
         self.staff_combo.activated.connect(lambda _i: self._staff_edited())
         self._staff = ""
 

@@ -93,18 +93,15 @@ def _cache_entries(count: int) -> list[dict]:
 
 def _ui_gap(quick: bool) -> list[Figure]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
+    from studio_comm.app import event_loop
     from studio_comm.core.review import ConsentReview
     from studio_comm.journal import AsyncJournal, Journal
     from studio_comm.ui.review_window import ReviewWindow
     from studio_comm.ui.tasks import TaskRunner
 
-    app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = event_loop()
     tmp = tempfile.TemporaryDirectory()
     journal = Journal.open(Path(tmp.name) / "journal.sqlite")
     journal.cache_preferences(1, _cache_entries(ROWS))

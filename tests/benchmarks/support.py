@@ -192,14 +192,15 @@ def qt_loop() -> Iterator[asyncio.AbstractEventLoop]:
     import gc
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(["studio-comm-bench"])
-    app.setQuitOnLastWindowClosed(False)  # closing the app's window must not end the loop
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    asyncio._set_running_loop(loop)  # httpx/anyio look for a running loop (as in tests/fixtures/qt.py)
+    from studio_comm.app import event_loop
+
+    loop = event_loop()
+    app = QApplication.instance()
+    # The teardown below runs the loop's callbacks outside run_until_complete; httpx and
+    # anyio look for a running loop there too (as in tests/fixtures/qt.py).
+    asyncio._set_running_loop(loop)
     gc_was_enabled = gc.isenabled()
     try:
         yield loop
@@ -413,10 +414,7 @@ async def full_gc_gap(beat: Heartbeat) -> tuple[float, float]:
 def _demo_child(argv: list[str]) -> int:
     import argparse
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from studio_comm.app import launch, shutdown
+    from studio_comm.app import event_loop, launch, shutdown
 
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.support demo")
     parser.add_argument("--data-dir", required=True)
@@ -425,11 +423,7 @@ def _demo_child(argv: list[str]) -> int:
     parser.add_argument("--messages", type=int, required=True)
     args = parser.parse_args(argv)
 
-    app = QApplication(["studio-comm"])
-    app.setQuitOnLastWindowClosed(False)  # as main() does: the shutdown below ends the run
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    asyncio._set_running_loop(loop)
+    loop = event_loop()
 
     async def run() -> None:
         window = launch(["--demo", "--data-dir", args.data_dir])

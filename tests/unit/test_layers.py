@@ -16,6 +16,9 @@ FORBIDDEN = {
     "core": ("studio_comm.ui", "studio_comm.sandbox", "studio_comm.app", "PySide6"),
     "sandbox": ("studio_comm.api", "studio_comm.core", "studio_comm.journal", "studio_comm.ui",
                 "studio_comm.app", "PySide6"),
+    # The relay stores events in the journal and nothing else: it holds no API key.
+    "relay": ("studio_comm.api", "studio_comm.core", "studio_comm.ui", "studio_comm.sandbox",
+              "studio_comm.app", "PySide6", "httpx"),
     "ui": ("httpx", "sqlalchemy", "studio_comm.sandbox", "studio_comm.journal.store",
            "studio_comm.journal.schema"),
 }

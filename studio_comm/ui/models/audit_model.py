@@ -157,10 +157,10 @@ class AuditModel(QAbstractTableModel):
         if key == "member":
             return member_text(record)
         if key == "outcome":
-            text = outcome_label(entry.outcome)
+            outcome = outcome_label(entry.outcome)
             if full and getattr(entry, "trace_id", None):
-                text += "\n" + self.tr("Trace id: {trace_id}").format(trace_id=entry.trace_id)
-            return text
+                outcome += "\n" + self.tr("Trace id: {trace_id}").format(trace_id=entry.trace_id)
+            return outcome
         text = self._texts.get((row, key))
         if text is None:
             text = self._texts[(row, key)] = describe_side(record, key)

@@ -9,12 +9,15 @@ and `fetchMore` asks the owner (through `set_pager`) to load the next page async
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from studio_comm.api.models import Customer
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import customer_status_label, format_date, plain_tooltip
+
+if TYPE_CHECKING:  # the window is built before the API models are imported
+    from studio_comm.api.models import Customer
 
 CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -77,9 +80,10 @@ class CustomerResultsModel(QAbstractTableModel):
         return not parent.isValid() and self._request_more is not None and not self._loading
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if self.canFetchMore(parent):
+        request_more = self._request_more
+        if request_more is not None and self.canFetchMore(parent):
             self._loading = True
-            self._request_more()
+            request_more()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < 5:

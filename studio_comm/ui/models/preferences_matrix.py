@@ -74,6 +74,9 @@ class PreferencesMatrixModel(QAbstractTableModel):
             return None
         return self._categories[index.row()], self._channels[index.column()]
 
+    def _cell_at(self, index: Index) -> Cell:
+        return self._categories[index.row()], self._channels[index.column()]
+
     def index_of(self, category: MessageCategory, channel: Channel) -> QModelIndex:
         return self.index(self._categories.index(category), self._channels.index(channel))
 
@@ -104,16 +107,17 @@ class PreferencesMatrixModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        cell = self.cell(index)
+        cell = self._cell_at(index)
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._present(cell) and not self._matrix.fixed(cell) and self._editable:
+        if self._matrix is not None and self._present(cell) and not self._matrix.fixed(cell) and self._editable:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or self._matrix is None:
+        matrix = self._matrix
+        if not index.isValid() or matrix is None:
             return None
-        cell = self.cell(index)
+        cell = self._cell_at(index)
         category, channel = cell
         if role == Qt.ItemDataRole.UserRole:
             return (str(category.value), str(channel.value))
@@ -130,7 +134,7 @@ class PreferencesMatrixModel(QAbstractTableModel):
             return None
         value = bool(self.value(cell))
         changed = self._editor is not None and self._editor.changed(cell)
-        fixed = self._matrix.fixed(cell)
+        fixed = matrix.fixed(cell)
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DecorationRole:
@@ -149,9 +153,9 @@ class PreferencesMatrixModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             # A category or channel this version does not know shows the server's raw value.
-            return plain_tooltip(self._describe(cell, value, changed, fixed))
+            return plain_tooltip(self._describe(matrix, cell, value, changed, fixed))
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return self._describe(cell, value, changed, fixed)
+            return self._describe(matrix, cell, value, changed, fixed)
         return None
 
     def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -168,7 +172,7 @@ class PreferencesMatrixModel(QAbstractTableModel):
     def _present(self, cell: Cell) -> bool:
         return self._matrix is not None and self._matrix.setting(cell) is not None
 
-    def _describe(self, cell: Cell, value: bool, changed: bool, fixed: bool) -> str:
+    def _describe(self, matrix: Matrix, cell: Cell, value: bool, changed: bool, fixed: bool) -> str:
         category, channel = cell
         text = self.tr("{category} by {channel}: {state}").format(
             category=category_label(category), channel=channel_label(channel), state=on_off(value)
@@ -177,6 +181,6 @@ class PreferencesMatrixModel(QAbstractTableModel):
             text += "\n" + self.tr("Fixed by the studio: this channel cannot be changed here.")
         if changed:
             text += "\n" + self.tr("Changed, not saved yet (was {before}).").format(
-                before=on_off(self._matrix.active(cell))
+                before=on_off(matrix.active(cell))
             )
         return text

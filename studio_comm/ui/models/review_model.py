@@ -92,7 +92,10 @@ class ReviewModel(QAbstractTableModel):
         self._cells: list[tuple[str, str]] = []
         self._italic = QFont()
         self._italic.setItalic(True)
-        self._brushes = {state: QBrush(colour) for state, colour in _STATE_COLOURS.items()}
+        # Keyed by CellState | None so a cell without a state (unreadable preferences) gets no brush.
+        self._brushes: dict[CellState | None, QBrush] = {
+            state: QBrush(colour) for state, colour in _STATE_COLOURS.items()
+        }
         self._words: dict = {}  # state -> cell text, status -> label (per language)
         self._times: dict[int, str] = {}  # row -> read time as shown, filled as painted
 
@@ -121,9 +124,9 @@ class ReviewModel(QAbstractTableModel):
         return self._cells[column - _FIXED_COUNT]
 
     def column_of(self, key: str | tuple[str, str]) -> int:
-        if key in FIXED_COLUMNS:
+        if isinstance(key, str):
             return FIXED_COLUMNS.index(key)
-        return _FIXED_COUNT + self._cells.index(tuple(key))
+        return _FIXED_COUNT + self._cells.index(key)
 
     # -- Qt ---------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:

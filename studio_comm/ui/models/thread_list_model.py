@@ -32,7 +32,9 @@ class ThreadListModel(QAbstractTableModel):
         self._threads = list(threads)
         self.endResetModel()
 
-    def thread(self, row: int) -> ThreadRecord | None:
+    # Shadows QObject.thread() for Python callers (Qt's own C++ calls are unaffected); the
+    # conversation panel looks threads up by this name.
+    def thread(self, row: int) -> ThreadRecord | None:  # type: ignore[override]
         return self._threads[row] if 0 <= row < len(self._threads) else None
 
     def row_of(self, local_id: int) -> int:

@@ -27,7 +27,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from studio_comm.core.messaging import SENT_UNRECORDED
 from studio_comm.journal.records import MessageState
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import category_label, channel_label, direction_label, format_datetime
@@ -41,6 +40,9 @@ if TYPE_CHECKING:
 _Index = QModelIndex | QPersistentModelIndex
 _ONE_LINE_MAX = 1000
 STATES = frozenset(MessageState)
+# A send's outcome, not a stored state: Magicline has the message, the journal does not
+# yet. core.messaging.SENT_UNRECORDED, spelled out: the window is built before core loads.
+SENT_UNRECORDED = "sent_unrecorded"
 
 
 def state_icon(state: str) -> QIcon:
@@ -160,7 +162,8 @@ def state_label(state: str, direction: object = None) -> str:
         if state == MessageState.PENDING:
             return QCoreApplication.translate("Timeline", "Logging…")
         return QCoreApplication.translate("Timeline", "Logged")
-    labels = {
+    # Keyed by str: a MessageState is one, and a state this version does not know shows as stored.
+    labels: dict[str, str] = {
         MessageState.PENDING: QCoreApplication.translate("Timeline", "Sending…"),
         MessageState.SENT: QCoreApplication.translate("Timeline", "Sent"),
         MessageState.FAILED: QCoreApplication.translate("Timeline", "Not sent"),
