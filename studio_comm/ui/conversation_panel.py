@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import logging
 from collections.abc import Iterator
@@ -495,13 +496,12 @@ class ConversationPanel(QWidget):
     def _settle_draft(self, key: DraftKey, draft: Draft, sent: bool, thread_after: int | None) -> None:
         """After a send: what it sent leaves the draft; the draft belongs to the thread the
         message went into (a new thread now has an id)."""
-        showing = key == self._draft_key
-        text = self._compose_text() if showing else self.drafts.get(key)
-        left = _left_after(text, draft) if sent and text is not None else text
-        if not showing:
-            if sent:
-                self.drafts.put(key, left)
+        if key != self._draft_key:  # not on screen: only its draft changes
+            if sent and (kept := self.drafts.get(key)) is not None:
+                self.drafts.put(key, _left_after(kept, draft))
             return
+        text = self._compose_text()
+        left = _left_after(text, draft) if sent else text
         if left != text:
             self.compose.set_text(left.subject, left.content)
         moved = (key[0], thread_after)
@@ -680,13 +680,18 @@ class ConversationPanel(QWidget):
                 self._recording.add(messenger)
                 work = messenger.record_outcomes()
                 future = self.tasks.run(work, on_result=self._recorded, on_error=self._not_recorded_yet)
-                future.add_done_callback(lambda _, m=messenger: self._recording.discard(m))
+                future.add_done_callback(functools.partial(self._recorded_by, messenger))
         if not self._unrecorded:
             self._record_timer.stop()
+
+    def _recorded_by(self, messenger: Messenger, _attempt: object) -> None:
+        self._recording.discard(messenger)
 
     def _recorded(self, results: list[SendResult]) -> None:
         for result in results:
             message = result.message
+            if message is None:  # a recorded send always has its message
+                continue
             events().messagesChanged.emit(message.customer_id)
             if self._customer is not None and self._customer.id == message.customer_id:
                 self.timeline.replace(message.request_id, message)
@@ -809,8 +814,10 @@ class ConversationPanel(QWidget):
         if await ask(box) is not resend:
             return
         session = self._session
+        if session is None:
+            return
         try:
-            result = await self._messenger.resend(message.request_id)
+            result = await session.messaging.resend(message.request_id)
         finally:
             events().messagesChanged.emit(message.customer_id)
         if result.state == SENT_UNRECORDED:

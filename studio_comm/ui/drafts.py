@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +148,7 @@ class DraftKeeper(QObject):
         self._serial += 1
         serial = self._latest[target] = self._serial
         journal, studio_id, workstation = session.journal, session.studio_id, session.workstation
+        work: Coroutine[Any, Any, object]
         if text is None:
             work = journal.discard_draft(studio_id, customer_id, thread_id, workstation)
         else:

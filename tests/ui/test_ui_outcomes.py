@@ -108,6 +108,14 @@ def test_a_message_taken_while_the_journal_is_away_shows_sent_not_recorded_then_
         journal.close()
 
 
+def test_the_window_spells_sent_not_recorded_as_core_does():
+    # The timeline names it without importing core (the window is built before core loads).
+    from studio_comm.core import messaging
+    from studio_comm.ui.models import timeline_model
+
+    assert timeline_model.SENT_UNRECORDED == messaging.SENT_UNRECORDED
+
+
 def test_an_answer_that_arrived_but_could_not_be_read_is_not_called_a_lost_connection(
         qtbot, app_window, members):
     window, panel, sandbox = app_window, app_window.conversation_panel, app_window.sandbox
