@@ -80,10 +80,14 @@ class ExactTextEdit(QPlainTextEdit):
         return "".join(parts)
 
     def set_exact_text(self, text: str) -> None:
-        """Replace the whole text with `text` (kept exactly, as pasted text is)."""
-        cursor = QTextCursor(self.document())
+        """Replace the whole text with `text` (kept exactly, as pasted text is); like
+        setPlainText, it starts a new undo history."""
+        document = self.document()
+        document.setUndoRedoEnabled(False)
+        cursor = QTextCursor(document)
         cursor.select(QTextCursor.SelectionType.Document)
         self._insert(cursor, text)
+        document.setUndoRedoEnabled(True)
         self.moveCursor(QTextCursor.MoveOperation.End)
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
@@ -206,6 +210,7 @@ class ComposeArea(QWidget):
         layout.addWidget(self.body, 1)
         layout.addLayout(buttons)
         self._reasons: dict[str, str] = {}
+        self._notice_is_reason = False  # the notice line shows why the channel is blocked
         self._direction_changed()
 
     # ---------------------------------------------------------------- values
@@ -286,6 +291,7 @@ class ComposeArea(QWidget):
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
+        self._notice_is_reason = False
 
     # ---------------------------------------------------------------- consent
 
@@ -311,9 +317,13 @@ class ComposeArea(QWidget):
         self.set_consent({**self._reasons, str(getattr(channel, "value", channel)): reason}, announce=False)
 
     def _show_channel_reason(self) -> None:
+        """The current channel's reason in the notice line; an allowed channel clears only a
+        reason shown before, not what a send or a restored draft said meanwhile."""
         reason = self._reasons.get(self.channel.currentData())
         self.channel.setToolTip(reason or "")
-        self.show_notice(reason or "")
+        if reason or self._notice_is_reason:
+            self.show_notice(reason or "")
+            self._notice_is_reason = bool(reason)
 
     @contextlib.contextmanager
     def _quietly(self) -> Iterator[None]:
