@@ -51,6 +51,7 @@ from studio_comm.core.campaign import (
     all_counts,
 )
 from studio_comm.core.messaging import BLOCKED, SENT_UNRECORDED, Draft, SendResult
+from studio_comm.core.pace import RateMeter
 from studio_comm.core.templates import render, values_for
 from studio_comm.journal import JournalUnavailableError
 from studio_comm.journal.campaigns import LeaseHolder
@@ -73,7 +74,6 @@ CONCURRENCY = 8  # members in flight: enough that the round trip never sets the 
 MAX_FAILURES_IN_A_ROW = 10
 LEASE_SECONDS = 30.0  # renewed every third of it
 SLICE_SIZE = 500  # customers per listing request, the most the API gives
-RATE_WINDOW = 30.0  # seconds the rate is measured over
 PROGRESS_INTERVAL = 0.1  # seconds between progress reports, at least
 _UNAVAILABLE = {403: "access disabled", 404: "deleted"}
 
@@ -128,25 +128,6 @@ class _Doubt:
     after: int = 0  # attempts started when the 403 came: only a later one can explain it
 
 
-class _Meter:
-    """Members settled per minute over the last RATE_WINDOW seconds."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self._clock = clock
-        self._started = clock()
-        self._times: deque[float] = deque()
-
-    def tick(self) -> None:
-        self._times.append(self._clock())
-
-    def per_minute(self) -> float:
-        now = self._clock()
-        while self._times and self._times[0] < now - RATE_WINDOW:
-            self._times.popleft()
-        span = now - max(self._started, now - RATE_WINDOW)
-        return len(self._times) / span * 60.0 if self._times and span > 0 else 0.0
-
-
 def pid_alive(pid: int) -> bool:
     """Whether a process of this computer is still there (True when that cannot be told)."""
     if os.name != "posix":
@@ -180,7 +161,7 @@ class CampaignRun:
         self._clock = clock
         desk = campaigns.desk
         self._holder = LeaseHolder(new_request_id(), desk.workstation, desk.staff, campaigns.host, campaigns.pid)
-        self._meter = _Meter(clock)
+        self._meter = RateMeter(clock)
         self._counts: Counter[str] = Counter()
         self._listing = False
         self._status = CampaignStatus.RUNNING
