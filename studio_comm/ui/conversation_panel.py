@@ -333,6 +333,8 @@ class ConversationPanel(QWidget):
 
     @property
     def _messenger(self) -> Messenger:
+        if self._session is None:
+            raise RuntimeError("No studio is connected.")
         return self._session.messaging
 
     def _load_member(self, customer: Customer) -> None:
@@ -366,6 +368,8 @@ class ConversationPanel(QWidget):
         keep = select_id
         if keep is None and (current := self.selected_thread()) is not None:
             keep = current.id
+        if self._customer is None:
+            return
         self.tasks.run(self._messenger.threads(self._customer.id),
                        on_result=lambda t: self._threads_loaded(t, keep), key=THREADS)
 
@@ -796,7 +800,8 @@ class ConversationPanel(QWidget):
 
     def _resend_clicked(self) -> None:
         message = self._current_message()
-        if message is not None and message.state in RESENDABLE:
+        # A message still being sent (PendingMessage) has no outcome to resend yet.
+        if message is not None and not isinstance(message, PendingMessage) and message.state in RESENDABLE:
             self.tasks.run(self._resend_flow(message))
 
     async def _resend_flow(self, message: MessageRecord) -> None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the window is built before the API models are imported
     from studio_comm.api.models import Customer, Employee, StudioInformation
     from studio_comm.app import AppServices
     from studio_comm.core.session import StudioSession
+    from studio_comm.ui.connection_dialog import ConnectionDialog
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,10 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("studio-comm"))
         self.services = services
         self.settings = settings
-        self.session = None
-        self.studio = None  # StudioInformation of the connected studio
+        self.session: StudioSession | None = None
+        self.studio: StudioInformation | None = None  # of the connected studio
         self.profile_name: str | None = None
-        self.connection_dialog = None
+        self.connection_dialog: ConnectionDialog | None = None
         self._close_confirmed = False
         self._kept = False  # what closing must write first is written (or the user chose to lose it)
         self._keeping = False
