@@ -1589,6 +1589,10 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Verbinden Sie sich mit einem Studio, um zu suchen.</translation>
     </message>
     <message>
+        <source>“{text}” is searched as soon as the studio is connected.</source>
+        <translation>„{text}“ wird gesucht, sobald das Studio verbunden ist.</translation>
+    </message>
+    <message>
         <source>Searching…</source>
         <translation>Suche läuft …</translation>
     </message>
@@ -1597,6 +1601,13 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>
             <numerusform>%n Treffer</numerusform>
             <numerusform>%n Treffer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) match: choose one and press Enter.</source>
+        <translation>
+            <numerusform>%n Treffer: Wählen Sie ihn aus und drücken Sie die Eingabetaste.</numerusform>
+            <numerusform>%n Treffer: Wählen Sie einen aus und drücken Sie die Eingabetaste.</numerusform>
         </translation>
     </message>
     <message>

@@ -62,6 +62,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n customer(s) match: choose one and press Enter.</source>
+        <translation>
+            <numerusform>%n customer matches: choose one and press Enter.</numerusform>
+            <numerusform>%n customers match: choose one and press Enter.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n member(s) listed</source>
         <translation>
             <numerusform>%n member listed</numerusform>

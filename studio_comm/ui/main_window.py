@@ -202,7 +202,9 @@ class MainWindow(QMainWindow):
         self.sessionChanged.emit(session)
         if session is not None:
             self.tasks.run(session.employees(), on_result=self._employees_loaded, on_error=self._employees_failed)
-            self.search_panel.focus_search()
+        # Also before the studio is connected: what is typed meanwhile is searched then.
+        # Nothing selected: a name typed while the connection came must not be replaced.
+        self.search_panel.focus_search(select=False)
 
     def _employees_loaded(self, employees: list[Employee]) -> None:
         self.status.set_employees(sorted({e.display_name for e in employees}, key=str.casefold))
