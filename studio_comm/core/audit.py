@@ -174,8 +174,17 @@ class AuditRecord:
             return cls(entry, member, message=message)
         if not is_consent_action(entry.action):
             return cls(entry, member)
+        try:
+            return cls._consent(entry, member)
+        except (TypeError, KeyError, AttributeError, ValueError):
+            # Written by another program in a shape this version does not read: the entry
+            # is still shown, with its details unknown rather than guessed.
+            return cls(entry, member)
+
+    @classmethod
+    def _consent(cls, entry: AuditEntry, member: Member | None) -> AuditRecord:
         said = entry.intent if isinstance(entry.intent, Mapping) else {"cells": entry.intent}
-        how = {"source": _text(said.get("source")), "note": _text(said.get("note"))}
+        source, note = _text(said.get("source")), _text(said.get("note"))
         if entry.after is None:
             # Not saved (a conflict, a failure): what was intended against what was there.
             before = wire_cell_states(entry.before or ())
@@ -183,8 +192,9 @@ class AuditRecord:
             for row in said.get("cells") or ():
                 cell = (row["messageCategory"], row["communicationChannel"])
                 intended.append(IntendedCell(cell, before.get(cell), bool(row["active"])))
-            return cls(entry, member, intended=tuple(intended), **how)
-        return cls(entry, member, changes=tuple(preference_changes(entry.before, entry.after)), **how)
+            return cls(entry, member, intended=tuple(intended), source=source, note=note)
+        return cls(entry, member, changes=tuple(preference_changes(entry.before, entry.after)), source=source,
+                   note=note)
 
     @property
     def applied(self) -> bool:

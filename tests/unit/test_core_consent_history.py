@@ -93,12 +93,16 @@ def test_the_history_lists_every_consent_change_of_one_member_newest_first(journ
     assert external.entry.staff is None and external.source is None and external.applied
 
 
-def test_an_entry_that_names_no_cell_is_listed_once(journal):
+def test_an_entry_that_names_no_cell_or_that_this_version_cannot_read_is_listed_once(journal):
     async def write(_audit: AuditLog, aj: AsyncJournal):
         await aj.add_audit("preferences_external", studio_id=STUDIO, customer_id=BEN, outcome="saved")
+        # Another program's shape: one preference instead of an array, an intent of its own.
+        await aj.add_audit("preferences_sync", studio_id=STUDIO, customer_id=BEN, outcome="saved",
+                           before=BOTH_ON[0], after=SMS_OFF[0], intent={"cells": "all"})
 
-    [step] = history_of(journal, BEN, write)
-    assert (step.cell, step.before, step.after, step.record.entry.action) == (None, None, None, "preferences_external")
+    steps = history_of(journal, BEN, write)
+    assert [(s.record.entry.action, s.cell, s.before, s.after) for s in steps] == [
+        ("preferences_sync", None, None, None), ("preferences_external", None, None, None)]
 
 
 def test_nobody_at_the_desk_means_nothing_is_sent_or_written(sandbox, journal):
