@@ -12,6 +12,23 @@
     </message>
 </context>
 <context>
+    <name>ConsentHistoryWindow</name>
+    <message numerus="yes">
+        <source>%n consent change(s)</source>
+        <translation>
+            <numerusform>%n consent change</numerusform>
+            <numerusform>%n consent changes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n change(s) to {path}</source>
+        <translation>
+            <numerusform>Exported %n change to {path}</numerusform>
+            <numerusform>Exported %n changes to {path}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PreferencesPanel</name>
     <message numerus="yes">
         <source>%n unsaved change(s)</source>

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     rateLimitWait = Signal(str, float)  # endpoint, seconds; safe to emit from any thread
     sessionChanged = Signal(object)  # the new StudioSession or None
+    customerShown = Signal(object)  # the member now open (a Customer), or None
 
     def __init__(self, services: AppServices, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
@@ -122,6 +123,10 @@ class MainWindow(QMainWindow):
         refresh = view_menu.addAction(self.tr("&Refresh preferences"))
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.preferences_panel.request_refresh)
+        history = view_menu.addAction(self.tr("Consent &history of this member…"))
+        history.setObjectName("consentHistoryAction")
+        history.setShortcut(QKeySequence("Ctrl+H"))
+        history.triggered.connect(self._open_consent_history)
         view_menu.addSeparator()
         self.banner_action = view_menu.addAction(self.tr("&Dismiss error message"))
         self.banner_action.triggered.connect(self.error_banner.dismiss)
@@ -129,7 +134,7 @@ class MainWindow(QMainWindow):
         self.language_menu = LanguageMenu(self.settings, view_menu)
         view_menu.addMenu(self.language_menu)
         # Actions with shortcuts must live in the window too, or a hidden menu bar disables them.
-        self.addActions([quit_action, find, refresh])
+        self.addActions([quit_action, find, refresh, history])
 
         manager_menu = self.menuBar().addMenu(self.tr("&Manager"))
         review_action = manager_menu.addAction(self.tr("Consent &review…"))
@@ -143,6 +148,11 @@ class MainWindow(QMainWindow):
         about = help_menu.addAction(self.tr("&About studio-comm"))
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
+
+    def _open_consent_history(self) -> None:
+        from studio_comm.ui.consent_history import open_consent_history  # with core.audit, on first use
+
+        open_consent_history(self)
 
     def _open_review_window(self) -> None:
         from studio_comm.ui.review_window import open_review_window  # with core.review, on first use
@@ -287,6 +297,7 @@ class MainWindow(QMainWindow):
     def _show_customer(self, customer: Customer | None) -> None:
         self.preferences_panel.set_customer(customer)
         self.conversation_panel.set_customer(customer)
+        self.customerShown.emit(customer)
 
     @property
     def customer(self) -> Customer | None:
