@@ -88,7 +88,7 @@ def test_several_matches_list_them_and_ask_to_choose(qtbot, app_window):
     scan(qtbot, app_window, "Schmidt")
     qtbot.waitUntil(lambda: "choose one" in panel.status_label.text(), timeout=WAIT_MS)
     assert panel.model.rowCount() > 1
-    assert panel.status_label.text().startswith(f"{panel.model.rowCount()} customers match")
+    assert panel.status_label.text().startswith(f"{panel.model.rowCount()} customer")
     assert app_window.customer is None, "nobody is opened when several match"
     # The list is ready for the keyboard: the first row is selected, one more Enter opens it.
     first = panel.model.customer(0)
