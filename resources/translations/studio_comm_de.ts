@@ -1263,6 +1263,18 @@ Magicline meldet: {message}</translation>
         <translation>&amp;Über studio-comm</translation>
     </message>
     <message>
+        <source>&amp;Keyboard shortcuts…</source>
+        <translation>&amp;Tastenkürzel …</translation>
+    </message>
+    <message>
+        <source>Send the message</source>
+        <translation>Nachricht senden</translation>
+    </message>
+    <message>
+        <source>Start a new thread</source>
+        <translation>Neuen Verlauf beginnen</translation>
+    </message>
+    <message>
         <source>No saved studios yet</source>
         <translation>Noch keine Studios gespeichert</translation>
     </message>
@@ -1888,6 +1900,25 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <source>(scroll for more)</source>
         <translation>(weitere beim Scrollen)</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Everything the keyboard does in this window. Enter in the search field opens the member a card, barcode or customer number finds.</source>
+        <translation>Alles, was die Tastatur in diesem Fenster tut. Die Eingabetaste im Suchfeld öffnet das Mitglied, das eine Karten-, Barcode- oder Kundennummer findet.</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>What it does</source>
+        <translation>Was sie tun</translation>
     </message>
 </context>
 <context>

@@ -13,8 +13,9 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from studio_comm import __version__
@@ -26,6 +27,7 @@ from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
 from studio_comm.ui.preferences_panel import PreferencesPanel
 from studio_comm.ui.search_panel import SearchPanel
+from studio_comm.ui.shortcuts import ShortcutsDialog, describe
 from studio_comm.ui.status_bar import StatusBar
 from studio_comm.ui.tasks import TaskRunner, ask
 
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self.status.set_staff(str(settings.value("staff", "") or ""))
 
         self._build_menus()
+        self._describe_panel_shortcuts()
         self._restore_layout()
         self.set_session(None)
 
@@ -148,6 +151,31 @@ class MainWindow(QMainWindow):
         about = help_menu.addAction(self.tr("&About studio-comm"))
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
+        shortcuts = help_menu.addAction(self.tr("&Keyboard shortcuts…"))
+        shortcuts.setObjectName("shortcutsAction")
+        shortcuts.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        self.addAction(shortcuts)
+
+    def _describe_panel_shortcuts(self) -> None:
+        """Name what the conversation panel's keys do, for the shortcuts overview, where the
+        panel does not name them itself (`shortcuts.describe`)."""
+        what = {"Ctrl+Return": self.tr("Send the message"), "Ctrl+Enter": self.tr("Send the message"),
+                "Ctrl+N": self.tr("Start a new thread")}
+        for shortcut in self.conversation_panel.findChildren(QShortcut):
+            keys = [what.get(key.toString(QKeySequence.SequenceFormat.PortableText)) for key in shortcut.keys()]
+            if not shortcut.whatsThis() and (description := next(filter(None, keys), None)):
+                describe(shortcut, description)
+
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard shortcuts (F1): every shortcut the window has now."""
+        dialog = getattr(self, "shortcuts_dialog", None)
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.close()
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
+        dialog.show()
 
     def _open_consent_history(self) -> None:
         from studio_comm.ui.consent_history import open_consent_history  # with core.audit, on first use
