@@ -732,6 +732,30 @@
         <translation>Zu speichernde Änderungen</translation>
     </message>
     <message>
+        <source>How did the member say so?</source>
+        <translation>Wie hat das Mitglied das mitgeteilt?</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Note (optional), e.g. asked at the counter</source>
+        <translation>Notiz (freiwillig), z. B. am Tresen gefragt</translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation>&amp;Notiz:</translation>
+    </message>
+    <message>
+        <source>Recorded as</source>
+        <translation>Erfasst als</translation>
+    </message>
+    <message>
+        <source>Recorded as {who}.</source>
+        <translation>Erfasst als {who}.</translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
@@ -896,6 +920,226 @@
     <message>
         <source>The profile was not saved: {error}</source>
         <translation>Das Profil wurde nicht gespeichert: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentHistory</name>
+    <message>
+        <source>at the desk</source>
+        <translation>am Empfang</translation>
+    </message>
+    <message>
+        <source>by phone</source>
+        <translation>telefonisch</translation>
+    </message>
+    <message>
+        <source>in writing</source>
+        <translation>schriftlich</translation>
+    </message>
+    <message>
+        <source>by email</source>
+        <translation>per E-Mail</translation>
+    </message>
+    <message>
+        <source>another way</source>
+        <translation>auf anderem Weg</translation>
+    </message>
+    <message>
+        <source>At the &amp;desk</source>
+        <translation>Am &amp;Empfang</translation>
+    </message>
+    <message>
+        <source>By &amp;phone</source>
+        <translation>&amp;Telefonisch</translation>
+    </message>
+    <message>
+        <source>In &amp;writing</source>
+        <translation>&amp;Schriftlich</translation>
+    </message>
+    <message>
+        <source>By e&amp;mail</source>
+        <translation>Per E-&amp;Mail</translation>
+    </message>
+    <message>
+        <source>&amp;Other</source>
+        <translation>&amp;Anders</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Consent changed (no details recorded)</source>
+        <translation>Einwilligung geändert (ohne Einzelheiten erfasst)</translation>
+    </message>
+    <message>
+        <source>(intended; {outcome})</source>
+        <translation>(beabsichtigt; {outcome})</translation>
+    </message>
+    <message>
+        <source>{staff} at {workstation}</source>
+        <translation>{staff} an {workstation}</translation>
+    </message>
+    <message>
+        <source>staff member not recorded</source>
+        <translation>Mitarbeiter nicht erfasst</translation>
+    </message>
+    <message>
+        <source>changed outside studio-comm</source>
+        <translation>außerhalb von studio-comm geändert</translation>
+    </message>
+    <message>
+        <source>“{note}”</source>
+        <translation>„{note}“</translation>
+    </message>
+    <message>
+        <source>Connect to a studio first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentHistoryWindow</name>
+    <message>
+        <source>Consent history</source>
+        <translation>Einwilligungshistorie</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>Every change of this member&apos;s consent recorded in the journal, newest first: who made it, at which desk, how the member said so, and when.</source>
+        <translation>Jede im Journal erfasste Änderung der Einwilligungen dieses Mitglieds, die neueste zuerst: wer sie vorgenommen hat, an welchem Arbeitsplatz, wie das Mitglied sie mitgeteilt hat und wann.</translation>
+    </message>
+    <message>
+        <source>Consent changes</source>
+        <translation>Änderungen der Einwilligungen</translation>
+    </message>
+    <message>
+        <source>Number of changes</source>
+        <translation>Anzahl der Änderungen</translation>
+    </message>
+    <message>
+        <source>CSV separator</source>
+        <translation>CSV-Trennzeichen</translation>
+    </message>
+    <message>
+        <source>Comma</source>
+        <translation>Komma</translation>
+    </message>
+    <message>
+        <source>Semicolon (German Excel)</source>
+        <translation>Semikolon (deutsches Excel)</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren …</translation>
+    </message>
+    <message>
+        <source>Export the consent history</source>
+        <translation>Einwilligungshistorie exportieren</translation>
+    </message>
+    <message>
+        <source>Save this member&apos;s consent history as a CSV file</source>
+        <translation>Die Einwilligungshistorie dieses Mitglieds als CSV-Datei speichern</translation>
+    </message>
+    <message>
+        <source>Separator:</source>
+        <translation>Trennzeichen:</translation>
+    </message>
+    <message>
+        <source>Consent history – studio-comm</source>
+        <translation>Einwilligungshistorie – studio-comm</translation>
+    </message>
+    <message>
+        <source>No member open</source>
+        <translation>Kein Mitglied geöffnet</translation>
+    </message>
+    <message>
+        <source>Consent history of {member} – studio-comm</source>
+        <translation>Einwilligungshistorie von {member} – studio-comm</translation>
+    </message>
+    <message>
+        <source>{member} · Customer no. {number}</source>
+        <translation>{member} · Kundennr. {number}</translation>
+    </message>
+    <message>
+        <source>Reading the journal…</source>
+        <translation>Journal wird gelesen …</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n consent change(s)</source>
+        <translation>
+            <numerusform>%n Änderung der Einwilligungen</numerusform>
+            <numerusform>%n Änderungen der Einwilligungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No consent change of this member is recorded in the journal.</source>
+        <translation>Im Journal ist keine Änderung der Einwilligungen dieses Mitglieds erfasst.</translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation>Zeit (UTC)</translation>
+    </message>
+    <message>
+        <source>Customer ID</source>
+        <translation>Kunden-ID</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Einwilligung</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>Vorher</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>Nachher</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>Mitarbeiter</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>Arbeitsplatz</translation>
+    </message>
+    <message>
+        <source>How the member said so</source>
+        <translation>Wie das Mitglied es mitgeteilt hat</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Request ID</source>
+        <translation>Anfrage-ID</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n change(s) to {path}</source>
+        <translation>
+            <numerusform>%n Änderung nach {path} exportiert</numerusform>
+            <numerusform>%n Änderungen nach {path} exportiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -1523,6 +1767,10 @@ Magicline meldet: {message}</translation>
         <translation>Einwilligungen &amp;neu laden</translation>
     </message>
     <message>
+        <source>Consent &amp;history of this member…</source>
+        <translation>Einwilligungs&amp;historie dieses Mitglieds …</translation>
+    </message>
+    <message>
         <source>&amp;Dismiss error message</source>
         <translation>&amp;Fehlermeldung schließen</translation>
     </message>
@@ -1549,6 +1797,18 @@ Magicline meldet: {message}</translation>
     <message>
         <source>&amp;About studio-comm</source>
         <translation>&amp;Über studio-comm</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts…</source>
+        <translation>&amp;Tastenkürzel …</translation>
+    </message>
+    <message>
+        <source>Send the message</source>
+        <translation>Nachricht senden</translation>
+    </message>
+    <message>
+        <source>Start a new thread</source>
+        <translation>Neuen Verlauf beginnen</translation>
     </message>
     <message>
         <source>No saved studios yet</source>
@@ -1721,6 +1981,14 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
             <numerusform>%n nicht gespeicherte Änderung</numerusform>
             <numerusform>%n nicht gespeicherte Änderungen</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Not saved: say who is at the desk first. Your changes are kept.</source>
+        <translation>Nicht gespeichert: Geben Sie zuerst an, wer am Empfang ist. Ihre Änderungen bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>{staff} at {workstation}</source>
+        <translation>{staff} an {workstation}</translation>
     </message>
     <message>
         <source>Saving…</source>
@@ -2173,6 +2441,10 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Verbinden Sie sich mit einem Studio, um zu suchen.</translation>
     </message>
     <message>
+        <source>“{text}” is searched as soon as the studio is connected.</source>
+        <translation>„{text}“ wird gesucht, sobald das Studio verbunden ist.</translation>
+    </message>
+    <message>
         <source>Searching…</source>
         <translation>Suche läuft …</translation>
     </message>
@@ -2181,6 +2453,13 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>
             <numerusform>%n Treffer</numerusform>
             <numerusform>%n Treffer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) match: choose one and press Enter.</source>
+        <translation>
+            <numerusform>%n Treffer: Wählen Sie ihn aus und drücken Sie die Eingabetaste.</numerusform>
+            <numerusform>%n Treffer: Wählen Sie einen aus und drücken Sie die Eingabetaste.</numerusform>
         </translation>
     </message>
     <message>
@@ -2205,6 +2484,48 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <source>(scroll for more)</source>
         <translation>(weitere beim Scrollen)</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Everything the keyboard does in this window. Enter in the search field opens the member a card, barcode or customer number finds.</source>
+        <translation>Alles, was die Tastatur in diesem Fenster tut. Die Eingabetaste im Suchfeld öffnet das Mitglied, das eine Karten-, Barcode- oder Kundennummer findet.</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>What it does</source>
+        <translation>Was sie tun</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <source>Who is at the desk?</source>
+        <translation>Wer ist am Empfang?</translation>
+    </message>
+    <message>
+        <source>Consent changes and messages are recorded with the name of the staff member who makes them. Choose your name or type it.</source>
+        <translation>Änderungen der Einwilligungen und Nachrichten werden mit dem Namen des Mitarbeiters erfasst, der sie vornimmt. Wählen Sie Ihren Namen oder geben Sie ihn ein.</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Ihr Name</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>

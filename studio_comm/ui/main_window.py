@@ -20,8 +20,9 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from studio_comm import __version__
@@ -33,6 +34,7 @@ from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
 from studio_comm.ui.preferences_panel import PreferencesPanel
 from studio_comm.ui.search_panel import SearchPanel
+from studio_comm.ui.shortcuts import ShortcutsDialog, describe
 from studio_comm.ui.status_bar import StatusBar
 from studio_comm.ui.tasks import TaskRunner, ask
 
@@ -50,6 +52,7 @@ KEEP_TIMEOUT_S = 10.0  # how long closing waits for the journal to take what is 
 class MainWindow(QMainWindow):
     rateLimitWait = Signal(str, float)  # endpoint, seconds; safe to emit from any thread
     sessionChanged = Signal(object)  # the new StudioSession or None
+    customerShown = Signal(object)  # the member now open (a Customer), or None
 
     def __init__(self, services: AppServices, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         self.status.set_staff(str(settings.value("staff", "") or ""))
 
         self._build_menus()
+        self._describe_panel_shortcuts()
         self._restore_layout()
         self.set_session(None)
 
@@ -134,6 +138,10 @@ class MainWindow(QMainWindow):
         refresh = view_menu.addAction(self.tr("&Refresh preferences"))
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.preferences_panel.request_refresh)
+        history = view_menu.addAction(self.tr("Consent &history of this member…"))
+        history.setObjectName("consentHistoryAction")
+        history.setShortcut(QKeySequence("Ctrl+H"))
+        history.triggered.connect(self._open_consent_history)
         view_menu.addSeparator()
         self.banner_action = view_menu.addAction(self.tr("&Dismiss error message"))
         self.banner_action.triggered.connect(self.error_banner.dismiss)
@@ -141,7 +149,7 @@ class MainWindow(QMainWindow):
         self.language_menu = LanguageMenu(self.settings, view_menu)
         view_menu.addMenu(self.language_menu)
         # Actions with shortcuts must live in the window too, or a hidden menu bar disables them.
-        self.addActions([quit_action, find, refresh])
+        self.addActions([quit_action, find, refresh, history])
 
         manager_menu = self.menuBar().addMenu(self.tr("&Manager"))
         review_action = manager_menu.addAction(self.tr("Consent &review…"))
@@ -158,6 +166,36 @@ class MainWindow(QMainWindow):
         about = help_menu.addAction(self.tr("&About studio-comm"))
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
+        shortcuts = help_menu.addAction(self.tr("&Keyboard shortcuts…"))
+        shortcuts.setObjectName("shortcutsAction")
+        shortcuts.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        self.addAction(shortcuts)
+
+    def _describe_panel_shortcuts(self) -> None:
+        """Name what the conversation panel's keys do, for the shortcuts overview, where the
+        panel does not name them itself (`shortcuts.describe`)."""
+        what = {"Ctrl+Return": self.tr("Send the message"), "Ctrl+Enter": self.tr("Send the message"),
+                "Ctrl+N": self.tr("Start a new thread")}
+        for shortcut in self.conversation_panel.findChildren(QShortcut):
+            keys = [what.get(key.toString(QKeySequence.SequenceFormat.PortableText)) for key in shortcut.keys()]
+            if not shortcut.whatsThis() and (description := next(filter(None, keys), None)):
+                describe(shortcut, description)
+
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard shortcuts (F1): every shortcut the window has now."""
+        dialog = getattr(self, "shortcuts_dialog", None)
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.close()
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
+        dialog.show()
+
+    def _open_consent_history(self) -> None:
+        from studio_comm.ui.consent_history import open_consent_history  # with core.audit, on first use
+
+        open_consent_history(self)
 
     def _open_review_window(self) -> None:
         from studio_comm.ui.review_window import open_review_window  # with core.review, on first use
@@ -222,7 +260,9 @@ class MainWindow(QMainWindow):
         self.sessionChanged.emit(session)
         if session is not None:
             self.tasks.run(session.employees(), on_result=self._employees_loaded, on_error=self._employees_failed)
-            self.search_panel.focus_search()
+        # Also before the studio is connected: what is typed meanwhile is searched then.
+        # Nothing selected: a name typed while the connection came must not be replaced.
+        self.search_panel.focus_search(select=False)
 
     def _employees_loaded(self, employees: list[Employee]) -> None:
         self.status.set_employees(sorted({e.display_name for e in employees}, key=str.casefold))
@@ -306,6 +346,7 @@ class MainWindow(QMainWindow):
         self.error_banner.dismiss()
         self.preferences_panel.set_customer(customer)
         self.conversation_panel.set_customer(customer)
+        self.customerShown.emit(customer)
 
     @property
     def customer(self) -> Customer | None:
