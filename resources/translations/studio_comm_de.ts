@@ -1227,6 +1227,10 @@
         <translation>Ihr nicht gesendeter Text ist wieder da.</translation>
     </message>
     <message>
+        <source>Nothing was sent: every message records who sent it. Choose who is at the desk, then send again.</source>
+        <translation>Nichts wurde gesendet: Jede Nachricht hält fest, wer sie gesendet hat. Wählen Sie, wer am Empfang ist, und senden Sie erneut.</translation>
+    </message>
+    <message>
         <source>The text contains an invisible NUL character, which Magicline and the journal cannot store. It is selected now: press Delete to remove it, then send again.</source>
         <translation>Der Text enthält ein unsichtbares NUL-Zeichen, das Magicline und das Journal nicht speichern können. Es ist jetzt markiert: Drücken Sie Entf, um es zu entfernen, und senden Sie dann erneut.</translation>
     </message>

@@ -65,6 +65,7 @@ from studio_comm.ui.models.timeline_model import (
     state_label,
 )
 from studio_comm.ui.plain_label import PlainLabel
+from studio_comm.ui.staff_prompt import ensure_staff
 from studio_comm.ui.tasks import TaskRunner, ask
 
 if TYPE_CHECKING:  # the window is built before the API models and core are imported
@@ -528,7 +529,22 @@ class ConversationPanel(QWidget):
         if thread is None:
             self._new_thread_clicked()  # nothing to follow up in: a send starts the first thread
             return
-        self._start_send(thread)
+        self.tasks.run(self._follow_up_flow(thread))
+
+    async def _follow_up_flow(self, thread: ThreadRecord) -> None:
+        customer = self._customer
+        if await self._staff_named() and self._customer is customer:
+            self._start_send(thread)
+
+    async def _staff_named(self) -> bool:
+        """Nothing is sent without a person: who is at the desk is asked when nobody is named."""
+        if self._session is not None and self._session.staff:
+            return True
+        if await ensure_staff(self) is not None:
+            return True
+        self.compose.show_notice(self.tr(
+            "Nothing was sent: every message records who sent it. Choose who is at the desk, then send again."))
+        return False
 
     def _new_thread_clicked(self) -> None:
         if (self._customer is None or self._session is None or self._draft_key is None
@@ -538,6 +554,8 @@ class ConversationPanel(QWidget):
             self.tasks.run(self._new_thread_flow(self._customer))
 
     async def _new_thread_flow(self, customer: Customer) -> None:
+        if not await self._staff_named() or self._customer is not customer:
+            return
         self._asking = True
         self._update_enabled()
         try:
@@ -816,7 +834,7 @@ class ConversationPanel(QWidget):
         box.setTextFormat(Qt.TextFormat.PlainText)
         resend = box.addButton(self.tr("Resend"), QMessageBox.ButtonRole.AcceptRole)
         resend.setObjectName("confirmResendButton")
-        if await ask(box) is not resend:
+        if await ask(box) is not resend or not await self._staff_named():
             return
         session = self._session
         if session is None:
