@@ -522,6 +522,10 @@
         <translation>Startet …</translation>
     </message>
     <message>
+        <source>Name the staff member at the desk first: a campaign records who sent it.</source>
+        <translation>Nennen Sie zuerst, wer am Empfang ist: Eine Kampagne hält fest, wer sie gesendet hat.</translation>
+    </message>
+    <message>
         <source>Listing the members: {count} so far</source>
         <translation>Mitglieder werden aufgelistet: bisher {count}</translation>
     </message>
