@@ -12,6 +12,33 @@
     </message>
 </context>
 <context>
+    <name>ConsentHistoryWindow</name>
+    <message numerus="yes">
+        <source>%n consent change(s)</source>
+        <translation>
+            <numerusform>%n consent change</numerusform>
+            <numerusform>%n consent changes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n change(s) to {path}</source>
+        <translation>
+            <numerusform>Exported %n change to {path}</numerusform>
+            <numerusform>Exported %n changes to {path}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ConversationPanel</name>
+    <message numerus="yes">
+        <source>%n sent message(s) could not be recorded in the journal: the next start shows them as outcome unknown, although Magicline has them.</source>
+        <translation>
+            <numerusform>%n sent message could not be recorded in the journal: the next start shows it as outcome unknown, although Magicline has it.</numerusform>
+            <numerusform>%n sent messages could not be recorded in the journal: the next start shows them as outcome unknown, although Magicline has them.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PreferencesPanel</name>
     <message numerus="yes">
         <source>%n unsaved change(s)</source>
@@ -93,6 +120,13 @@
         <translation>
             <numerusform>%n customer found</numerusform>
             <numerusform>%n customers found</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) match: choose one and press Enter.</source>
+        <translation>
+            <numerusform>%n customer matches: choose one and press Enter.</numerusform>
+            <numerusform>%n customers match: choose one and press Enter.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
