@@ -1,5 +1,5 @@
-"""Saved replies in the compose area: the picker (Ctrl+Shift+R), `/code` typed in the text,
-and Send held back while a variable is left in the text.
+"""Saved replies in the compose area: the picker (Ctrl+Shift+R, `shortcuts.SAVED_REPLY_KEYS`),
+`/code` typed in the text, and Send held back while a variable is left in the text.
 
 `install_saved_replies(window)` is the whole integration: it finds the compose widgets by
 their object names (composeSubject, composeBody, composeCategory, composeChannel,
@@ -27,7 +27,7 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio_comm.ui.plain_label import PlainLabel
+from studio_comm.ui.shortcuts import SAVED_REPLY_KEYS
 from studio_comm.ui.tasks import ask
 
 if TYPE_CHECKING:
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
     from studio_comm.journal.records import SavedReplyRecord
     from studio_comm.ui.main_window import MainWindow
 
-PICKER_SHORTCUT = "Ctrl+Shift+R"
 CODE_LOOKUP = "savedReplies.code"  # the runner's key: a newer `/code` supersedes the one before
 
 # "/code" right before the cursor, at the start of the text or after a space (not in "24/7").
@@ -133,7 +133,7 @@ class SavedReplyHook(QObject):
             bar.addMenu(menu)
         self.insert_action = QAction(self.tr("&Insert saved reply…"), self.main)
         self.insert_action.setObjectName("insertSavedReplyAction")
-        self.insert_action.setShortcut(QKeySequence(PICKER_SHORTCUT))
+        self.insert_action.setShortcut(SAVED_REPLY_KEYS)
         self.insert_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.insert_action.triggered.connect(self.open_picker)
         self.manage_action = QAction(self.tr("&Saved replies…"), self.main)

@@ -8,9 +8,8 @@ gets one). Keys appear in the platform's words ("Strg+S" in German); several key
 thing share a row. The dedicated keys of some keyboards (Help, Refresh, Find) work too,
 but are left out of the list: nobody looks them up.
 
-Reserved: `SAVED_REPLY_KEYS` inserts a saved reply from the compose area. No shortcut
-takes these keys today; the saved-replies picker creates its QAction or QShortcut with
-them and a description, and from then on the overview lists it like every other.
+`SAVED_REPLY_KEYS` inserts a saved reply from the compose area: Edit ▸ Insert saved reply
+(`ui/saved_replies.py`) takes them, and the overview lists it like every other.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# Insert a saved reply (the compose area's picker), kept free for it.
+# Insert a saved reply (the compose area's picker).
 SAVED_REPLY_KEYS = QKeySequence("Ctrl+Shift+R")
 # The first of Qt's keys that only some keyboards have (Help, Back, Refresh, Find, media keys).
 _DEDICATED_KEYS = Qt.Key.Key_Help.value
