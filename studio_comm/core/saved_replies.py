@@ -49,6 +49,7 @@ FORMAT_VERSION = 1
 
 # A code: letters and digits of any script, "-" and "_", starting with a letter or digit.
 _CODE = re.compile(r"[^\W_][\w-]*")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def normalize_code(text: str) -> str:
@@ -143,26 +144,28 @@ class ReplyText:
                    Channel(record.channel) if record.channel else None)
 
     def checked(self) -> ReplyText:
-        """The text normalised (name trimmed, code casefolded without its "/"), or
-        ReplyTextError saying what cannot be saved."""
+        """The text normalised (name trimmed, code casefolded without its "/", line breaks
+        as "\n", a subject on one line), or ReplyTextError saying what cannot be saved."""
         name, code = self.name.strip(), normalize_code(self.code)
+        body = _LINE_BREAK.sub("\n", self.body)
+        subject = _LINE_BREAK.sub(" ", self.subject)
         if "\x00" in self.name + self.code + self.subject + self.body:
             raise ReplyTextError(Problem.NUL)
         if not name or len(name) > MAX_NAME:
             raise ReplyTextError(Problem.NAME)
         if not is_code(code):
             raise ReplyTextError(Problem.CODE, code or None)
-        if len(self.subject) > MAX_SUBJECT:
+        if len(subject) > MAX_SUBJECT:
             raise ReplyTextError(Problem.SUBJECT)
-        if not self.body.strip() or len(self.body) > MAX_BODY:
+        if not body.strip() or len(body) > MAX_BODY:
             raise ReplyTextError(Problem.BODY)
-        unknown = [v for v in unfilled(self.subject + "\n" + self.body) if v not in VARIABLES]
+        unknown = [v for v in unfilled(subject + "\n" + body) if v not in VARIABLES]
         if unknown:
             raise ReplyTextError(Problem.VARIABLE, unknown[0])
         for value, problem in ((self.category, Problem.CATEGORY), (self.channel, Problem.CHANNEL)):
             if value is not None and not value.known:
                 raise ReplyTextError(problem, str(value))
-        return replace(self, name=name, code=code)
+        return replace(self, name=name, code=code, subject=subject, body=body)
 
     def values(self) -> dict[str, str | None]:
         """The journal's columns (wire values for category and channel)."""

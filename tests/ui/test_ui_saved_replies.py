@@ -202,10 +202,15 @@ def test_a_variable_without_a_value_is_marked_and_holds_send_back_until_replaced
     qtbot.keyClick(compose.body, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.tasks.pending == 0 and sent_texts(window.sandbox) == []  # no send started
 
-    # Opening another member enables Send in the panel: it stays held while the text has the variable.
+    # Another member's (empty) text can be sent; back with this member, the kept draft holds Send again,
+    # though the panel enabled it when the member opened.
     open_member(qtbot, window, OTHER_ID)
-    assert compose.body.toPlainText() == held and not compose.send_button.isEnabled()
+    assert compose.body.toPlainText() == "" and compose.send_button.isEnabled() and not hook.notice.isVisible()
     open_member(qtbot, window)
+    qtbot.waitUntil(lambda: compose.body.toPlainText() == held, timeout=WAIT_MS)
+    assert not compose.send_button.isEnabled() and not compose.new_thread_button.isEnabled()
+    assert hook.notice.isVisible()
+    (mark,) = compose.body.extraSelections()
 
     # A variable typed by hand holds Send back too, in the subject as well.
     compose.subject.setText("Kurs {{member.first_name}}")

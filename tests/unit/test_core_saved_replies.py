@@ -102,6 +102,11 @@ def test_a_reply_that_cannot_be_saved_as_written_says_why(text, problem, detail)
     assert (refused.value.problem, refused.value.detail) == (problem, detail)
 
 
+def test_line_breaks_are_kept_as_newlines_and_a_subject_stays_on_one_line():
+    checked = ReplyText("Name", "x", "Kurs\r\nplan", "Zeile 1\r\nZeile 2\rZeile 3\n").checked()
+    assert (checked.subject, checked.body) == ("Kurs plan", "Zeile 1\nZeile 2\nZeile 3\n")
+
+
 def test_codes_of_any_script_are_codes():
     assert ReplyText("Öffnungszeiten", "/Öffnung_24-7", "", "text").checked().code == "öffnung_24-7"
 
