@@ -2,7 +2,8 @@
 
 Magicline keeps no author, time or source with a consent change, and cannot list messages:
 the journal's audit log is the only record. Writing: every use case writes its entries
-through `AuditLog`, so each entry names the staff member and workstation the same way.
+through `AuditLog`, so each entry names the staff member and workstation the same way. A
+campaign gets one entry each time a run of it ends or pauses, besides each message's.
 
 Reading: `AuditHistory` answers the history window's question: the journal's audit
 entries of this studio, filtered by member, staff member, action and days, newest first,
@@ -14,6 +15,23 @@ The member filter takes what staff type: a customer number, an id, or part of a 
 audit keeps only customer ids, so numbers and names come from the consent review's cache
 (a member no review has read is found by id only). Days are the computer's local days:
 "from" starts at the first day's midnight, "to" includes the whole last day.
+
+Who, when, how: a consent change is written only with a person (`author()` refuses a
+blank staff name before anything is sent), and says how the member expressed it. The
+JSON of a "preferences" entry (no schema column of its own):
+- `before`, `after`: the preference arrays (wire JSON) the PUT was built on and the
+  re-read after it (`after` is null when the save did not go through);
+- `intent`: `{"cells": [{"messageCategory", "communicationChannel", "active"}, ...],
+  "source": "desk" | "phone" | "writing" | "email" | "other" | null, "note": str | null}`;
+  entries written before source and note existed hold the bare list of cells.
+Any action that starts with "preferences" is a consent change (`is_consent_action`): also
+the ones written for changes seen from outside studio-comm (a webhook, Magicline itself),
+which name no staff member. `AuditHistory.consent_history(customer_id)` answers the member
+view's question: every consent change of one member, newest first, cell by cell.
+A "preferences_external" entry (core.live) is such a change a webhook told of: `before`
+the state studio-comm last knew (null when it knew none: unknown, not empty), `after` a
+read after the webhook, `intent` `{"via": "webhook", "uuid", "seq", "type", "occurredAt"}`
+(the event), outcome "changed", the desk that recorded it and no staff member.
 """
 
 from __future__ import annotations
@@ -29,7 +47,21 @@ from studio_comm.core.matrix import Intent, Matrix, cell_order, intent_to_wire
 from studio_comm.core.review import Cell, CellState, wire_cell_states
 from studio_comm.journal import AsyncJournal
 from studio_comm.journal.feed import FeedEvent
-from studio_comm.journal.records import AuditEntry, MessageRecord, ThreadRecord
+from studio_comm.journal.records import AuditEntry, CampaignRecord, MessageRecord, ThreadRecord
+
+# How a member expressed a consent change, as the save confirmation asks it: at the desk,
+# by phone, in writing, by email, or another way (the note says which).
+SOURCES = ("desk", "phone", "writing", "email", "other")
+
+
+class MissingStaffError(ValueError):
+    """Nobody is named at the desk: nothing is written without a person."""
+
+
+def is_consent_action(action: str) -> bool:
+    """Whether an audit action records a consent change ("preferences", and any
+    "preferences_..." another writer adds, such as changes seen from outside)."""
+    return action.startswith("preferences")
 
 # The action of an entry recording a consent change made outside studio-comm (the member
 # app, Magicline's own screens), as a webhook told of it; see core.live.
@@ -43,16 +75,30 @@ class AuditLog:
         self._journal = journal
         self._desk = desk
 
+    def author(self) -> str:
+        """The staff member at the desk, who will be named in the entry; asked before
+        anything is sent, because an entry without a person proves nothing."""
+        staff = (self._desk.staff or "").strip()
+        if not staff:
+            raise MissingStaffError("Name the staff member at the desk before changing anything.")
+        return staff
+
     async def preferences(
         self, studio_id: int, customer_id: int, *, request_id: str, before: Matrix, after: Matrix | None,
         intent: Intent, outcome: str, http_status: int | None, trace_id: str | None,
+        author: str, source: str | None = None, note: str | None = None,
     ) -> None:
-        """One save of a member's preferences that reached the server (`after`: the re-read)."""
+        """One save of a member's preferences that reached the server (`after`: the re-read).
+
+        `author`: the staff member who saved (from `author()` when the save began);
+        `source`: one of SOURCES, how the member expressed the change; `note`: free text.
+        """
         await self._journal.add_audit(
             "preferences", request_id=request_id, studio_id=studio_id, customer_id=customer_id,
-            staff=self._desk.staff, workstation=self._desk.workstation,
+            staff=author, workstation=self._desk.workstation,
             before=before.to_wire(), after=after.to_wire() if after is not None else None,
-            intent=intent_to_wire(intent), outcome=outcome, http_status=http_status, trace_id=trace_id,
+            intent={"cells": intent_to_wire(intent), "source": source, "note": note or None},
+            outcome=outcome, http_status=http_status, trace_id=trace_id,
         )
 
     def outside_change(self, studio_id: int, customer_id: int, *, before: Any, after: Any,
@@ -61,7 +107,7 @@ class AuditLog:
         (`before`: the last state studio-comm knew, None when it knew none; `after`: a read
         made after the webhook), for `Journal.settle_event` to write with the settlement.
         Nobody at this desk made it: the entry names the desk that recorded it, no staff."""
-        told = {"source": event.source, "uuid": event.uuid, "seq": event.seq, "type": event.type,
+        told = {"via": event.source, "uuid": event.uuid, "seq": event.seq, "type": event.type,
                 "occurredAt": event.occurred_at.isoformat() if event.occurred_at else None}
         return dict(action=EXTERNAL, studio_id=studio_id, customer_id=customer_id, staff=None,
                     workstation=self._desk.workstation, before=before, after=after, intent=told,
@@ -80,6 +126,26 @@ class AuditLog:
             "message", request_id=message.request_id, studio_id=message.studio_id,
             customer_id=thread.customer_id, staff=self._desk.staff, workstation=self._desk.workstation,
             intent=sent, outcome=outcome, http_status=http_status, trace_id=trace_id,
+        )
+
+    async def campaign(
+        self, campaign: CampaignRecord, *, outcome: str, run_started_at: datetime | None,
+        counts: Mapping[str, int], reason: str | None, reason_detail: str | None,
+    ) -> None:
+        """A run of a campaign that ended or paused, or a campaign cancelled while no run
+        held it (`run_started_at` None); `outcome` is the campaign's status now. The entry
+        holds the campaign and its targeting, who ran it from when, and the counts per
+        outcome of the whole campaign so far."""
+        targeting = {"campaign": campaign.name, "campaignId": campaign.id, "category": campaign.category,
+                     "channel": campaign.channel, "statuses": list(campaign.statuses),
+                     "subject": campaign.subject, "createdBy": campaign.created_by,
+                     "createdAt": campaign.created_at.isoformat(),
+                     "runStartedAt": run_started_at.isoformat() if run_started_at else None}
+        await self._journal.add_audit(
+            "campaign", studio_id=campaign.studio_id, staff=self._desk.staff,
+            workstation=self._desk.workstation, intent=targeting,
+            after={"counts": dict(counts), "reason": reason, "reasonDetail": reason_detail},
+            outcome=outcome,
         )
 
 
@@ -139,6 +205,8 @@ class AuditRecord:
     changes: tuple[CellChange, ...] = ()  # a saved consent change
     intended: tuple[IntendedCell, ...] = ()  # a consent change that was not saved
     message: SentMessage | None = None  # a message
+    source: str | None = None  # a consent change: how the member expressed it (one of SOURCES)
+    note: str | None = None  # a consent change: the note staff added
 
     @classmethod
     def of(cls, entry: AuditEntry, member: Member | None = None) -> AuditRecord:
@@ -146,20 +214,70 @@ class AuditRecord:
             sent = entry.intent if isinstance(entry.intent, Mapping) else {}
             message = SentMessage(sent.get("direction"), sent.get("channel"), sent.get("category")) if sent else None
             return cls(entry, member, message=message)
-        if entry.action == EXTERNAL:
-            return cls(entry, member, changes=tuple(preference_changes(entry.before, entry.after,
-                                                                       before_known=entry.before is not None)))
-        if entry.action != "preferences":
+        if not is_consent_action(entry.action):
             return cls(entry, member)
+        try:
+            return cls._consent(entry, member)
+        except (TypeError, KeyError, AttributeError, ValueError):
+            # Written by another program in a shape this version does not read: the entry
+            # is still shown, with its details unknown rather than guessed.
+            return cls(entry, member)
+
+    @classmethod
+    def _consent(cls, entry: AuditEntry, member: Member | None) -> AuditRecord:
+        said = entry.intent if isinstance(entry.intent, Mapping) else {"cells": entry.intent}
+        source, note = _text(said.get("source")), _text(said.get("note"))
         if entry.after is None:
             # Not saved (a conflict, a failure): what was intended against what was there.
             before = wire_cell_states(entry.before or ())
             intended = []
-            for row in entry.intent or ():
+            for row in said.get("cells") or ():
                 cell = (row["messageCategory"], row["communicationChannel"])
                 intended.append(IntendedCell(cell, before.get(cell), bool(row["active"])))
-            return cls(entry, member, intended=tuple(intended))
-        return cls(entry, member, changes=tuple(preference_changes(entry.before, entry.after)))
+            return cls(entry, member, intended=tuple(intended), source=source, note=note)
+        # A change seen from outside may come with no state studio-comm knew before it.
+        before_known = entry.action != EXTERNAL or entry.before is not None
+        changes = preference_changes(entry.before, entry.after, before_known=before_known)
+        return cls(entry, member, changes=tuple(changes), source=source, note=note)
+
+    @property
+    def applied(self) -> bool:
+        """A consent change whose result the journal holds (saved, or seen from outside)."""
+        return self.entry.after is not None
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentStep:
+    """One cell of one consent change, as a member's consent history lists it.
+
+    `after` is what the cell became, or for a change that did not go through (a conflict,
+    a failure, an outcome nobody knows) what was intended (`record.applied` is False).
+    `cell` is None for an entry that names no cell (a change seen from outside whose
+    details were not recorded); `before` None when the entry does not say.
+    """
+
+    record: AuditRecord
+    cell: Cell | None
+    before: CellState | None
+    after: CellState | None
+
+
+def consent_steps(records: Sequence[AuditRecord]) -> list[ConsentStep]:
+    """The records' consent changes cell by cell, in the records' order."""
+    steps: list[ConsentStep] = []
+    for record in records:
+        if record.changes:
+            steps += [ConsentStep(record, c.cell, c.before, c.after) for c in record.changes]
+        elif record.intended:
+            steps += [ConsentStep(record, i.cell, i.before, CellState.ACTIVE if i.active else CellState.INACTIVE)
+                      for i in record.intended]
+        else:
+            steps.append(ConsentStep(record, None, None, None))
+    return steps
 
 
 def preference_changes(before: Any, after: Any, *, before_known: bool = True) -> list[CellChange]:
@@ -228,6 +346,14 @@ class AuditHistory:
                                            action=flt.action, since=since, until=until)
         # Reading thousands of entries' JSON takes a while: not on the caller's (UI) thread.
         return await asyncio.to_thread(self._read, entries)
+
+    async def consent_history(self, customer_id: int) -> list[ConsentStep]:
+        """Every consent change of one member the journal holds, newest first, cell by
+        cell: saves made at any desk (also those that did not go through) and changes
+        seen from outside studio-comm."""
+        entries = await self.journal.audit(self.studio_id, customer_id=customer_id)
+        consent = [e for e in entries if is_consent_action(e.action)]
+        return await asyncio.to_thread(lambda: consent_steps(self._read(consent)))
 
     def _read(self, entries: Sequence[AuditEntry]) -> list[AuditRecord]:
         return [AuditRecord.of(e, self._members.get(e.customer_id) if e.customer_id is not None else None)

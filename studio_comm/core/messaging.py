@@ -17,7 +17,8 @@ has no idempotency key. So:
   message row that points to the old one, which keeps its state;
 - outgoing messages pass the consent guard on preferences read just before sending;
   a blocked message leaves no row and no request.
-Every attempt whose request left this computer gets an audit entry.
+Every attempt whose request left this computer gets an audit entry, and nothing is sent
+without a staff member named at the desk (`MissingStaffError`, before anything is written).
 """
 
 from __future__ import annotations
@@ -149,16 +150,20 @@ class Messenger:
 
     # ------------------------------------------------------------------ sending
 
-    async def send(self, draft: Draft) -> SendResult:
+    async def send(self, draft: Draft, *, request_id: str | None = None) -> SendResult:
         """Guard, journal, request, outcome. Raises ApiError only when the consent read
-        fails (then nothing was written or sent); every other failure is in the result."""
-        return await self._guarded(draft, resend_of=None)
+        fails (then nothing was written or sent); every other failure is in the result.
 
-    async def resend(self, message_request_id: str) -> SendResult:
+        `request_id`: the id the message row and its request will carry, when the caller
+        has recorded it beforehand (a campaign's ledger); a new one otherwise.
+        """
+        return await self._guarded(draft, resend_of=None, request_id=request_id)
+
+    async def resend(self, message_request_id: str, *, request_id: str | None = None) -> SendResult:
         """Send a failed, unknown or rejected message again, as a new message row.
 
         The user's explicit decision (for `unknown`: after checking it did not arrive).
-        Outgoing messages pass the consent guard again.
+        Outgoing messages pass the consent guard again. `request_id` as for `send`.
         """
         journal = self._journal
         old = await journal.message(message_request_id)
@@ -178,19 +183,20 @@ class Messenger:
             thread_status=ThreadStatus(old.thread_status) if old.thread_status else None,
             communication_time=old.communication_time,
         )
-        return await self._guarded(draft, resend_of=old.request_id)
+        return await self._guarded(draft, resend_of=old.request_id, request_id=request_id)
 
-    async def _guarded(self, draft: Draft, resend_of: str | None) -> SendResult:
+    async def _guarded(self, draft: Draft, resend_of: str | None, request_id: str | None) -> SendResult:
         draft = _checked(draft)
+        self._audit.author()  # nobody named at the desk: refused before anything is written
         if draft.direction == Direction.OUTGOING:
             matrix = await self._read_matrix(draft.customer_id)
             verdict = consent(matrix, draft.category, draft.channel)
             if not verdict.allowed:
                 log.info("message to %s blocked: %s", draft.customer_id, verdict.reason)
                 return SendResult(BLOCKED, thread=draft.thread, reason=verdict.reason)
-        return await self._deliver(draft, resend_of)
+        return await self._deliver(draft, resend_of, request_id or new_request_id())
 
-    async def _deliver(self, draft: Draft, resend_of: str | None) -> SendResult:
+    async def _deliver(self, draft: Draft, resend_of: str | None, request_id: str) -> SendResult:
         journal = self._journal
         staff = self._desk.staff
         status = draft.thread_status
@@ -207,7 +213,6 @@ class Messenger:
             thread = await _existing(journal, thread.id)
             if thread.remote_thread_id is None and thread.id in self._remote_ids:
                 thread = replace(thread, remote_thread_id=self._remote_ids[thread.id])
-            request_id = new_request_id()
             message = await journal.add_message(
                 request_id=request_id, thread_id=thread.id, direction=str(draft.direction.value),
                 channel=str(draft.channel.value), category=str(draft.category.value),
@@ -283,13 +288,12 @@ class Messenger:
         # A write whose answer was lost may have committed: then it stands.
         message = await journal.message(request_id) if again else None
         if message is None or message.state != MessageState.SENT:
+            # The thread's remote id in the same transaction: follow-ups must find it.
             message = await journal.mark_message(
-                request_id, MessageState.SENT, communication_id=response.communication_id, http_status=200
+                request_id, MessageState.SENT, communication_id=response.communication_id, http_status=200,
+                remote_thread_id=response.thread_id, thread_status=str(response.communication_thread_status.value),
             )
-        thread = await journal.update_thread(
-            accepted.thread.id, remote_thread_id=response.thread_id,
-            status=str(response.communication_thread_status.value),
-        )
+        thread = await _existing(journal, accepted.thread.id)
         await self._audit.message(message, thread, outcome=MessageState.SENT, http_status=200, trace_id=None)
         return SendResult(MessageState.SENT, message, thread)
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from studio_comm.api import errors
 from studio_comm.api.client import MagiclineClient, new_request_id
-from studio_comm.core.audit import AuditLog
+from studio_comm.core.audit import SOURCES, AuditLog
 from studio_comm.core.matrix import Cell, Intent, Matrix, as_cell
 
 if TYPE_CHECKING:
@@ -226,38 +226,45 @@ class PreferenceEditor:
         self.matrix, self._intent, self.conflicts = fresh, kept, list(conflicts)
         return conflicts
 
-    async def save(self) -> SaveReport:
-        """Read again, merge, PUT the whole array, read again, audit. Never raises ApiError."""
+    async def save(self, *, source: str | None = None, note: str | None = None) -> SaveReport:
+        """Read again, merge, PUT the whole array, read again, audit. Never raises ApiError.
+
+        `source` (one of `core.audit.SOURCES`): how the member expressed the change;
+        `note`: what staff add to it. Both go into the audit entry. Raises
+        `MissingStaffError` before anything is sent when nobody is named at the desk.
+        """
         base = self._require_matrix()
         if not self._intent:
             raise ValueError("There are no changes to save.")
         if self._saving:
             raise RuntimeError("A save of these preferences is already under way.")
+        if source is not None and source not in SOURCES:
+            raise ValueError(f"Unknown source of a consent change: {source!r}")
+        author = self._audit.author()
         self._saving = True
         attempt = SaveAttempt(new_request_id(), dict(self._intent), base)
+        # The desk's sightings know a save is under way: its own webhook may come back first.
         saving = self._sightings.saving(self.customer_id) if self._sightings is not None else contextlib.nullcontext()
         try:
             with saving:
-                return await self._save(attempt, base)
+                try:
+                    report = await self._run(attempt, base)
+                except errors.ApiError as exc:
+                    # The intent stays as it is: the user can retry without redoing anything.
+                    report = SaveReport("failed", self.matrix, attempt.request_id, error=exc,
+                                        http_status=exc.status)
+                report.changes = changes_between(base, attempt.intent)
+                if attempt.reached_server:
+                    after = report.matrix if report.outcome in ("saved", "differs", "partial") else None
+                    await self._audit.preferences(
+                        self.studio_id, self.customer_id, request_id=attempt.request_id,
+                        before=attempt.before, after=after, intent=attempt.intent, outcome=report.outcome,
+                        http_status=attempt.http_status, trace_id=attempt.trace_id,
+                        author=author, source=source, note=note,
+                    )
+                return report
         finally:
             self._saving = False
-
-    async def _save(self, attempt: SaveAttempt, base: Matrix) -> SaveReport:
-        try:
-            report = await self._run(attempt, base)
-        except errors.ApiError as exc:
-            # The intent stays as it is: the user can retry without redoing anything.
-            report = SaveReport("failed", self.matrix, attempt.request_id, error=exc,
-                                http_status=exc.status)
-        report.changes = changes_between(base, attempt.intent)
-        if attempt.reached_server:
-            after = report.matrix if report.outcome in ("saved", "differs", "partial") else None
-            await self._audit.preferences(
-                self.studio_id, self.customer_id, request_id=attempt.request_id,
-                before=attempt.before, after=after, intent=attempt.intent, outcome=report.outcome,
-                http_status=attempt.http_status, trace_id=attempt.trace_id,
-            )
-        return report
 
     async def _run(self, attempt: SaveAttempt, base: Matrix) -> SaveReport:
         client = self._client

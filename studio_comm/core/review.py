@@ -53,6 +53,7 @@ from studio_comm.api.enums import EventType
 from studio_comm.api.models import CommunicationPreference, Customer, CustomerStatus
 from studio_comm.api.ratelimit import RateLimiter
 from studio_comm.core.matrix import cell_order
+from studio_comm.core.pace import RateMeter
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,6 @@ NOT_FOUND = "not_found"
 ACCESS_DISABLED = "access_disabled"  # a 403 for this customer only (see the module)
 # This many transient failures in a row mean the service is down, not one customer.
 MAX_FAILURES_IN_A_ROW = 25
-RATE_WINDOW = 30.0  # seconds of reads the rate is measured over
 PROGRESS_INTERVAL = 0.1  # seconds between progress reports, at least
 IN_FLIGHT_GRACE = 20.0  # a cancelled run waits this long at most for reads already sent
 _GATE = "GET preferences"
@@ -265,27 +265,6 @@ ProgressCallback = Callable[[ReviewProgress], None]
 RowsCallback = Callable[[list[ReviewRow]], None]
 
 
-class _RateMeter:
-    """Reads per minute over the last RATE_WINDOW seconds."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self._clock = clock
-        self._started = clock()
-        self._times: deque[float] = deque()
-
-    def tick(self) -> None:
-        self._times.append(self._clock())
-
-    def per_minute(self) -> float:
-        now = self._clock()
-        while self._times and self._times[0] < now - RATE_WINDOW:
-            self._times.popleft()
-        if not self._times:
-            return 0.0
-        span = now - max(self._started, now - RATE_WINDOW)
-        return len(self._times) / span * 60.0 if span > 0 else 0.0
-
-
 class ConsentReview:
     """Reads and caches the preferences of one studio's customers.
 
@@ -460,7 +439,7 @@ class _Run:
         self.on_rows = on_rows
         self.started_at = utc_now()
         self.clock = review._clock
-        self.meter = _RateMeter(self.clock)
+        self.meter = RateMeter(self.clock)
         self.queue: asyncio.Queue[Customer | None] = asyncio.Queue()
         self.buffer: list[Reading] = []
         self.buffer_full = asyncio.Event()

@@ -2,11 +2,12 @@
 
 The composition of the use cases for one studio profile, nothing more: the GUI makes one
 `StudioSession` per profile and reaches every use case through it: `search`,
-`preferences(customer_id)`, `messaging`, `history` (consent changes webhooks tell of),
-`employees()`; `sightings` is what this desk has read of members' preferences. Each use
-case gets its collaborators (client, journal, audit log, studio id, desk) explicitly. `staff` (picked
-from the studio's employees, or typed) is the agent of messages and the author of audit
-entries; `workstation` names this computer in the journal, which several desks may share.
+`preferences(customer_id)`, `messaging`, `saved_replies`, `campaigns()`, `history` (consent
+changes webhooks tell of), `employees()`; `sightings` is what this desk has read of
+members' preferences. Each use case gets its collaborators (client, journal, audit log,
+studio id, desk) explicitly. `staff` (picked from the studio's employees, or typed) is the
+agent of messages and the author of audit entries; `workstation` names this computer in
+the journal, which several desks may share.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import logging
 from studio_comm.api.client import MagiclineClient
 from studio_comm.api.models import Employee, StudioInformation
 from studio_comm.core.audit import AuditLog
+from studio_comm.core.campaigns import Campaigns
 from studio_comm.core.desk import Desk
 from studio_comm.core.live import ConsentHistory, Sightings
 from studio_comm.core.messaging import Messenger
 from studio_comm.core.preferences import PreferenceEditor
+from studio_comm.core.saved_replies import SavedReplies
 from studio_comm.core.search import CustomerSearch
 from studio_comm.journal import AsyncJournal
 
@@ -48,6 +51,7 @@ class StudioSession:
         self.search = CustomerSearch(client)
         self.sightings = Sightings()
         self._messaging: Messenger | None = None
+        self._saved_replies: SavedReplies | None = None
         self._history: ConsentHistory | None = None
 
     def __repr__(self) -> str:
@@ -78,6 +82,12 @@ class StudioSession:
         return self._messaging
 
     @property
+    def saved_replies(self) -> SavedReplies:
+        if self._saved_replies is None:
+            raise RuntimeError("The session is not connected yet.")
+        return self._saved_replies
+
+    @property
     def history(self) -> ConsentHistory:
         if self._history is None:
             raise RuntimeError("The session is not connected yet.")
@@ -96,6 +106,7 @@ class StudioSession:
             studio_id=self.studio.studio_id, studio_name=self.studio.name,
         )
         self._messaging = Messenger(self.client, self.journal, self.audit, self.studio.studio_id, self.desk)
+        self._saved_replies = SavedReplies(self.journal, self.studio, self.desk)
         self._history = ConsentHistory(self.client, self.journal, self.audit, self.studio.studio_id, self.sightings,
                                        workstation=self.workstation)
         # Once per process and journal: a later connect (another profile, a reconnect) must
@@ -110,6 +121,11 @@ class StudioSession:
 
     def preferences(self, customer_id: int) -> PreferenceEditor:
         return PreferenceEditor(self.client, self.audit, self.studio_id, customer_id, self.sightings)
+
+    def campaigns(self) -> Campaigns:
+        if self.studio is None:
+            raise RuntimeError("The session is not connected yet.")
+        return Campaigns(self.client, self.journal, self.audit, self.studio, self.desk, self.messaging)
 
     async def employees(self) -> list[Employee]:
         """The studio's employees, by name (for the staff picker)."""

@@ -70,7 +70,17 @@ def _v4_event_feed(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.events])
 
 
-def _v5_event_settlements(conn: Connection) -> None:
+def _v5_campaign_ledger(conn: Connection) -> None:
+    # Campaigns, with the lease of the run that holds one, and their per-member ledger.
+    schema.metadata.create_all(conn, tables=[schema.campaigns, schema.campaign_ledger])
+
+
+def _v6_saved_replies(conn: Connection) -> None:
+    # The studio's saved replies, shared by its desks.
+    schema.metadata.create_all(conn, tables=[schema.saved_replies])
+
+
+def _v7_event_settlements(conn: Connection) -> None:
     # Which desk settled an event (the consent history's "changed outside studio-comm"
     # entry, once per event), and a member's events found without reading the whole feed.
     schema.metadata.create_all(conn, tables=[schema.event_settlements])
@@ -82,7 +92,9 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v2_server_strings_unbounded,
     _v3_drafts,
     _v4_event_feed,
-    _v5_event_settlements,
+    _v5_campaign_ledger,
+    _v6_saved_replies,
+    _v7_event_settlements,
 ]  # step i brings the schema to i + 1
 
 

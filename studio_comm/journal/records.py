@@ -159,6 +159,123 @@ class CustomerExport:
     audit: list[AuditEntry]  # newest first
 
 
+class CampaignStatus(StrEnum):
+    """Where a campaign stands. A `running` campaign whose lease expired is read as paused:
+    its run stopped without saying so (a crash, a kill, a lost connection)."""
+
+    CREATED = "created"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+
+
+class CampaignOutcome(StrEnum):
+    """What became of one member of a campaign: the ledger row's outcome.
+
+    `pending`: not reached yet. `sending`: written (with the message's request id) before
+    the member's fresh consent read and POST; the answer settles it. A `sending` row found
+    by the next run is settled from the message it names: its request never left when
+    there is no message, the message's state otherwise (a message still `pending` is
+    `unknown`). `failed`: not sent, safe to try again (the next run does); `unknown`: may
+    have arrived, never sent again automatically. The `skipped_*` outcomes sent nothing.
+    """
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED_CONSENT = "skipped_consent"  # consent off (or not offered) at send time
+    SKIPPED_UNAVAILABLE = "skipped_unavailable"  # access disabled (403) or deleted (404)
+    SKIPPED_UNFILLED = "skipped_unfilled"  # a variable without a value for this member
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+# A member in one of these outcomes is still to be tried by the campaign.
+CAMPAIGN_OPEN = frozenset({CampaignOutcome.PENDING, CampaignOutcome.SENDING, CampaignOutcome.FAILED})
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignLease:
+    """The desk whose run holds a campaign, until `expires_at` unless it renews."""
+
+    token: str  # one per run
+    workstation: str
+    staff: str | None
+    host: str  # the computer's name, to tell a dead process on this computer from a live one
+    pid: int
+    started_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignRecord:
+    id: int
+    studio_id: int
+    name: str  # unique per studio
+    category: str  # MessageCategory wire value
+    channel: str  # Channel wire value
+    statuses: list[str]  # the customer statuses it targets
+    subject: str  # with variables, as written
+    body: str
+    created_by: str | None
+    created_workstation: str | None
+    created_at: datetime
+    targeted_at: datetime | None  # when every targeted member had a ledger row
+    status: str  # a CampaignStatus value, as last written (see `lease`)
+    reason: str | None  # why it paused: a code the UI and the command line word
+    reason_detail: str | None  # e.g. the last error, in English
+    lease: CampaignLease | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignMember:
+    """One row of a campaign's ledger: one targeted member and what became of them."""
+
+    campaign_id: int
+    customer_id: int
+    customer_number: str | None
+    first_name: str | None
+    last_name: str | None
+    customer_status: str | None
+    outcome: str  # a CampaignOutcome value
+    request_id: str | None  # the message's request id (its X-Request-Id), once sending
+    thread_id: int | None  # the local thread of the message
+    remote_thread_id: int | None  # Magicline's threadId, once sent
+    detail: str | None  # why skipped or failed (consent reason, variables, error)
+    http_status: int | None
+    workstation: str | None
+    updated_at: datetime
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or f"#{self.customer_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class SavedReplyRecord:
+    """One of a studio's saved replies: a text staff insert with a short code or the picker."""
+
+    id: int
+    studio_id: int
+    name: str
+    code: str  # casefolded; typed as "/code" in the message text
+    category: str | None  # MessageCategory wire value the compose area takes; None keeps its choice
+    channel: str | None  # Channel wire value, likewise
+    subject: str  # with variables, as written
+    body: str
+    usage_count: int  # how often it was inserted, at every desk
+    last_used_at: datetime | None
+    revision: int  # 1 when created, one more with every edit
+    created_by: str | None
+    created_workstation: str | None
+    created_at: datetime
+    updated_by: str | None
+    updated_workstation: str | None
+    updated_at: datetime
+
+
 class Claim(StrEnum):
     """A desk's claim on settling an event of the feed (`Journal.claim_event`)."""
 

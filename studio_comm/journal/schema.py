@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
-from studio_comm.journal.records import MessageState
+from studio_comm.journal.records import CampaignOutcome, CampaignStatus, MessageState
 
 metadata = MetaData()
 
@@ -205,8 +205,96 @@ events = Table(
     sqlite_autoincrement=True,
 )
 
-# (Schema step 5 adds the index ix_events_entity on events (studio_id, entity_id, seq): a
-# member's events without reading the whole feed. It is not declared on the table above,
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+# A campaign: one message to every targeted member who agreed (core/campaign.py). The
+# lease columns name the run that holds it (one at a time across desks), until
+# lease_expires_at unless that run renews it.
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("studio_id", BigInteger, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("channel", String(40), nullable=False),
+    Column("statuses", Json, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_by", Text),
+    Column("created_workstation", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("targeted_at", UtcDateTime),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(40)),
+    Column("reason_detail", Text),
+    Column("lease_token", String(64)),
+    Column("lease_workstation", String(200)),
+    Column("lease_staff", Text),
+    Column("lease_host", String(255)),
+    Column("lease_pid", BigInteger),
+    Column("lease_started_at", UtcDateTime),
+    Column("lease_expires_at", UtcDateTime),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("studio_id", "name", name="uq_campaigns_name"),
+    CheckConstraint(_one_of("status", CampaignStatus), name="ck_campaigns_status"),
+)
+
+# One row per (campaign, member), written when the campaign's targets are listed, so a
+# run resumes from what is recorded here, never from a position in a listing.
+campaign_ledger = Table(
+    "campaign_ledger",
+    metadata,
+    Column("campaign_id", RowId, ForeignKey("campaigns.id"), primary_key=True, autoincrement=False),
+    Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("customer_number", Text),
+    Column("first_name", Text),
+    Column("last_name", Text),
+    Column("customer_status", Text),
+    Column("outcome", String(24), nullable=False),
+    Column("request_id", String(64)),
+    Column("thread_id", RowId),
+    Column("remote_thread_id", BigInteger),
+    Column("detail", Text),
+    Column("http_status", Integer),
+    Column("workstation", String(200)),
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint(_one_of("outcome", CampaignOutcome), name="ck_campaign_ledger_outcome"),
+    Index("ix_campaign_ledger_outcome", "campaign_id", "outcome"),
+)
+
+# A studio's saved replies (Textbausteine), shared by every desk on the journal. `code` is
+# stored casefolded (core checks its shape), so "/Kurs" and "/kurs" are one code. Name,
+# subject and body are what staff type: Text. `revision` counts the edits, so an edit made
+# on an older reading of a reply (another desk changed it meanwhile) is refused, not lost.
+saved_replies = Table(
+    "saved_replies",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("studio_id", BigInteger, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("category", String(40)),  # a default for the compose area; NULL keeps its choice
+    Column("channel", String(40)),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("usage_count", BigInteger, nullable=False),
+    Column("last_used_at", UtcDateTime),
+    Column("revision", Integer, nullable=False),
+    Column("created_by", Text),
+    Column("created_workstation", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_by", Text),
+    Column("updated_workstation", String(200)),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("studio_id", "code", name="uq_saved_replies_code"),
+)
+
+# (Schema step 7 adds the index ix_events_entity on events (studio_id, entity_id, seq): a
+# member's events without reading the whole feed. It is not declared on the events table,
 # which step 4 creates as it was then.)
 
 # Who settled an event of the feed, so that what an event means for the consent history is

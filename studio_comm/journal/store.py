@@ -26,21 +26,25 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from studio_comm.journal import feed, schema
+from studio_comm.journal import campaigns, feed, saved_replies, schema
+from studio_comm.journal.campaigns import LeaseHolder
 from studio_comm.journal.feed import Appended, FeedBatch, FeedEvent, FeedPosition, NewEvent
 from studio_comm.journal.migrations import migrate
 from studio_comm.journal.records import (
     AuditEntry,
     CachedPreferences,
     CacheSummary,
+    CampaignMember,
+    CampaignRecord,
     Claim,
     CustomerExport,
     DraftRecord,
     MessageRecord,
     MessageState,
     ProfileRecord,
+    SavedReplyRecord,
     ThreadRecord,
 )
 from studio_comm.journal.schema import utc_now
@@ -317,10 +321,15 @@ class Journal:
 
     def mark_message(self, request_id: str, state: str, *, error: str | None = None,
                      http_status: int | None = None, trace_id: str | None = None,
-                     communication_id: int | None = None) -> MessageRecord:
+                     communication_id: int | None = None, remote_thread_id: int | None = None,
+                     thread_status: str | None = None) -> MessageRecord:
         """Record a pending message's outcome. Only `pending` messages change state: an
         outcome is final (a resend is a new message), so a late second outcome is refused
-        with ValueError rather than overwriting the first."""
+        with ValueError rather than overwriting the first.
+
+        `remote_thread_id`/`thread_status`: what the answer said of the message's thread,
+        written in the same transaction, so a crash cannot keep a message `sent` whose
+        thread lost the id its follow-ups must go to."""
         _check_state(state)
         if state == "pending":
             raise ValueError("A message cannot go back to pending.")
@@ -338,6 +347,11 @@ class Journal:
                 raise LookupError(f"There is no message {request_id} in the journal.")
             if not changed:
                 raise ValueError(f"Message {request_id} is already {message.state}.")
+            thread: dict[str, Any] = {"remote_thread_id": remote_thread_id, "status": thread_status}
+            if any(v is not None for v in thread.values()):
+                t = schema.threads
+                conn.execute(t.update().where(t.c.id == message.thread_id).values(
+                    updated_at=values["updated_at"], **{k: v for k, v in thread.items() if v is not None}))
             return message
 
     @staticmethod
@@ -355,6 +369,13 @@ class Journal:
         query = select(m).where(m.c.thread_id == thread_id).order_by(m.c.created_at, m.c.id)
         with self._read() as conn:
             return _records(MessageRecord, conn.execute(query))
+
+    def resent_as(self, request_id: str) -> MessageRecord | None:
+        """The message that sent this one again (the latest, if several), or None."""
+        m = schema.messages
+        query = select(m).where(m.c.resend_of == request_id).order_by(m.c.created_at.desc(), m.c.id.desc())
+        with self._read() as conn:
+            return _record(MessageRecord, conn.execute(query).first())
 
     def mark_stale_pending(self, workstation: str) -> int:
         """At start-up: this workstation's messages still `pending` from an earlier run
@@ -542,6 +563,147 @@ class Journal:
         """The studio's latest events about one customer (of these types), oldest first."""
         with self._read() as conn:
             return feed.of_entity(conn, studio_id, entity_id, types, limit)
+
+    # ------------------------------------------------------------------ campaigns
+
+    def create_campaign(self, studio_id: int, name: str, *, category: str, channel: str,
+                        statuses: list[str], subject: str, body: str, created_by: str | None,
+                        workstation: str | None) -> tuple[CampaignRecord, bool]:
+        """Create the campaign, or find the studio's campaign of that name (created False)."""
+        values = dict(studio_id=studio_id, name=name, category=category, channel=channel,
+                      statuses=list(statuses), subject=subject, body=body, created_by=created_by,
+                      created_workstation=workstation)
+        with self._write() as conn:
+            return campaigns.create(conn, values)
+
+    def campaign(self, campaign_id: int) -> CampaignRecord | None:
+        with self._read() as conn:
+            return campaigns.campaign(conn, campaign_id)
+
+    def campaign_named(self, studio_id: int, name: str) -> CampaignRecord | None:
+        with self._read() as conn:
+            return campaigns.campaign_named(conn, studio_id, name)
+
+    def campaigns(self, studio_id: int | None = None, *, name: str | None = None) -> list[CampaignRecord]:
+        """Campaigns, newest first: of one studio, and/or of one name (every studio's)."""
+        with self._read() as conn:
+            return campaigns.campaigns(conn, studio_id, name)
+
+    def add_campaign_members(self, campaign_id: int, members: Iterable[Mapping[str, Any]]) -> int:
+        """Pending ledger rows for targeted members (customer_id, customer_number,
+        first_name, last_name, customer_status); one already there stays as it is."""
+        with self._write() as conn:
+            return campaigns.add_members(conn, campaign_id, members)
+
+    def mark_campaign_targeted(self, campaign_id: int) -> CampaignRecord:
+        """Every targeted member has a ledger row now: the targets are fixed."""
+        with self._write() as conn:
+            return campaigns.mark_targeted(conn, campaign_id)
+
+    def campaign_members(self, campaign_id: int, outcomes: Iterable[str] | None = None) -> list[CampaignMember]:
+        """The ledger, by customer id; only these outcomes when given."""
+        with self._read() as conn:
+            return campaigns.members(conn, campaign_id, None if outcomes is None else list(outcomes))
+
+    def campaign_counts(self, campaign_id: int) -> dict[str, int]:
+        """Members per outcome (outcomes nobody has are left out)."""
+        with self._read() as conn:
+            return campaigns.counts(conn, campaign_id)
+
+    def start_campaign_send(self, campaign_id: int, customer_id: int, request_id: str, workstation: str) -> bool:
+        """Mark a pending member `sending` with the request id of its message (committed
+        on return: only then may its requests leave). False when it was not pending."""
+        with self._write() as conn:
+            return campaigns.start_sending(conn, campaign_id, customer_id, request_id, workstation)
+
+    def settle_campaign_member(self, campaign_id: int, customer_id: int, outcome: str, *,
+                               request_id: str | None, detail: str | None = None,
+                               http_status: int | None = None, thread_id: int | None = None,
+                               remote_thread_id: int | None = None,
+                               workstation: str | None = None) -> bool:
+        """Record a member's outcome (see `campaigns.settle`)."""
+        with self._write() as conn:
+            return campaigns.settle(conn, campaign_id, customer_id, outcome, request_id=request_id,
+                                    detail=detail, http_status=http_status, thread_id=thread_id,
+                                    remote_thread_id=remote_thread_id, workstation=workstation)
+
+    def campaign_leftovers(self, campaign_id: int) -> list[tuple[CampaignMember, MessageRecord | None]]:
+        with self._read() as conn:
+            return campaigns.leftovers(conn, campaign_id)
+
+    def reopen_failed_campaign_members(self, campaign_id: int) -> int:
+        with self._write() as conn:
+            return campaigns.reopen_failed(conn, campaign_id)
+
+    def acquire_campaign_lease(self, campaign_id: int, holder: LeaseHolder, ttl: float, *,
+                               take_over: str | None = None) -> tuple[bool, CampaignRecord]:
+        """Take the campaign's lease for `ttl` seconds (see `campaigns.acquire`)."""
+        with self._write() as conn:
+            return campaigns.acquire(conn, campaign_id, holder, ttl, take_over)
+
+    def renew_campaign_lease(self, campaign_id: int, token: str, ttl: float) -> datetime | None:
+        with self._write() as conn:
+            return campaigns.renew(conn, campaign_id, token, ttl)
+
+    def release_campaign_lease(self, campaign_id: int, token: str | None, *, status: str,
+                               reason: str | None = None, reason_detail: str | None = None) -> bool:
+        """End a run (see `campaigns.release`): the campaign takes `status`, the lease is free."""
+        with self._write() as conn:
+            return campaigns.release(conn, campaign_id, token, status, reason, reason_detail)
+
+    # ------------------------------------------------------------------ saved replies
+
+    def saved_replies(self, studio_id: int) -> list[SavedReplyRecord]:
+        """The studio's saved replies, oldest first."""
+        with self._read() as conn:
+            return saved_replies.replies(conn, studio_id)
+
+    def saved_reply(self, reply_id: int) -> SavedReplyRecord | None:
+        with self._read() as conn:
+            return saved_replies.reply(conn, reply_id)
+
+    def saved_reply_by_code(self, studio_id: int, code: str) -> SavedReplyRecord | None:
+        with self._read() as conn:
+            return saved_replies.by_code(conn, studio_id, code)
+
+    def add_saved_reply(self, studio_id: int, values: Mapping[str, Any], *, staff: str | None,
+                        workstation: str | None) -> SavedReplyRecord:
+        """A new reply (name, code, category, channel, subject, body); CodeTakenError when
+        the studio has a reply with that code."""
+        with self._write() as conn:
+            found = saved_replies.add(conn, studio_id, values, staff, workstation)
+        if found is None:
+            raise saved_replies.CodeTakenError(values["code"])
+        return found
+
+    def update_saved_reply(self, reply_id: int, revision: int, values: Mapping[str, Any], *,
+                           staff: str | None, workstation: str | None) -> SavedReplyRecord:
+        """Edit a reply as read at `revision` (see `saved_replies.update`)."""
+        try:
+            with self._write() as conn:
+                return saved_replies.update(conn, reply_id, revision, values, staff, workstation)
+        except IntegrityError as exc:  # the code's constraint: another desk took it after the check
+            raise saved_replies.CodeTakenError(values["code"]) from exc
+
+    def delete_saved_reply(self, reply_id: int) -> bool:
+        with self._write() as conn:
+            return saved_replies.delete(conn, reply_id)
+
+    def count_saved_reply_use(self, reply_id: int) -> bool:
+        with self._write() as conn:
+            return saved_replies.count_use(conn, reply_id)
+
+    def merge_saved_replies(self, studio_id: int, rows: Sequence[Mapping[str, Any]], *, staff: str | None,
+                            workstation: str | None) -> tuple[int, int, int]:
+        """Take a set of replies in, by code, in one transaction: (added, updated, unchanged)."""
+        with self._write() as conn:
+            return saved_replies.merge(conn, studio_id, rows, staff, workstation)
+
+    def add_saved_replies_if_none(self, studio_id: int, rows: Sequence[Mapping[str, Any]], *,
+                                  staff: str | None, workstation: str | None) -> int:
+        """Add these replies when the studio has none (the demo's samples); how many."""
+        with self._write() as conn:
+            return saved_replies.add_if_none(conn, studio_id, rows, staff, workstation)
 
     # ------------------------------------------------------------------ settling events
 

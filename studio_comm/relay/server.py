@@ -23,11 +23,9 @@ shows it nowhere.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import re
-import signal
 import socket
 import ssl
 import subprocess
@@ -46,6 +44,7 @@ from uvicorn.supervisors.multiprocess import Multiprocess
 from studio_comm.journal import Journal, JournalUnavailableError, JournalVersionError
 from studio_comm.relay.app import ENV_JOURNAL, ENV_KEYS, ENV_PARENT, configure_logging
 from studio_comm.relay.keys import KeyFileError, WebhookKeys
+from studio_comm.serving import ReadyServer, bind
 
 log = logging.getLogger("studio_comm.relay")
 
@@ -104,46 +103,10 @@ def _check_tls(cert: str, key: str) -> None:
 
 
 def _bind(host: str, port: int) -> socket.socket:
-    # proto IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then, and without
-    # it every answer waits ~40 ms (Nagle against delayed ACKs).
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
-                         socket.IPPROTO_TCP)
-    if os.name != "nt":  # on Windows SO_REUSEADDR would let another server share the port
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
-        sock.listen(1024)
+        return bind(host, port)
     except OSError as exc:
-        sock.close()
         raise Refused(f"cannot listen on {host} port {port}: {exc.strerror}", 1) from None
-    return sock
-
-
-class _Server(uvicorn.Server):
-    """One relay process: uvicorn's server with a readiness callback and a plain exit on
-    SIGINT/SIGTERM (uvicorn re-raises the signal after shutdown, ending the process by it)."""
-
-    def __init__(self, config: uvicorn.Config, on_ready) -> None:
-        super().__init__(config)
-        self._on_ready = on_ready
-
-    async def startup(self, sockets=None) -> None:
-        await super().startup(sockets)
-        if not self.should_exit:
-            self._on_ready()
-
-    @contextlib.contextmanager
-    def capture_signals(self):
-        handlers = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield
-        finally:
-            for sig, handler in handlers.items():
-                signal.signal(sig, handler)
-
-    def _stop(self, sig, frame) -> None:
-        self.force_exit = self.should_exit  # a second signal: stop without waiting
-        self.should_exit = True
 
 
 class _Supervisor(Multiprocess):
@@ -230,7 +193,7 @@ def _serve(args: argparse.Namespace) -> int:
         ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key, log_config=None, log_level="warning",
         access_log=False, server_header=False, timeout_graceful_shutdown=5)
     if args.workers == 1:
-        server = _Server(config, ready)
+        server = ReadyServer(config, ready)
         server.run(sockets=[sock])
         return 0 if server.started else 1
     parent = os.environ.get(ENV_PARENT)

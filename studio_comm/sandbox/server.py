@@ -15,8 +15,6 @@ import ipaddress
 import logging
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,6 +31,7 @@ from studio_comm.sandbox.ratelimit import RateLimit
 from studio_comm.sandbox.state import Sandbox
 from studio_comm.sandbox.store import Store
 from studio_comm.sandbox.webhooks import WebhookSender
+from studio_comm.serving import ReadyServer, bind
 
 READY_LINE = re.compile(r"^studio-comm sandbox: (?P<url>http://\S+) key=(?P<key>\S+)$")
 KEY_ENV = "STUDIO_COMM_SANDBOX_API_KEY"
@@ -68,49 +67,6 @@ def create_sandbox(config: SandboxConfig) -> Sandbox:
         store=Store(config.customers, config.seed), api_key=config.api_key,
         rate_limit=RateLimit(*config.rate_limit), faults=Faults(config.faults, config.seed),
         webhooks=WebhookSender(config.webhook_url, config.webhook_key), admin=config.admin)
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server with a readiness callback and plain exit on SIGINT/SIGTERM
-    (uvicorn re-raises the signal after shutdown, which would end the process by it)."""
-
-    def __init__(self, config: uvicorn.Config, on_ready=None) -> None:
-        super().__init__(config)
-        self._on_ready = on_ready
-
-    async def startup(self, sockets=None) -> None:
-        await super().startup(sockets)
-        if self._on_ready is not None and not self.should_exit:
-            self._on_ready()
-
-    @contextlib.contextmanager
-    def capture_signals(self):
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        handlers = {sig: signal.signal(sig, self._stop)
-                    for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield
-        finally:
-            for sig, handler in handlers.items():
-                signal.signal(sig, handler)
-
-    def _stop(self, sig, frame) -> None:
-        self.force_exit = self.should_exit  # a second signal: stop without waiting
-        self.should_exit = True
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    # proto must be IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then,
-    # and without it every response waits ~40 ms (Nagle against delayed ACKs).
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
-                         socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    if os.name != "nt":  # on Windows SO_REUSEADDR would let another server share the port
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
-    return sock
 
 
 def _uvicorn_config(sandbox: Sandbox) -> uvicorn.Config:
@@ -156,14 +112,14 @@ class SandboxThread(_Running):
     def __init__(self, config: SandboxConfig | None = None) -> None:
         super().__init__(config)
         self.sandbox: Sandbox | None = None
-        self._server: _Server | None = None
+        self._server: ReadyServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self, timeout: float = 30.0) -> Self:
         self.sandbox = create_sandbox(self.config)
-        sock = _bind(self.config.host, self.config.port)
+        sock = bind(self.config.host, self.config.port, backlog=128)
         self.base_url = _base_url(self.config.host, sock.getsockname()[1])
-        self._server = _Server(_uvicorn_config(self.sandbox))
+        self._server = ReadyServer(_uvicorn_config(self.sandbox))
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name="sandbox-server", daemon=True)
         self._thread.start()
@@ -276,7 +232,7 @@ def _rate_limit(text: str) -> tuple[int, float]:
     return result
 
 
-def _stop_on_stdin_eof(server: _Server) -> None:
+def _stop_on_stdin_eof(server: ReadyServer) -> None:
     """A parent that dies (even killed) closes our stdin pipe: then stop too, so no
     orphaned sandbox outlives a crashed test run or app."""
     def watch() -> None:
@@ -350,13 +306,13 @@ def main(argv: list[str] | None = None) -> int:
     config, exit_with_parent = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     sandbox = create_sandbox(config)
-    sock = _bind(config.host, config.port)
+    sock = bind(config.host, config.port, backlog=128)
     url = _base_url(config.host, sock.getsockname()[1])
 
     def ready() -> None:
         print(f"studio-comm sandbox: {url} key={config.api_key}", flush=True)
 
-    server = _Server(_uvicorn_config(sandbox), on_ready=ready)
+    server = ReadyServer(_uvicorn_config(sandbox), on_ready=ready)
     if exit_with_parent:
         _stop_on_stdin_eof(server)
     try:

@@ -1,4 +1,5 @@
-"""Translated labels for every API enum the UI shows, and locale-aware date formatting.
+"""Translated labels for every API enum the UI shows (and the journal's campaign outcomes,
+statuses and stop reasons), and locale-aware date formatting.
 
 The API's wire values never reach the screen: each enum gets a label through Qt's
 translation (context "Labels"), and a value a newer API version added, which this version
@@ -59,6 +60,46 @@ def _customer_status_labels() -> dict[str, str]:
         "MEMBER": QCoreApplication.translate("Labels", "Member"),
         "PROSPECT": QCoreApplication.translate("Labels", "Prospect"),
         "FORMER_MEMBER": QCoreApplication.translate("Labels", "Former member"),
+    }
+
+
+def _campaign_outcome_labels() -> dict[str, str]:
+    return {
+        "pending": QCoreApplication.translate("Labels", "Not reached yet"),
+        "sending": QCoreApplication.translate("Labels", "Sending"),
+        "sent": QCoreApplication.translate("Labels", "Sent"),
+        "skipped_consent": QCoreApplication.translate("Labels", "Skipped: no consent"),
+        "skipped_unavailable": QCoreApplication.translate("Labels", "Skipped: cannot be read"),
+        "skipped_unfilled": QCoreApplication.translate("Labels", "Skipped: text incomplete"),
+        "failed": QCoreApplication.translate("Labels", "Not sent"),
+        "unknown": QCoreApplication.translate("Labels", "Outcome unknown"),
+    }
+
+
+def _campaign_status_labels() -> dict[str, str]:
+    return {
+        "created": QCoreApplication.translate("Labels", "Not started"),
+        "running": QCoreApplication.translate("Labels", "Running"),
+        "paused": QCoreApplication.translate("Labels", "Paused"),
+        "finished": QCoreApplication.translate("Labels", "Finished"),
+        "cancelled": QCoreApplication.translate("Labels", "Cancelled"),
+    }
+
+
+def _stop_reason_labels() -> dict[str, str]:
+    return {
+        "paused": QCoreApplication.translate("Labels", "paused by hand"),
+        "cancelled": QCoreApplication.translate("Labels", "cancelled"),
+        "failures_in_a_row": QCoreApplication.translate(
+            "Labels", "paused itself: Magicline refused or did not answer several members in a row"),
+        "key_refused": QCoreApplication.translate("Labels", "paused itself: Magicline refused the API key"),
+        "journal_unavailable": QCoreApplication.translate(
+            "Labels", "paused itself: the journal could not record what was sent"),
+        "lease_lost": QCoreApplication.translate("Labels", "stopped: another desk took the campaign over"),
+        "failed_members": QCoreApplication.translate(
+            "Labels", "some members could not be sent to; Resume tries them again"),
+        "error": QCoreApplication.translate("Labels", "paused itself after an unexpected error"),
+        "interrupted": QCoreApplication.translate("Labels", "its last run stopped without finishing"),
     }
 
 
@@ -143,3 +184,17 @@ def format_datetime(value: datetime | None, locale: QLocale | None = None) -> st
     else:
         stamp = QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
     return locale.toString(stamp, datetime_pattern(locale))
+
+
+def campaign_outcome_label(value: str | None) -> str:
+    """What became of one member of a campaign (a ledger outcome)."""
+    return _label(_campaign_outcome_labels(), value)
+
+
+def campaign_status_label(value: str | None) -> str:
+    return _label(_campaign_status_labels(), value)
+
+
+def stop_reason_label(value: str | None) -> str:
+    """Why a campaign's run stopped before every member had an outcome."""
+    return _label(_stop_reason_labels(), value)

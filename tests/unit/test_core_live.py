@@ -98,7 +98,7 @@ def test_a_change_in_the_member_app_is_recorded_once_by_the_desk_that_showed_the
         entry.customer_id, "desk-1", None, "changed")
     assert entry.before == before.to_wire() and entry.after == after.to_wire()
     assert after.active(cell) is not before.active(cell)
-    assert entry.intent["source"] == "webhook" and entry.intent["uuid"] == feed_event.uuid
+    assert entry.intent["via"] == "webhook" and entry.intent["uuid"] == feed_event.uuid
     assert entry.intent["seq"] == feed_event.seq and entry.intent["type"] == PREFERENCES
     # And it reads as the change of that one cell.
     from studio_comm.core.audit import AuditRecord

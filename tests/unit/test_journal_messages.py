@@ -45,6 +45,20 @@ def test_update_thread_changes_status_and_marks_activity(journal):
         journal.update_thread(thread.id + 1000, status="CLOSED")
 
 
+def test_a_sent_message_and_its_threads_remote_id_are_recorded_together(journal):
+    thread = new_thread(journal)
+    add(journal, thread, "r-1")
+    sent = journal.mark_message("r-1", "sent", communication_id=91, http_status=200,
+                                remote_thread_id=2**40 + 5, thread_status="ONGOING")
+    assert (sent.state, sent.communication_id) == ("sent", 91)
+    recorded = journal.thread(thread.id)
+    assert (recorded.remote_thread_id, recorded.status) == (2**40 + 5, "ONGOING")
+    assert recorded.updated_at == sent.updated_at
+    with pytest.raises(ValueError, match="already sent"):  # nor a second outcome for its thread
+        journal.mark_message("r-1", "sent", remote_thread_id=99)
+    assert journal.thread(thread.id).remote_thread_id == 2**40 + 5
+
+
 def test_threads_are_per_studio_and_customer_newest_activity_first(journal):
     old = new_thread(journal, subject="alt")
     mid = new_thread(journal, subject="mittel")
