@@ -1366,6 +1366,14 @@
         <source>Not sent again. {reason}</source>
         <translation>Nicht erneut gesendet. {reason}</translation>
     </message>
+    <message>
+        <source>Nothing can be sent: this member was deleted in Magicline.</source>
+        <translation>Senden nicht möglich: Dieses Mitglied wurde in Magicline gelöscht.</translation>
+    </message>
+    <message>
+        <source>Nothing can be sent: Magicline no longer gives out this member&apos;s data (access disabled).</source>
+        <translation>Senden nicht möglich: Magicline gibt die Daten dieses Mitglieds nicht mehr heraus (Zugriff gesperrt).</translation>
+    </message>
 </context>
 <context>
     <name>CustomerHeader</name>
@@ -1849,14 +1857,6 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <source>Connecting to {profile}…</source>
         <translation>Verbindung zu {profile} wird hergestellt …</translation>
-    </message>
-    <message>
-        <source>Nothing can be sent: this member was deleted in Magicline.</source>
-        <translation>Senden nicht möglich: Dieses Mitglied wurde in Magicline gelöscht.</translation>
-    </message>
-    <message>
-        <source>Nothing can be sent: Magicline no longer gives out this member&apos;s data (access disabled).</source>
-        <translation>Senden nicht möglich: Magicline gibt die Daten dieses Mitglieds nicht mehr heraus (Zugriff gesperrt).</translation>
     </message>
     <message>
         <source>Unsaved changes</source>

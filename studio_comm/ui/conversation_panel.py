@@ -232,6 +232,9 @@ class ConversationPanel(QWidget):
         self.compose.consentContextChanged.connect(self.refresh_consent)
         # A channel switched off in the matrix is blocked here at once.
         events().preferencesChanged.connect(self._preferences_changed)
+        # A member deleted or locked in Magicline (a webhook said so) can be sent nothing.
+        self._unavailable: dict[int, str] = {}
+        events().customerUnavailable.connect(self._customer_unavailable)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -863,8 +866,19 @@ class ConversationPanel(QWidget):
             self._load_timeline(message.thread_id, select_request_id=result.message.request_id)
         self._reload_threads()
 
+    def _customer_unavailable(self, customer_id: int, reason: str) -> None:
+        self._unavailable[customer_id] = reason
+        if self._customer is not None and self._customer.id == customer_id:
+            self._update_enabled()
+
     def _update_enabled(self) -> None:
         ready = self._customer is not None and self._session is not None
+        if ready and self._customer is not None and (reason := self._unavailable.get(self._customer.id)):
+            ready = False
+            self.compose.show_notice(
+                self.tr("Nothing can be sent: this member was deleted in Magicline.") if reason == "deleted"
+                else self.tr("Nothing can be sent: Magicline no longer gives out this member's data "
+                             "(access disabled)."))
         self.compose.setEnabled(ready)
         idle = ready and self._draft_key is not None and self._draft_key not in self._sending and not self._asking
         self.compose.send_button.setEnabled(idle)

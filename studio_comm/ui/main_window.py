@@ -30,7 +30,6 @@ from studio_comm.api import errors
 from studio_comm.core.credentials import MissingKeyError
 from studio_comm.ui.conversation_panel import ConversationPanel
 from studio_comm.ui.error_banner import ErrorBanner
-from studio_comm.ui.events import events
 from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
 from studio_comm.ui.preferences_panel import PreferencesPanel
@@ -80,7 +79,6 @@ class MainWindow(QMainWindow):
         self.search_panel.customerOpened.connect(self.open_customer)
         self.preferences_panel = PreferencesPanel(self.tasks, self)
         self.conversation_panel = ConversationPanel(self.tasks, self)
-        events().customerUnavailable.connect(self._customer_unavailable)
 
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.setObjectName("rightSplitter")
@@ -355,17 +353,6 @@ class MainWindow(QMainWindow):
     @property
     def customer(self) -> Customer | None:
         return self.preferences_panel.customer
-
-    def _customer_unavailable(self, customer_id: int, reason: str) -> None:
-        """The open member's data can no longer be read (a webhook said so): nothing can be
-        sent to them. (The preferences panel says so itself; the compose area is told here.)"""
-        if self.customer is None or self.customer.id != customer_id:
-            return
-        compose = self.conversation_panel.compose
-        compose.setEnabled(False)
-        compose.show_notice(self.tr("Nothing can be sent: this member was deleted in Magicline.") if reason == "deleted"
-                            else self.tr("Nothing can be sent: Magicline no longer gives out this member's data "
-                                         "(access disabled)."))
 
     def _when_no_unsaved_changes(self, proceed: Callable[[], object]) -> None:
         """Run `proceed` now, or after the user agrees to drop unsaved preference edits."""

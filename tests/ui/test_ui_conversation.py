@@ -314,7 +314,7 @@ def test_a_thread_of_10000_messages_paints_only_the_visible_rows(qtbot, qtmodelt
 
 
 def test_opening_another_member_mid_send_keeps_the_answer_out_of_their_view(qtbot, panel, sandbox_process, session):
-    sandbox_process.admin.set_faults("latency=1500:count=1:method=POST@/v1/communications")
+    sandbox_process.admin.set_faults("latency=4000:count=1:method=POST@/v1/communications")
     write(panel, "Schlüssel", "Ihr Spindschlüssel liegt am Empfang.")
     qtbot.mouseClick(panel.compose.new_thread_button, LEFT)
     qtbot.waitUntil(lambda: states(panel) == ["pending"], timeout=WAIT)
