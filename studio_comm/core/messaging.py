@@ -204,6 +204,7 @@ class Messenger:
             thread = await journal.add_thread(
                 studio_id=self._studio_id, customer_id=draft.customer_id, subject=draft.subject,
                 status=str(status.value), category=str(draft.category.value),
+                workstation=self._desk.workstation,
             )
         lock = self._thread_locks.setdefault(thread.id, asyncio.Lock())
         async with lock:
