@@ -108,6 +108,11 @@ class AsyncJournal:
     feed_end = _on_worker(Journal.feed_end)
     ping = _on_worker(Journal.ping)
 
+    announce_presence = _on_worker(Journal.announce_presence)
+    withdraw_presence = _on_worker(Journal.withdraw_presence)
+    presence_heartbeat = _on_worker(Journal.presence_heartbeat)
+    presence_at = _on_worker(Journal.presence_at)
+
     create_campaign = _on_worker(Journal.create_campaign)
     campaign = _on_worker(Journal.campaign)
     campaign_named = _on_worker(Journal.campaign_named)

@@ -75,12 +75,18 @@ def _v5_campaign_ledger(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.campaigns, schema.campaign_ledger])
 
 
+def _v6_desk_presence(conn: Connection) -> None:
+    # Which member each desk has open and who is writing where (studio_comm.journal.presence).
+    schema.metadata.create_all(conn, tables=[schema.presence])
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1,
     _v2_server_strings_unbounded,
     _v3_drafts,
     _v4_event_feed,
     _v5_campaign_ledger,
+    _v6_desk_presence,
 ]  # step i brings the schema to i + 1
 
 

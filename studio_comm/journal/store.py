@@ -3,8 +3,8 @@
 The API cannot list threads nor tell who changed a consent, so these rows exist nowhere
 else. Every write commits before its method returns; on SQLite the file runs in WAL mode
 with synchronous=FULL, so a committed row survives `kill -9` and power loss.
-A write another desk may be showing (threads, messages, audit entries, cached reads)
-appends its desk event to the studio's feed in the same transaction
+A write another desk may be showing (threads, messages, audit entries, cached reads,
+presence) appends its desk event to the studio's feed in the same transaction
 (`studio_comm.journal.desk_events`).
 
 A shared PostgreSQL journal takes its password the ways libpq offers (a .pgpass file,
@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from studio_comm.journal import campaigns, feed, schema
+from studio_comm.journal import campaigns, feed, presence, schema
 from studio_comm.journal.campaigns import LeaseHolder
 from studio_comm.journal.desk_events import DeskEvent, desk_event
 from studio_comm.journal.feed import Appended, FeedBatch, FeedPosition, NewEvent
@@ -46,6 +46,7 @@ from studio_comm.journal.records import (
     DraftRecord,
     MessageRecord,
     MessageState,
+    PresenceRecord,
     ProfileRecord,
     ThreadRecord,
 )
@@ -592,6 +593,39 @@ class Journal:
         comes next."""
         with self._snapshot() as conn:
             return feed.end(conn, studio_id)
+
+    # ------------------------------------------------------------------ presence
+
+    @property
+    def shared(self) -> bool:
+        """Whether several desks can use this journal at once (PostgreSQL): a SQLite file is
+        one desk's."""
+        return self.engine.dialect.name == "postgresql"
+
+    def announce_presence(self, studio_id: int, workstation: str, customer_id: int, *, staff: str | None,
+                          thread_id: int | None = None, activity: str = "viewing") -> PresenceRecord:
+        """This desk is at a member now, `activity` "viewing" or "writing" (in `thread_id`,
+        None for a new thread); its earlier member, if another, is left. By the database's
+        clock (see `studio_comm.journal.presence`)."""
+        with self._write() as conn:
+            return presence.announce(conn, studio_id, workstation, staff, customer_id, thread_id, activity)
+
+    def withdraw_presence(self, studio_id: int, workstation: str) -> bool:
+        """This desk has no member open; False when it had announced none."""
+        with self._write() as conn:
+            return presence.withdraw(conn, studio_id, workstation)
+
+    def presence_heartbeat(self, studio_id: int, workstation: str, expiry: float) -> bool:
+        """Keep this desk's presence alive and delete every desk's presence older than
+        `expiry` seconds; False when this desk has none (announce again)."""
+        with self._write() as conn:
+            return presence.heartbeat(conn, studio_id, workstation, expiry)
+
+    def presence_at(self, studio_id: int, customer_id: int, *, exclude_workstation: str | None,
+                    expiry: float) -> list[PresenceRecord]:
+        """The other desks at a member, seen within `expiry` seconds, writing ones first."""
+        with self._read() as conn:
+            return presence.at_member(conn, studio_id, customer_id, exclude_workstation, expiry)
 
     # ------------------------------------------------------------------ campaigns
 

@@ -120,14 +120,17 @@ if kind == "message":
     journal.add_message("r-child", thread_id, "OUTGOING", "EMAIL", "s", "t", workstation="desk-9")
 elif kind == "audit":
     journal.add_audit("preferences", request_id="r-child", studio_id=1210, customer_id=7, outcome="saved")
+elif kind == "presence":
+    journal.announce_presence(1210, "desk-9", 7, staff="Jens P.")
 print(f"committed {commits}", flush=True)
 """
 
 
-KIND_OF = {"message": "message.added", "audit": "preferences.saved"}
+KIND_OF = {"message": "message.added", "audit": "preferences.saved", "presence": "presence.changed"}
 WRITTEN = {
     "message": lambda journal: journal.message("r-child") is not None,
     "audit": lambda journal: len(journal.audit(STUDIO, customer_id=7)) == 1,
+    "presence": lambda journal: len(journal.presence_at(STUDIO, 7, exclude_workstation=None, expiry=60)) == 1,
 }
 
 
@@ -138,7 +141,7 @@ def write_in_child(target, kind: str, thread_id: int, mode: str) -> subprocess.C
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-@pytest.mark.parametrize("kind", ["message", "audit"])
+@pytest.mark.parametrize("kind", ["message", "audit", "presence"])
 def test_a_change_and_its_event_commit_together_or_not_at_all(journal_target, kind):
     journal = Journal.open(journal_target)
     try:
@@ -149,6 +152,7 @@ def test_a_change_and_its_event_commit_together_or_not_at_all(journal_target, ki
         assert journal.events_after(STUDIO).events == before
         assert journal.message("r-child") is None
         assert journal.audit(STUDIO, customer_id=7) == []
+        assert journal.presence_at(STUDIO, 7, exclude_workstation=None, expiry=60) == []
 
         # The same write, not killed: one COMMIT brings the change and its one event.
         written = write_in_child(journal_target, kind, thread.id, "run")
