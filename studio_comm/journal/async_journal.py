@@ -80,6 +80,8 @@ class AsyncJournal:
     set_remote_thread_id = _on_worker(Journal.set_remote_thread_id)
     threads = _on_worker(Journal.threads)
     open_threads = _on_worker(Journal.open_threads)
+    try_lock_thread = _on_worker(Journal.try_lock_thread)
+    unlock_thread = _on_worker(Journal.unlock_thread)
 
     add_message = _on_worker(Journal.add_message)
     mark_message = _on_worker(Journal.mark_message)

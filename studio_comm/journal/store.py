@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from studio_comm.journal import campaigns, feed, presence, schema
+from studio_comm.journal import campaigns, feed, presence, schema, thread_lock
 from studio_comm.journal.campaigns import LeaseHolder
 from studio_comm.journal.desk_events import DeskEvent, desk_event
 from studio_comm.journal.feed import Appended, FeedBatch, FeedPosition, NewEvent
@@ -51,6 +51,7 @@ from studio_comm.journal.records import (
     ThreadRecord,
 )
 from studio_comm.journal.schema import utc_now
+from studio_comm.journal.thread_lock import ThreadLock
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +299,15 @@ class Journal:
     def open_threads(self, studio_id: int, customer_id: int) -> list[ThreadRecord]:
         """Threads not CLOSED, newest activity first: offered before a new thread starts."""
         return [t for t in self.threads(studio_id, customer_id) if t.status != "CLOSED"]
+
+    def try_lock_thread(self, thread_id: int) -> ThreadLock | None:
+        """The journal-wide lock on a thread's first POST, None while another desk holds
+        it; hold it until the POST's outcome is recorded (see `journal.thread_lock`)."""
+        with _reachable():
+            return thread_lock.try_lock(self.engine, thread_id)
+
+    def unlock_thread(self, lock: ThreadLock) -> None:
+        thread_lock.unlock(lock)
 
     # ------------------------------------------------------------------ messages
 
