@@ -175,19 +175,27 @@ def _select():
     return select(*(e.c[name] for name in _COLUMNS))
 
 
-def read_after(conn: Connection, studio_id: int, position: FeedPosition, limit: int) -> FeedBatch:
-    """Events after `position`, in one snapshot (the caller's repeatable-read transaction)."""
+def read_after(conn: Connection, studio_id: int, position: FeedPosition, limit: int, *,
+               entity_id: int | None = None, types: Sequence[str] | None = None) -> FeedBatch:
+    """Events after `position`, in one snapshot (the caller's repeatable-read transaction);
+    only those about `entity_id` and of `types`, when given (the position then moves past
+    the last event read, and the next read looks at the others again: no event is lost)."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
     e = schema.events
     # The snapshot first: the rows below are read in it, so a transaction it lists as
     # running has no row in them, and one it does not list has all of them.
     waiting = _running_transactions(conn)
+    wanted = [e.c.studio_id == studio_id]
+    if entity_id is not None:
+        wanted.append(e.c.entity_id == entity_id)
+    if types is not None:
+        wanted.append(e.c.type.in_(list(types)))
     late: Sequence[Any] = []
     if position.waiting:
         late = conn.execute(_select().where(
-            e.c.studio_id == studio_id, e.c.seq <= position.seq, e.c.xid.in_(position.waiting))).all()
-    new = conn.execute(_select().where(e.c.studio_id == studio_id, e.c.seq > position.seq)
+            *wanted, e.c.seq <= position.seq, e.c.xid.in_(position.waiting))).all()
+    new = conn.execute(_select().where(*wanted, e.c.seq > position.seq)
                        .order_by(e.c.seq).limit(limit)).all()
     events = sorted((FeedEvent(**row._mapping) for row in [*late, *new]), key=lambda event: event.seq)
     seq = new[-1].seq if new else position.seq

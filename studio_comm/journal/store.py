@@ -592,11 +592,14 @@ class Journal:
             return feed.append(conn, events)
 
     def events_after(self, studio_id: int, position: FeedPosition | None = None,
-                     limit: int = 1000) -> FeedBatch:
+                     limit: int = 1000, *, entity_id: int | None = None,
+                     types: Sequence[str] | None = None) -> FeedBatch:
         """The studio's events after `position` (default: the start), at most `limit` new
-        ones, with the position to read from next (see studio_comm.journal.feed)."""
+        ones, with the position to read from next (see studio_comm.journal.feed); only
+        those about one entity (a customer) and of some types, when given."""
         with self._snapshot() as conn:
-            return feed.read_after(conn, studio_id, position or FeedPosition(), limit)
+            return feed.read_after(conn, studio_id, position or FeedPosition(), limit,
+                                   entity_id=entity_id, types=types)
 
     def feed_end(self, studio_id: int) -> FeedPosition:
         """The position after the studio's latest event: read from here to get only what

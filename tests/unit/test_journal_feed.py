@@ -183,6 +183,29 @@ def test_an_older_journal_gains_the_feed_when_opened(journal_target, studio, mon
         journal.close()
 
 
+def test_one_members_events_of_some_types_are_read_after_a_position_without_losing_any(journal, studio):
+    wanted = dict(entity_id=7, types=["CUSTOMER_UPDATED", "CUSTOMER_DELETED"])
+    start = journal.feed_end(studio)
+    mine = [journal.append_events([webhook(studio, "CUSTOMER_UPDATED", entity=7),
+                                   webhook(studio, "CUSTOMER_UPDATED", entity=8),
+                                   webhook(studio, "CUSTOMER_CREATED", entity=7)])[0].seq]
+    first = journal.events_after(studio, start, **wanted)
+    assert seqs(first) == mine
+    journal.append_events([webhook(studio, "CUSTOMER_CREATED", entity=7)])
+    assert journal.events_after(studio, first.position, **wanted).events == []
+    if journal.engine.dialect.name == "postgresql":
+        # A matching event that commits after later ones is still read, once.
+        with journal.engine.connect() as slow, journal.engine.connect() as fast:
+            slow_tx = slow.begin()
+            [low] = append(slow, [webhook(studio, "CUSTOMER_DELETED", entity=7)])
+            with fast.begin():
+                append(fast, [webhook(studio, "CUSTOMER_UPDATED", entity=8)])
+            between = journal.events_after(studio, first.position, **wanted)
+            assert between.events == []
+            slow_tx.commit()
+        assert seqs(journal.events_after(studio, between.position, **wanted)) == [low.seq]
+
+
 # -- PostgreSQL: transactions that commit out of seq order, and NOTIFY -----------------------
 
 def postgres_only(journal):
