@@ -88,7 +88,7 @@ def test_the_feed_end_skips_what_is_already_there(journal, studio):
     journal.append_events([webhook(studio) for _ in range(4)])
     end = journal.feed_end(studio)
     assert journal.events_after(studio, end).events == []
-    assert journal.feed_end(studio + 1) == FeedPosition()
+    assert journal.feed_end(studio + 1).seq == 0
     new = journal.append_events([webhook(studio)])[0].seq
     assert seqs(journal.events_after(studio, end)) == [new]
 
@@ -233,6 +233,27 @@ def test_an_event_committed_after_a_higher_seq_is_still_read(journal, studio):
     assert seqs(second) == [low.seq]
     assert journal.events_after(studio, second.position).events == []
     assert seqs(journal.events_after(studio, end_while_open)) == [low.seq, high.seq]
+
+
+def test_an_event_of_a_transaction_younger_than_every_finished_one_is_still_read(journal, studio):
+    # The writer of the higher seq got its transaction id first (a desk's message row, its
+    # event last), the writer of the lower seq later: no transaction with an id at or above
+    # the slow one's had finished at the read, so the snapshot does not list it as running.
+    postgres_only(journal)
+    reader_start = journal.feed_end(studio)
+    with journal.engine.connect() as slow, journal.engine.connect() as fast:
+        fast_tx = fast.begin()
+        fast.exec_driver_sql("SELECT pg_current_xact_id()")  # its first write, before the event
+        slow_tx = slow.begin()
+        [low] = append(slow, [webhook(studio, "SLOW")])
+        [high] = append(fast, [webhook(studio, "FAST")])
+        fast_tx.commit()
+        assert low.seq < high.seq
+
+        first = journal.events_after(studio, reader_start)
+        assert seqs(first) == [high.seq]
+        slow_tx.commit()
+    assert seqs(journal.events_after(studio, first.position)) == [low.seq]
 
 
 def test_a_rolled_back_append_leaves_no_event(journal, studio):
