@@ -20,6 +20,16 @@ once, without an overlap window to guess.
 On SQLite a writer holds the database's write lock from its BEGIN to its COMMIT, so seqs
 become visible in order and `waiting` stays empty.
 
+In the order they committed. A reader that finds an event committed late delivers it
+after higher seqs, so two desks could see one studio's events in different orders, and
+neither in the order they happened. So on PostgreSQL an append first takes its studio's
+advisory lock for the rest of its transaction (`advisory.FEED_ORDER`), before its seq is
+drawn: the studio's seqs are then handed out in the order their transactions commit,
+and every reader gets the same sequence. The lock is held from the append to COMMIT, so
+a transaction appends last, after its other writes (a lock taken after it could wait on
+a transaction that waits for this studio's feed). The relay's appends are the whole of
+their transactions.
+
 On PostgreSQL an append notifies channel `CHANNEL` in the same transaction (delivered at
 COMMIT, never for a rollback or a duplicate) with a small key, "STUDIO_ID:SEQ", never the
 event: payloads are limited to 8000 bytes. `studio_comm.journal.listener` waits for it.
@@ -36,7 +46,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from studio_comm.journal import schema
+from studio_comm.journal import advisory, schema
 from studio_comm.journal.schema import utc_now
 
 CHANNEL = "studio_comm_feed"
@@ -143,15 +153,24 @@ def _statements(dialect_name: str):
     return insert, first
 
 
+# The locks (in the array's order), then the id: one round trip.
+_LOCK_AND_XID = ("SELECT pg_current_xact_id()::text::bigint FROM (SELECT"
+                 " count(pg_advisory_xact_lock(%(class)s::int4, k)) FROM unnest(%(studios)s::int4[]) AS k) AS locked")
+
+
 def append(conn: Connection, events: Sequence[NewEvent]) -> list[Appended]:
     """Append events inside the caller's write transaction (they count once it commits)."""
     for event in events:
         _check(event)
     if not events:
         return []
-    postgres = _postgres(conn)
-    # Fix the transaction id before any seq is drawn (see the module's docstring).
-    xid = conn.exec_driver_sql("SELECT pg_current_xact_id()::text::bigint").scalar_one() if postgres else None
+    # Before any seq is drawn (see the module's docstring): the studios' feeds locked, in
+    # one order (two transactions appending to the same two studios must not deadlock),
+    # and the transaction id fixed.
+    xid = None
+    if _postgres(conn):
+        studios = sorted({advisory.key(event.studio_id) for event in events})
+        xid = conn.exec_driver_sql(_LOCK_AND_XID, {"class": advisory.FEED_ORDER, "studios": studios}).scalar_one()
     received_at = utc_now()
     insert, first = _statements(conn.dialect.name)
     results = []

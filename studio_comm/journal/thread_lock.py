@@ -23,10 +23,9 @@ not recorded" at that desk until the journal is back), so a second desk sending 
 thread in that window finds no remote id and POSTs a second thread. That needs the
 journal to fail and two desks to answer one member within the same seconds.
 
-`try_lock` never waits (the caller polls without blocking its journal worker); keys are
-(class, thread id) in PostgreSQL's two-integer key space, apart from the one-bigint key
-of the migrations' lock. On SQLite, one desk's journal, `try_lock` always succeeds and
-holds nothing.
+`try_lock` never waits (the caller polls without blocking its journal worker); the key
+is (`advisory.THREAD_FIRST_POST`, thread id). On SQLite, one desk's journal, `try_lock`
+always succeeds and holds nothing.
 """
 
 from __future__ import annotations
@@ -37,9 +36,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from studio_comm.journal import advisory
+
 log = logging.getLogger(__name__)
 
-_CLASS = 0x5448_5244  # "THRD": the lock's class
 _LOCK = "SELECT pg_try_advisory_lock(%(class)s::int4, %(thread)s::int4)"
 _UNLOCK = "SELECT pg_advisory_unlock(%(class)s::int4, %(thread)s::int4)"
 
@@ -53,10 +53,7 @@ class ThreadLock:
 
 
 def _key(thread_id: int) -> dict[str, int]:
-    # The thread id as a signed 32-bit integer; ids beyond that share a key with another
-    # thread, which makes their first POSTs wait for each other and nothing worse.
-    low = thread_id & 0xFFFF_FFFF
-    return {"class": _CLASS, "thread": low - 2**32 if low >= 2**31 else low}
+    return {"class": advisory.THREAD_FIRST_POST, "thread": advisory.key(thread_id)}
 
 
 def try_lock(engine: Engine, thread_id: int) -> ThreadLock | None:

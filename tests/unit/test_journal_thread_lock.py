@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from studio_comm.journal import Journal
+from studio_comm.journal import Journal, advisory
 from tests.fixtures.journal import PG_URL_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
-THREAD_CLASS = 0x5448_5244  # the lock's class in pg_locks ("THRD")
 
 
 def wait_until(condition, timeout: float = 30.0, what: str = "the condition"):
@@ -59,7 +58,7 @@ def test_one_desk_at_a_time_holds_a_threads_first_post(journal_target):
         with desk_2.engine.connect() as conn:
             states = conn.execute(text(
                 "SELECT state FROM pg_stat_activity WHERE pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' "
-                "AND granted AND classid = :c AND objid IN (5, 6))"), {"c": THREAD_CLASS}).scalars().all()
+                "AND granted AND classid = :c AND objid IN (5, 6))"), {"c": advisory.THREAD_FIRST_POST}).scalars().all()
             assert states == ["idle", "idle"]
         desk_1.unlock_thread(held)
         desk_1.unlock_thread(held)  # a second release does nothing
@@ -74,7 +73,7 @@ def test_one_desk_at_a_time_holds_a_threads_first_post(journal_target):
 
 HOLDER = """
 import sys
-from studio_comm.journal import Journal
+from studio_comm.journal import Journal, advisory
 journal = Journal.open(sys.argv[1])
 assert journal.try_lock_thread(int(sys.argv[2])) is not None
 print("holding", flush=True)
@@ -109,7 +108,7 @@ def test_a_lock_whose_connection_was_dropped_is_gone_and_its_release_says_so(jou
         admin = create_engine(os.environ[PG_URL_VARIABLE])
         with admin.connect() as conn:
             pid = conn.execute(text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                                    "AND classid = :c AND objid = 5"), {"c": THREAD_CLASS}).scalar_one()
+                                    "AND classid = :c AND objid = 5"), {"c": advisory.THREAD_FIRST_POST}).scalar_one()
             assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
         admin.dispose()
         lock = wait_until(lambda: desk_2.try_lock_thread(5), what="the dropped session's lock to end")
