@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from studio_comm.journal import advisory, schema
@@ -211,14 +211,14 @@ def read_after(conn: Connection, studio_id: int, position: FeedPosition, limit: 
     # The snapshot first: the rows below are read in it, so a transaction it lists as
     # running has no row in them, and one it does not list has all of them.
     waiting, waiting_from = _running_transactions(conn)
-    wanted = [e.c.studio_id == studio_id]
+    wanted: list[ColumnElement[bool]] = [e.c.studio_id == studio_id]
     if entity_id is not None:
         wanted.append(e.c.entity_id == entity_id)
     if types is not None:
         wanted.append(e.c.type.in_(list(types)))
     late: Sequence[Any] = []
     if position.waiting or position.waiting_from is not None:
-        was_running = [e.c.xid.in_(position.waiting)] if position.waiting else []
+        was_running: list[ColumnElement[bool]] = [e.c.xid.in_(position.waiting)] if position.waiting else []
         if position.waiting_from is not None:
             was_running.append(e.c.xid >= position.waiting_from)
         late = conn.execute(_select().where(*wanted, e.c.seq <= position.seq, or_(*was_running))).all()

@@ -16,6 +16,7 @@ at once; a heartbeat that changes nothing appends nothing.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -40,8 +41,8 @@ def announce(conn: Connection, studio_id: int, workstation: str, staff: str | No
     now = database_now(conn)
     before = conn.execute(select(_P.c.customer_id).where(_P.c.studio_id == studio_id,
                                                         _P.c.workstation == workstation)).scalar()
-    row = dict(studio_id=studio_id, workstation=workstation, staff=staff, customer_id=customer_id,
-               thread_id=thread_id, activity=activity, seen_at=now)
+    row: dict[str, Any] = dict(studio_id=studio_id, workstation=workstation, staff=staff, customer_id=customer_id,
+                               thread_id=thread_id, activity=activity, seen_at=now)
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     insert = dialect.insert(_P)
     conn.execute(insert.on_conflict_do_update(
