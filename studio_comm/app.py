@@ -219,6 +219,10 @@ class AppServices:
         session = StudioSession(client, journal, profile_name=profile_name, workstation=self.workstation)
         try:
             studio = await session.connect()
+            if profile_name == DEMO_PROFILE:
+                from studio_comm.core.sample_replies import SAMPLE_REPLIES
+
+                await session.saved_replies.add_samples(SAMPLE_REPLIES)  # a new demo studio starts with some
         except BaseException:
             await client.aclose()
             raise

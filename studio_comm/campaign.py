@@ -52,7 +52,7 @@ from studio_comm.core.campaign import (
 from studio_comm.core.campaign_run import CampaignProgress
 from studio_comm.core.campaigns import Campaigns
 from studio_comm.core.credentials import CredentialError, CredentialStore
-from studio_comm.core.desk import Desk
+from studio_comm.core.desk import Desk, os_user_name
 from studio_comm.core.export import write_campaign_csv
 from studio_comm.core.messaging import Messenger
 from studio_comm.journal import AsyncJournal, Journal, JournalUnavailableError, JournalVersionError
@@ -131,7 +131,8 @@ def parser() -> argparse.ArgumentParser:
                      help="the text, UTF-8 (variables allowed, e.g. {{member.first_name|there}})")
     run.add_argument("--status", metavar="MEMBER[,PROSPECT,...]", type=_statuses, default=("MEMBER",),
                      help="the customer statuses it targets (default: MEMBER)")
-    run.add_argument("--staff", metavar="NAME", help="who sends it: the messages' agent and the audit's author")
+    run.add_argument("--staff", metavar="NAME",
+                     help="who sends it: the messages' agent and the audit's author (default: this system user)")
     run.add_argument("--base-url", metavar="URL", help="the studio's API address (default: the profile's)")
     storage(run)
 
@@ -270,7 +271,8 @@ async def _send(options: argparse.Namespace, definition: CampaignDefinition, cli
         print(f"{PROG}: Magicline cannot be reached: {exc}", file=sys.stderr)
         return REMAINING
     await journal.save_profile(options.profile, client.base_url, studio_id=studio.studio_id, studio_name=studio.name)
-    desk = Desk(socket.gethostname(), options.staff)
+    # Nothing goes out without a person: the system user who runs it, unless named.
+    desk = Desk(socket.gethostname(), options.staff or os_user_name() or None)
     audit = AuditLog(journal, desk)
     messenger = Messenger(client, journal, audit, studio.studio_id, desk)
     campaigns = Campaigns(client, journal, audit, studio, desk, messenger)

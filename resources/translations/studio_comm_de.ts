@@ -522,6 +522,10 @@
         <translation>Startet …</translation>
     </message>
     <message>
+        <source>Name the staff member at the desk first: a campaign records who sent it.</source>
+        <translation>Nennen Sie zuerst, wer am Empfang ist: Eine Kampagne hält fest, wer sie gesendet hat.</translation>
+    </message>
+    <message>
         <source>Listing the members: {count} so far</source>
         <translation>Mitglieder werden aufgelistet: bisher {count}</translation>
     </message>
@@ -732,6 +736,30 @@
         <translation>Zu speichernde Änderungen</translation>
     </message>
     <message>
+        <source>How did the member say so?</source>
+        <translation>Wie hat das Mitglied das mitgeteilt?</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Note (optional), e.g. asked at the counter</source>
+        <translation>Notiz (freiwillig), z. B. am Tresen gefragt</translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation>&amp;Notiz:</translation>
+    </message>
+    <message>
+        <source>Recorded as</source>
+        <translation>Erfasst als</translation>
+    </message>
+    <message>
+        <source>Recorded as {who}.</source>
+        <translation>Erfasst als {who}.</translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
@@ -899,6 +927,226 @@
     </message>
 </context>
 <context>
+    <name>ConsentHistory</name>
+    <message>
+        <source>at the desk</source>
+        <translation>am Empfang</translation>
+    </message>
+    <message>
+        <source>by phone</source>
+        <translation>telefonisch</translation>
+    </message>
+    <message>
+        <source>in writing</source>
+        <translation>schriftlich</translation>
+    </message>
+    <message>
+        <source>by email</source>
+        <translation>per E-Mail</translation>
+    </message>
+    <message>
+        <source>another way</source>
+        <translation>auf anderem Weg</translation>
+    </message>
+    <message>
+        <source>At the &amp;desk</source>
+        <translation>Am &amp;Empfang</translation>
+    </message>
+    <message>
+        <source>By &amp;phone</source>
+        <translation>&amp;Telefonisch</translation>
+    </message>
+    <message>
+        <source>In &amp;writing</source>
+        <translation>&amp;Schriftlich</translation>
+    </message>
+    <message>
+        <source>By e&amp;mail</source>
+        <translation>Per E-&amp;Mail</translation>
+    </message>
+    <message>
+        <source>&amp;Other</source>
+        <translation>&amp;Anders</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Consent changed (no details recorded)</source>
+        <translation>Einwilligung geändert (ohne Einzelheiten erfasst)</translation>
+    </message>
+    <message>
+        <source>(intended; {outcome})</source>
+        <translation>(beabsichtigt; {outcome})</translation>
+    </message>
+    <message>
+        <source>{staff} at {workstation}</source>
+        <translation>{staff} an {workstation}</translation>
+    </message>
+    <message>
+        <source>staff member not recorded</source>
+        <translation>Mitarbeiter nicht erfasst</translation>
+    </message>
+    <message>
+        <source>changed outside studio-comm</source>
+        <translation>außerhalb von studio-comm geändert</translation>
+    </message>
+    <message>
+        <source>“{note}”</source>
+        <translation>„{note}“</translation>
+    </message>
+    <message>
+        <source>Connect to a studio first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentHistoryWindow</name>
+    <message>
+        <source>Consent history</source>
+        <translation>Einwilligungshistorie</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>Every change of this member&apos;s consent recorded in the journal, newest first: who made it, at which desk, how the member said so, and when.</source>
+        <translation>Jede im Journal erfasste Änderung der Einwilligungen dieses Mitglieds, die neueste zuerst: wer sie vorgenommen hat, an welchem Arbeitsplatz, wie das Mitglied sie mitgeteilt hat und wann.</translation>
+    </message>
+    <message>
+        <source>Consent changes</source>
+        <translation>Änderungen der Einwilligungen</translation>
+    </message>
+    <message>
+        <source>Number of changes</source>
+        <translation>Anzahl der Änderungen</translation>
+    </message>
+    <message>
+        <source>CSV separator</source>
+        <translation>CSV-Trennzeichen</translation>
+    </message>
+    <message>
+        <source>Comma</source>
+        <translation>Komma</translation>
+    </message>
+    <message>
+        <source>Semicolon (German Excel)</source>
+        <translation>Semikolon (deutsches Excel)</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren …</translation>
+    </message>
+    <message>
+        <source>Export the consent history</source>
+        <translation>Einwilligungshistorie exportieren</translation>
+    </message>
+    <message>
+        <source>Save this member&apos;s consent history as a CSV file</source>
+        <translation>Die Einwilligungshistorie dieses Mitglieds als CSV-Datei speichern</translation>
+    </message>
+    <message>
+        <source>Separator:</source>
+        <translation>Trennzeichen:</translation>
+    </message>
+    <message>
+        <source>Consent history – studio-comm</source>
+        <translation>Einwilligungshistorie – studio-comm</translation>
+    </message>
+    <message>
+        <source>No member open</source>
+        <translation>Kein Mitglied geöffnet</translation>
+    </message>
+    <message>
+        <source>Consent history of {member} – studio-comm</source>
+        <translation>Einwilligungshistorie von {member} – studio-comm</translation>
+    </message>
+    <message>
+        <source>{member} · Customer no. {number}</source>
+        <translation>{member} · Kundennr. {number}</translation>
+    </message>
+    <message>
+        <source>Reading the journal…</source>
+        <translation>Journal wird gelesen …</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n consent change(s)</source>
+        <translation>
+            <numerusform>%n Änderung der Einwilligungen</numerusform>
+            <numerusform>%n Änderungen der Einwilligungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No consent change of this member is recorded in the journal.</source>
+        <translation>Im Journal ist keine Änderung der Einwilligungen dieses Mitglieds erfasst.</translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation>Zeit (UTC)</translation>
+    </message>
+    <message>
+        <source>Customer ID</source>
+        <translation>Kunden-ID</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Einwilligung</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>Vorher</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>Nachher</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>Mitarbeiter</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>Arbeitsplatz</translation>
+    </message>
+    <message>
+        <source>How the member said so</source>
+        <translation>Wie das Mitglied es mitgeteilt hat</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Request ID</source>
+        <translation>Anfrage-ID</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n change(s) to {path}</source>
+        <translation>
+            <numerusform>%n Änderung nach {path} exportiert</numerusform>
+            <numerusform>%n Änderungen nach {path} exportiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>ConsentSummary</name>
     <message>
         <source>Share of members active per category and channel</source>
@@ -956,6 +1204,17 @@
         <translation>Diese Nachricht in das Eingabefeld übernehmen</translation>
     </message>
     <message>
+        <source>Text you have not sent could not be kept in the journal.</source>
+        <translation>Nicht gesendeter Text konnte nicht im Journal gespeichert werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sent message(s) could not be recorded in the journal: the next start shows them as outcome unknown, although Magicline has them.</source>
+        <translation>
+            <numerusform>%n gesendete Nachricht konnte nicht im Journal erfasst werden: Beim nächsten Start erscheint sie als „Ergebnis unbekannt“, obwohl Magicline sie hat.</numerusform>
+            <numerusform>%n gesendete Nachrichten konnten nicht im Journal erfasst werden: Beim nächsten Start erscheinen sie als „Ergebnis unbekannt“, obwohl Magicline sie hat.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Could not read the member&apos;s consent: {error}</source>
         <translation>Die Einwilligungen des Mitglieds konnten nicht gelesen werden: {error}</translation>
     </message>
@@ -966,6 +1225,18 @@
     <message>
         <source>The member has not agreed to {category} messages by {channel}.</source>
         <translation>Das Mitglied hat Nachrichten der Kategorie {category} per {channel} nicht zugestimmt.</translation>
+    </message>
+    <message>
+        <source>Your unsent text is back.</source>
+        <translation>Ihr nicht gesendeter Text ist wieder da.</translation>
+    </message>
+    <message>
+        <source>Nothing was sent: every message records who sent it. Choose who is at the desk, then send again.</source>
+        <translation>Nichts wurde gesendet: Jede Nachricht hält fest, wer sie gesendet hat. Wählen Sie, wer am Empfang ist, und senden Sie erneut.</translation>
+    </message>
+    <message>
+        <source>The text contains an invisible NUL character, which Magicline and the journal cannot store. It is selected now: press Delete to remove it, then send again.</source>
+        <translation>Der Text enthält ein unsichtbares NUL-Zeichen, das Magicline und das Journal nicht speichern können. Es ist jetzt markiert: Drücken Sie Entf, um es zu entfernen, und senden Sie dann erneut.</translation>
     </message>
     <message>
         <source>Enter a subject first.</source>
@@ -996,8 +1267,16 @@
         <translation>Erfasst.</translation>
     </message>
     <message>
+        <source>What you typed meanwhile is still here.</source>
+        <translation>Was Sie inzwischen geschrieben haben, steht noch hier.</translation>
+    </message>
+    <message>
         <source>The text is kept.</source>
         <translation>Der Text bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>The sent message is recorded in the journal now.</source>
+        <translation>Die gesendete Nachricht ist jetzt im Journal erfasst.</translation>
     </message>
     <message>
         <source>Magicline said: “{message}”</source>
@@ -1016,6 +1295,10 @@
         <translation>Gesendet: Magicline hat die Nachricht erhalten.</translation>
     </message>
     <message>
+        <source>Sent, not recorded yet: Magicline has the message, but the journal could not record it. It is recorded as soon as the journal answers; do not send it again.</source>
+        <translation>Gesendet, noch nicht erfasst: Magicline hat die Nachricht, aber das Journal konnte sie nicht erfassen. Sie wird erfasst, sobald das Journal antwortet; senden Sie sie nicht erneut.</translation>
+    </message>
+    <message>
         <source>Not sent: Magicline did not take the message. It is safe to send it again.</source>
         <translation>Nicht gesendet: Magicline hat die Nachricht nicht angenommen. Sie können sie gefahrlos erneut senden.</translation>
     </message>
@@ -1024,12 +1307,24 @@
         <translation>Von Magicline abgelehnt.</translation>
     </message>
     <message>
+        <source>Outcome unknown: Magicline answered, but its answer could not be read, so it may have stored the message. Check with the member before sending it again.</source>
+        <translation>Ergebnis unbekannt: Magicline hat geantwortet, aber die Antwort war nicht lesbar; die Nachricht ist also eventuell gespeichert. Fragen Sie beim Mitglied nach, bevor Sie sie erneut senden.</translation>
+    </message>
+    <message>
         <source>Outcome unknown: the connection was lost after sending, so Magicline may have received it. Check with the member before sending it again.</source>
         <translation>Ergebnis unbekannt: Die Verbindung brach nach dem Senden ab, Magicline hat die Nachricht eventuell erhalten. Fragen Sie beim Mitglied nach, bevor Sie sie erneut senden.</translation>
     </message>
     <message>
         <source>It was sent again as a later message (see below: {state}).</source>
         <translation>Sie wurde als spätere Nachricht erneut gesendet (siehe unten: {state}).</translation>
+    </message>
+    <message>
+        <source>The compose area holds text you have not sent. Replace it with this message? Your text is then discarded.</source>
+        <translation>Im Eingabefeld steht Text, den Sie noch nicht gesendet haben. Durch diese Nachricht ersetzen? Ihr Text wird dann verworfen.</translation>
+    </message>
+    <message>
+        <source>Replace text</source>
+        <translation>Text ersetzen</translation>
     </message>
     <message>
         <source>Magicline may already have received this message. Check with the member before sending it again, or they may get it twice.</source>
@@ -1199,8 +1494,8 @@ Magicline meldet: {message}</translation>
         <translation>Bei Magicline ist ein Problem aufgetreten. Versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <source>Magicline sent an answer this program cannot read.</source>
-        <translation>Magicline hat eine Antwort gesendet, die dieses Programm nicht lesen kann.</translation>
+        <source>Magicline answered, but its answer could not be read.</source>
+        <translation>Magicline hat geantwortet, aber die Antwort war nicht lesbar.</translation>
     </message>
     <message>
         <source>Could not connect to Magicline; nothing was sent. Check the network and try again.</source>
@@ -1480,6 +1775,10 @@ Magicline meldet: {message}</translation>
         <translation>Einwilligungen &amp;neu laden</translation>
     </message>
     <message>
+        <source>Consent &amp;history of this member…</source>
+        <translation>Einwilligungs&amp;historie dieses Mitglieds …</translation>
+    </message>
+    <message>
         <source>&amp;Dismiss error message</source>
         <translation>&amp;Fehlermeldung schließen</translation>
     </message>
@@ -1506,6 +1805,18 @@ Magicline meldet: {message}</translation>
     <message>
         <source>&amp;About studio-comm</source>
         <translation>&amp;Über studio-comm</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts…</source>
+        <translation>&amp;Tastenkürzel …</translation>
+    </message>
+    <message>
+        <source>Send the message</source>
+        <translation>Nachricht senden</translation>
+    </message>
+    <message>
+        <source>Start a new thread</source>
+        <translation>Neuen Verlauf beginnen</translation>
     </message>
     <message>
         <source>No saved studios yet</source>
@@ -1538,6 +1849,22 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <source>Discard changes</source>
         <translation>Änderungen verwerfen</translation>
+    </message>
+    <message>
+        <source>The journal did not answer in time.</source>
+        <translation>Das Journal hat nicht rechtzeitig geantwortet.</translation>
+    </message>
+    <message>
+        <source>Close studio-comm</source>
+        <translation>studio-comm schließen</translation>
+    </message>
+    <message>
+        <source>Close anyway?</source>
+        <translation>Trotzdem schließen?</translation>
+    </message>
+    <message>
+        <source>Close anyway</source>
+        <translation>Trotzdem schließen</translation>
     </message>
 </context>
 <context>
@@ -1664,6 +1991,14 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         </translation>
     </message>
     <message>
+        <source>Not saved: say who is at the desk first. Your changes are kept.</source>
+        <translation>Nicht gespeichert: Geben Sie zuerst an, wer am Empfang ist. Ihre Änderungen bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>{staff} at {workstation}</source>
+        <translation>{staff} an {workstation}</translation>
+    </message>
+    <message>
         <source>Saving…</source>
         <translation>Wird gespeichert …</translation>
     </message>
@@ -1672,8 +2007,32 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Nicht gespeichert; Ihre Änderungen bleiben erhalten. Siehe Meldung oben.</translation>
     </message>
     <message>
+        <source>Reading the preferences again confirmed that your changes are saved.</source>
+        <translation>Erneutes Lesen der Einwilligungen hat bestätigt, dass Ihre Änderungen gespeichert sind.</translation>
+    </message>
+    <message>
         <source>Saved. Showing the preferences as Magicline has them now.</source>
         <translation>Gespeichert. Angezeigt werden die Einwilligungen, wie Magicline sie jetzt hat.</translation>
+    </message>
+    <message>
+        <source>Reading the preferences again shows that only part of your changes is saved.</source>
+        <translation>Erneutes Lesen der Einwilligungen zeigt, dass nur ein Teil Ihrer Änderungen gespeichert ist.</translation>
+    </message>
+    <message>
+        <source>Saved: {changes}</source>
+        <translation>Gespeichert: {changes}</translation>
+    </message>
+    <message>
+        <source>Not saved, still marked here: {changes}. Save again to send them.</source>
+        <translation>Nicht gespeichert, hier weiter markiert: {changes}. Speichern Sie erneut, um sie zu senden.</translation>
+    </message>
+    <message>
+        <source>Reading the preferences again shows that nothing was saved. Your changes are still marked; save again.</source>
+        <translation>Erneutes Lesen der Einwilligungen zeigt, dass nichts gespeichert wurde. Ihre Änderungen sind weiter markiert; speichern Sie erneut.</translation>
+    </message>
+    <message>
+        <source>Reading the preferences again failed too, so it is not known whether your changes are saved. They are still marked here. Check with Refresh once Magicline answers again (it asks before discarding them), or save again.</source>
+        <translation>Auch das erneute Lesen der Einwilligungen ist fehlgeschlagen; ob Ihre Änderungen gespeichert sind, ist daher unbekannt. Sie sind hier weiter markiert. Prüfen Sie mit „Neu laden“, sobald Magicline wieder antwortet (es fragt, bevor es sie verwirft), oder speichern Sie erneut.</translation>
     </message>
     <message>
         <source>{cell}: you chose {intended}, Magicline has {actual}</source>
@@ -1686,6 +2045,14 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <source>Someone changed these preferences meanwhile; choose what to keep.</source>
         <translation>Jemand hat diese Einwilligungen inzwischen geändert; wählen Sie, was gelten soll.</translation>
+    </message>
+    <message>
+        <source>Magicline answered, but its answer could not be read.</source>
+        <translation>Magicline hat geantwortet, aber die Antwort war nicht lesbar.</translation>
+    </message>
+    <message>
+        <source>The connection was lost before Magicline&apos;s answer arrived.</source>
+        <translation>Die Verbindung brach ab, bevor die Antwort von Magicline ankam.</translation>
     </message>
     <message>
         <source>Nothing left to save: the other values were taken.</source>
@@ -2042,6 +2409,459 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     </message>
 </context>
 <context>
+    <name>SavedRepliesDialog</name>
+    <message>
+        <source>Saved replies</source>
+        <translation>Textbausteine</translation>
+    </message>
+    <message>
+        <source>Saved replies – studio-comm</source>
+        <translation>Textbausteine – studio-comm</translation>
+    </message>
+    <message>
+        <source>Filter saved replies</source>
+        <translation>Textbausteine filtern</translation>
+    </message>
+    <message>
+        <source>Filter by name, code or text</source>
+        <translation>Nach Name, Kürzel oder Text filtern</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Kürzel</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>Verwendet</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>New saved reply</source>
+        <translation>Neuer Textbaustein</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Duplizieren</translation>
+    </message>
+    <message>
+        <source>Duplicate the selected reply</source>
+        <translation>Den gewählten Textbaustein duplizieren</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Löschen …</translation>
+    </message>
+    <message>
+        <source>Delete the selected reply</source>
+        <translation>Den gewählten Textbaustein löschen</translation>
+    </message>
+    <message>
+        <source>e.g. kurs, typed as /kurs in the message</source>
+        <translation>z. B. kurs, in der Nachricht als /kurs getippt</translation>
+    </message>
+    <message>
+        <source>Message category</source>
+        <translation>Nachrichtenkategorie</translation>
+    </message>
+    <message>
+        <source>Unchanged when inserted</source>
+        <translation>Beim Einfügen unverändert</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Optional; taken when the message has no subject yet</source>
+        <translation>Optional; wird übernommen, wenn die Nachricht noch keinen Betreff hat</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Insert a variable</source>
+        <translation>Eine Variable einfügen</translation>
+    </message>
+    <message>
+        <source>Insert variable</source>
+        <translation>Variable einfügen</translation>
+    </message>
+    <message>
+        <source>About variables</source>
+        <translation>Zu den Variablen</translation>
+    </message>
+    <message>
+        <source>Variables: {variables}. They are filled in when the reply is inserted. A fallback follows a bar, e.g. {example}; a variable with no value and no fallback stays marked in the message, which cannot be sent until it is replaced.</source>
+        <translation>Variablen: {variables}. Sie werden beim Einfügen ausgefüllt. Ein Ersatztext folgt nach einem senkrechten Strich, z. B. {example}; eine Variable ohne Wert und ohne Ersatztext bleibt in der Nachricht markiert, und die Nachricht kann erst gesendet werden, wenn sie ersetzt ist.</translation>
+    </message>
+    <message>
+        <source>How often the reply was used</source>
+        <translation>Wie oft der Textbaustein verwendet wurde</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Save the saved reply</source>
+        <translation>Den Textbaustein speichern</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Was geschehen ist</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Importieren …</translation>
+    </message>
+    <message>
+        <source>Import saved replies from a file</source>
+        <translation>Textbausteine aus einer Datei importieren</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren …</translation>
+    </message>
+    <message>
+        <source>Export the saved replies to a file</source>
+        <translation>Die Textbausteine in eine Datei exportieren</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Member&apos;s first name</source>
+        <translation>Vorname des Mitglieds</translation>
+    </message>
+    <message>
+        <source>Member&apos;s last name</source>
+        <translation>Nachname des Mitglieds</translation>
+    </message>
+    <message>
+        <source>Customer number</source>
+        <translation>Kundennummer</translation>
+    </message>
+    <message>
+        <source>Staff member at the desk</source>
+        <translation>Mitarbeiter am Empfang</translation>
+    </message>
+    <message>
+        <source>Studio name</source>
+        <translation>Name des Studios</translation>
+    </message>
+    <message>
+        <source>Give the reply a name (up to {count} characters).</source>
+        <translation>Geben Sie dem Textbaustein einen Namen (bis zu {count} Zeichen).</translation>
+    </message>
+    <message>
+        <source>The code is one short word of letters and digits (also - and _), up to {count} characters, e.g. kurs.</source>
+        <translation>Das Kürzel ist ein kurzes Wort aus Buchstaben und Ziffern (auch - und _), bis zu {count} Zeichen, z. B. kurs.</translation>
+    </message>
+    <message>
+        <source>The subject is too long.</source>
+        <translation>Der Betreff ist zu lang.</translation>
+    </message>
+    <message>
+        <source>Write the reply&apos;s text (up to {count} characters).</source>
+        <translation>Schreiben Sie den Text des Textbausteins (bis zu {count} Zeichen).</translation>
+    </message>
+    <message>
+        <source>There is no variable {variable}; the variables are listed below the text.</source>
+        <translation>Die Variable {variable} gibt es nicht; die Variablen stehen unter dem Text.</translation>
+    </message>
+    <message>
+        <source>This version does not know the message category “{value}”.</source>
+        <translation>Diese Version kennt die Nachrichtenkategorie „{value}“ nicht.</translation>
+    </message>
+    <message>
+        <source>This version does not know the channel “{value}”.</source>
+        <translation>Diese Version kennt den Kanal „{value}“ nicht.</translation>
+    </message>
+    <message>
+        <source>The text contains a NUL character; remove it.</source>
+        <translation>Der Text enthält ein NUL-Zeichen; entfernen Sie es.</translation>
+    </message>
+    <message>
+        <source>It is not a saved reply.</source>
+        <translation>Er ist kein Textbaustein.</translation>
+    </message>
+    <message>
+        <source>Reply {position} in the file (“{name}”) cannot be saved as written. {reason}</source>
+        <translation>Textbaustein {position} der Datei („{name}“) kann so nicht gespeichert werden. {reason}</translation>
+    </message>
+    <message>
+        <source>Reply {position} in the file cannot be saved as written. {reason}</source>
+        <translation>Textbaustein {position} der Datei kann so nicht gespeichert werden. {reason}</translation>
+    </message>
+    <message>
+        <source>The file cannot be read ({reason}).</source>
+        <translation>Die Datei kann nicht gelesen werden ({reason}).</translation>
+    </message>
+    <message>
+        <source>The file is too large for a set of saved replies.</source>
+        <translation>Die Datei ist für eine Sammlung von Textbausteinen zu groß.</translation>
+    </message>
+    <message>
+        <source>The file is damaged or not a JSON file.</source>
+        <translation>Die Datei ist beschädigt oder keine JSON-Datei.</translation>
+    </message>
+    <message>
+        <source>The file is not an export of saved replies from studio-comm.</source>
+        <translation>Die Datei ist kein Export von Textbausteinen aus studio-comm.</translation>
+    </message>
+    <message>
+        <source>The file was exported by a newer version of studio-comm; update studio-comm on this computer to import it.</source>
+        <translation>Die Datei wurde von einer neueren Version von studio-comm exportiert; aktualisieren Sie studio-comm auf diesem Computer, um sie zu importieren.</translation>
+    </message>
+    <message>
+        <source>The file is an export of saved replies, but its list of replies is missing or damaged.</source>
+        <translation>Die Datei ist ein Export von Textbausteinen, aber ihre Liste der Textbausteine fehlt oder ist beschädigt.</translation>
+    </message>
+    <message>
+        <source>Two replies in the file have the code /{code}; a code can stand for one reply only.</source>
+        <translation>Zwei Textbausteine der Datei haben das Kürzel /{code}; ein Kürzel kann nur für einen Textbaustein stehen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Inserted %n time(s)</source>
+        <translation>
+            <numerusform>%n-mal eingefügt</numerusform>
+            <numerusform>%n-mal eingefügt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last on {when}</source>
+        <translation>zuletzt am {when}</translation>
+    </message>
+    <message>
+        <source>Last changed by {staff} at {workstation} on {when}</source>
+        <translation>Zuletzt geändert von {staff} an {workstation} am {when}</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <source>Saved. Every desk of the studio offers it now.</source>
+        <translation>Gespeichert. Jeder Empfang des Studios bietet ihn jetzt an.</translation>
+    </message>
+    <message>
+        <source>Another reply of the studio has the code /{code}; choose another code.</source>
+        <translation>Ein anderer Textbaustein des Studios hat das Kürzel /{code}; wählen Sie ein anderes Kürzel.</translation>
+    </message>
+    <message>
+        <source>Not saved: this reply was deleted at another desk meanwhile. Save again to keep your text as a new reply.</source>
+        <translation>Nicht gespeichert: Dieser Textbaustein wurde inzwischen an einem anderen Empfang gelöscht. Speichern Sie erneut, um Ihren Text als neuen Textbaustein zu behalten.</translation>
+    </message>
+    <message>
+        <source>Not saved: this reply was changed at another desk meanwhile (see the list). Your text is still here; save again to replace that version with it.</source>
+        <translation>Nicht gespeichert: Dieser Textbaustein wurde inzwischen an einem anderen Empfang geändert (siehe Liste). Ihr Text bleibt hier erhalten; speichern Sie erneut, um jene Fassung durch ihn zu ersetzen.</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>Nicht gespeichert: {error}</translation>
+    </message>
+    <message>
+        <source>Duplicated as /{code}; change its name, code and text as needed.</source>
+        <translation>Als /{code} dupliziert; ändern Sie Name, Kürzel und Text nach Bedarf.</translation>
+    </message>
+    <message>
+        <source>{name} (copy)</source>
+        <translation>{name} (Kopie)</translation>
+    </message>
+    <message>
+        <source>Not duplicated: {error}</source>
+        <translation>Nicht dupliziert: {error}</translation>
+    </message>
+    <message>
+        <source>Delete saved reply</source>
+        <translation>Textbaustein löschen</translation>
+    </message>
+    <message>
+        <source>Delete the saved reply “{name}” (/{code})? No desk of the studio will offer it any more.</source>
+        <translation>Den Textbaustein „{name}“ (/{code}) löschen? Kein Empfang des Studios bietet ihn dann noch an.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Deleted “{name}”.</source>
+        <translation>„{name}“ gelöscht.</translation>
+    </message>
+    <message>
+        <source>Export saved replies</source>
+        <translation>Textbausteine exportieren</translation>
+    </message>
+    <message>
+        <source>saved-replies.json</source>
+        <translation>Textbausteine.json</translation>
+    </message>
+    <message>
+        <source>Saved replies (*.json)</source>
+        <translation>Textbausteine (*.json)</translation>
+    </message>
+    <message>
+        <source>Not exported: {error}</source>
+        <translation>Nicht exportiert: {error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n saved reply(s) exported to {file}.</source>
+        <translation>
+            <numerusform>%n Textbaustein nach {file} exportiert.</numerusform>
+            <numerusform>%n Textbausteine nach {file} exportiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import saved replies</source>
+        <translation>Textbausteine importieren</translation>
+    </message>
+    <message>
+        <source>Nothing was imported. {reason}</source>
+        <translation>Es wurde nichts importiert. {reason}</translation>
+    </message>
+    <message>
+        <source>The file holds no saved replies; nothing was imported.</source>
+        <translation>Die Datei enthält keine Textbausteine; es wurde nichts importiert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The file has another text for %n of the studio&apos;s replies: {codes}. Importing replaces their texts at every desk.</source>
+        <translation>
+            <numerusform>Die Datei hat für %n Textbaustein des Studios einen anderen Text: {codes}. Der Import ersetzt seinen Text an jedem Empfang.</numerusform>
+            <numerusform>Die Datei hat für %n Textbausteine des Studios einen anderen Text: {codes}. Der Import ersetzt ihre Texte an jedem Empfang.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import and replace</source>
+        <translation>Importieren und ersetzen</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Es wurde nichts importiert.</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: another desk changed the saved replies meanwhile. Import the file again.</source>
+        <translation>Es wurde nichts importiert: Ein anderer Empfang hat die Textbausteine inzwischen geändert. Importieren Sie die Datei erneut.</translation>
+    </message>
+    <message>
+        <source>Imported: {added} new, {updated} replaced, {unchanged} unchanged.</source>
+        <translation>Importiert: {added} neu, {updated} ersetzt, {unchanged} unverändert.</translation>
+    </message>
+    <message>
+        <source>Connect to a studio first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
+    </message>
+</context>
+<context>
+    <name>SavedReplyHook</name>
+    <message>
+        <source>Saved reply notice</source>
+        <translation>Hinweis zu Textbausteinen</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Insert saved reply…</source>
+        <translation>Textbaustein &amp;einfügen …</translation>
+    </message>
+    <message>
+        <source>&amp;Saved replies…</source>
+        <translation>&amp;Textbausteine …</translation>
+    </message>
+    <message>
+        <source>Connect to a studio first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Studio.</translation>
+    </message>
+    <message>
+        <source>Open a member first: a saved reply is inserted into a message to them.</source>
+        <translation>Öffnen Sie zuerst ein Mitglied: Ein Textbaustein wird in eine Nachricht an das Mitglied eingefügt.</translation>
+    </message>
+    <message>
+        <source>No saved reply has the code /{code}.</source>
+        <translation>Kein Textbaustein hat das Kürzel /{code}.</translation>
+    </message>
+    <message>
+        <source>Not ready to send: replace {variables} with the right text.</source>
+        <translation>Noch nicht sendebereit: Ersetzen Sie {variables} durch den passenden Text.</translation>
+    </message>
+</context>
+<context>
+    <name>SavedReplyPicker</name>
+    <message>
+        <source>Insert saved reply</source>
+        <translation>Textbaustein einfügen</translation>
+    </message>
+    <message>
+        <source>Search saved replies</source>
+        <translation>Textbausteine suchen</translation>
+    </message>
+    <message>
+        <source>Search by name, code or text</source>
+        <translation>Nach Name, Kürzel oder Text suchen</translation>
+    </message>
+    <message>
+        <source>Saved replies</source>
+        <translation>Textbausteine</translation>
+    </message>
+    <message>
+        <source>Saved replies found</source>
+        <translation>Gefundene Textbausteine</translation>
+    </message>
+    <message>
+        <source>The reply as it will be inserted</source>
+        <translation>Der Textbaustein, wie er eingefügt wird</translation>
+    </message>
+    <message>
+        <source>Insert</source>
+        <translation>Einfügen</translation>
+    </message>
+    <message>
+        <source>Reading the saved replies…</source>
+        <translation>Textbausteine werden gelesen …</translation>
+    </message>
+    <message>
+        <source>The saved replies could not be read: {error}</source>
+        <translation>Die Textbausteine konnten nicht gelesen werden: {error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n saved reply(s). Enter inserts the selected one.</source>
+        <translation>
+            <numerusform>%n Textbaustein. Die Eingabetaste fügt den gewählten ein.</numerusform>
+            <numerusform>%n Textbausteine. Die Eingabetaste fügt den gewählten ein.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No saved reply matches.</source>
+        <translation>Kein Textbaustein passt.</translation>
+    </message>
+    <message>
+        <source>The studio has no saved replies yet. Create them under Edit ▸ Saved replies…</source>
+        <translation>Das Studio hat noch keine Textbausteine. Legen Sie sie unter Bearbeiten ▸ Textbausteine … an.</translation>
+    </message>
+    <message>
+        <source>Subject: {subject}</source>
+        <translation>Betreff: {subject}</translation>
+    </message>
+    <message>
+        <source>No value for {variables}: replace it in the text before sending.</source>
+        <translation>Kein Wert für {variables}: Ersetzen Sie es im Text vor dem Senden.</translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>Search customers</source>
@@ -2082,6 +2902,10 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>Verbinden Sie sich mit einem Studio, um zu suchen.</translation>
     </message>
     <message>
+        <source>“{text}” is searched as soon as the studio is connected.</source>
+        <translation>„{text}“ wird gesucht, sobald das Studio verbunden ist.</translation>
+    </message>
+    <message>
         <source>Searching…</source>
         <translation>Suche läuft …</translation>
     </message>
@@ -2090,6 +2914,13 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
         <translation>
             <numerusform>%n Treffer</numerusform>
             <numerusform>%n Treffer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) match: choose one and press Enter.</source>
+        <translation>
+            <numerusform>%n Treffer: Wählen Sie ihn aus und drücken Sie die Eingabetaste.</numerusform>
+            <numerusform>%n Treffer: Wählen Sie einen aus und drücken Sie die Eingabetaste.</numerusform>
         </translation>
     </message>
     <message>
@@ -2114,6 +2945,48 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <source>(scroll for more)</source>
         <translation>(weitere beim Scrollen)</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Everything the keyboard does in this window. Enter in the search field opens the member a card, barcode or customer number finds.</source>
+        <translation>Alles, was die Tastatur in diesem Fenster tut. Die Eingabetaste im Suchfeld öffnet das Mitglied, das eine Karten-, Barcode- oder Kundennummer findet.</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>What it does</source>
+        <translation>Was sie tun</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <source>Who is at the desk?</source>
+        <translation>Wer ist am Empfang?</translation>
+    </message>
+    <message>
+        <source>Consent changes and messages are recorded with the name of the staff member who makes them. Choose your name or type it.</source>
+        <translation>Änderungen der Einwilligungen und Nachrichten werden mit dem Namen des Mitarbeiters erfasst, der sie vornimmt. Wählen Sie Ihren Namen oder geben Sie ihn ein.</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Ihr Name</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
@@ -2221,6 +3094,10 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Sent, not recorded yet</source>
+        <translation>Gesendet, noch nicht erfasst</translation>
     </message>
 </context>
 <context>

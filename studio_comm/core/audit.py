@@ -15,6 +15,19 @@ The member filter takes what staff type: a customer number, an id, or part of a 
 audit keeps only customer ids, so numbers and names come from the consent review's cache
 (a member no review has read is found by id only). Days are the computer's local days:
 "from" starts at the first day's midnight, "to" includes the whole last day.
+
+Who, when, how: a consent change is written only with a person (`author()` refuses a
+blank staff name before anything is sent), and says how the member expressed it. The
+JSON of a "preferences" entry (no schema column of its own):
+- `before`, `after`: the preference arrays (wire JSON) the PUT was built on and the
+  re-read after it (`after` is null when the save did not go through);
+- `intent`: `{"cells": [{"messageCategory", "communicationChannel", "active"}, ...],
+  "source": "desk" | "phone" | "writing" | "email" | "other" | null, "note": str | null}`;
+  entries written before source and note existed hold the bare list of cells.
+Any action that starts with "preferences" is a consent change (`is_consent_action`): also
+the ones written for changes seen from outside studio-comm (a webhook, Magicline itself),
+which name no staff member. `AuditHistory.consent_history(customer_id)` answers the member
+view's question: every consent change of one member, newest first, cell by cell.
 """
 
 from __future__ import annotations
@@ -31,6 +44,20 @@ from studio_comm.core.review import Cell, CellState, wire_cell_states
 from studio_comm.journal import AsyncJournal
 from studio_comm.journal.records import AuditEntry, CampaignRecord, MessageRecord, ThreadRecord
 
+# How a member expressed a consent change, as the save confirmation asks it: at the desk,
+# by phone, in writing, by email, or another way (the note says which).
+SOURCES = ("desk", "phone", "writing", "email", "other")
+
+
+class MissingStaffError(ValueError):
+    """Nobody is named at the desk: nothing is written without a person."""
+
+
+def is_consent_action(action: str) -> bool:
+    """Whether an audit action records a consent change ("preferences", and any
+    "preferences_..." another writer adds, such as changes seen from outside)."""
+    return action.startswith("preferences")
+
 
 class AuditLog:
     """Writes the audit entries of one desk into the journal."""
@@ -39,16 +66,30 @@ class AuditLog:
         self._journal = journal
         self._desk = desk
 
+    def author(self) -> str:
+        """The staff member at the desk, who will be named in the entry; asked before
+        anything is sent, because an entry without a person proves nothing."""
+        staff = (self._desk.staff or "").strip()
+        if not staff:
+            raise MissingStaffError("Name the staff member at the desk before changing anything.")
+        return staff
+
     async def preferences(
         self, studio_id: int, customer_id: int, *, request_id: str, before: Matrix, after: Matrix | None,
         intent: Intent, outcome: str, http_status: int | None, trace_id: str | None,
+        author: str, source: str | None = None, note: str | None = None,
     ) -> None:
-        """One save of a member's preferences that reached the server (`after`: the re-read)."""
+        """One save of a member's preferences that reached the server (`after`: the re-read).
+
+        `author`: the staff member who saved (from `author()` when the save began);
+        `source`: one of SOURCES, how the member expressed the change; `note`: free text.
+        """
         await self._journal.add_audit(
             "preferences", request_id=request_id, studio_id=studio_id, customer_id=customer_id,
-            staff=self._desk.staff, workstation=self._desk.workstation,
+            staff=author, workstation=self._desk.workstation,
             before=before.to_wire(), after=after.to_wire() if after is not None else None,
-            intent=intent_to_wire(intent), outcome=outcome, http_status=http_status, trace_id=trace_id,
+            intent={"cells": intent_to_wire(intent), "source": source, "note": note or None},
+            outcome=outcome, http_status=http_status, trace_id=trace_id,
         )
 
     async def message(
@@ -143,6 +184,8 @@ class AuditRecord:
     changes: tuple[CellChange, ...] = ()  # a saved consent change
     intended: tuple[IntendedCell, ...] = ()  # a consent change that was not saved
     message: SentMessage | None = None  # a message
+    source: str | None = None  # a consent change: how the member expressed it (one of SOURCES)
+    note: str | None = None  # a consent change: the note staff added
 
     @classmethod
     def of(cls, entry: AuditEntry, member: Member | None = None) -> AuditRecord:
@@ -150,17 +193,68 @@ class AuditRecord:
             sent = entry.intent if isinstance(entry.intent, Mapping) else {}
             message = SentMessage(sent.get("direction"), sent.get("channel"), sent.get("category")) if sent else None
             return cls(entry, member, message=message)
-        if entry.action != "preferences":
+        if not is_consent_action(entry.action):
             return cls(entry, member)
+        try:
+            return cls._consent(entry, member)
+        except (TypeError, KeyError, AttributeError, ValueError):
+            # Written by another program in a shape this version does not read: the entry
+            # is still shown, with its details unknown rather than guessed.
+            return cls(entry, member)
+
+    @classmethod
+    def _consent(cls, entry: AuditEntry, member: Member | None) -> AuditRecord:
+        said = entry.intent if isinstance(entry.intent, Mapping) else {"cells": entry.intent}
+        source, note = _text(said.get("source")), _text(said.get("note"))
         if entry.after is None:
             # Not saved (a conflict, a failure): what was intended against what was there.
             before = wire_cell_states(entry.before or ())
             intended = []
-            for row in entry.intent or ():
+            for row in said.get("cells") or ():
                 cell = (row["messageCategory"], row["communicationChannel"])
                 intended.append(IntendedCell(cell, before.get(cell), bool(row["active"])))
-            return cls(entry, member, intended=tuple(intended))
-        return cls(entry, member, changes=tuple(preference_changes(entry.before, entry.after)))
+            return cls(entry, member, intended=tuple(intended), source=source, note=note)
+        return cls(entry, member, changes=tuple(preference_changes(entry.before, entry.after)), source=source,
+                   note=note)
+
+    @property
+    def applied(self) -> bool:
+        """A consent change whose result the journal holds (saved, or seen from outside)."""
+        return self.entry.after is not None
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentStep:
+    """One cell of one consent change, as a member's consent history lists it.
+
+    `after` is what the cell became, or for a change that did not go through (a conflict,
+    a failure, an outcome nobody knows) what was intended (`record.applied` is False).
+    `cell` is None for an entry that names no cell (a change seen from outside whose
+    details were not recorded); `before` None when the entry does not say.
+    """
+
+    record: AuditRecord
+    cell: Cell | None
+    before: CellState | None
+    after: CellState | None
+
+
+def consent_steps(records: Sequence[AuditRecord]) -> list[ConsentStep]:
+    """The records' consent changes cell by cell, in the records' order."""
+    steps: list[ConsentStep] = []
+    for record in records:
+        if record.changes:
+            steps += [ConsentStep(record, c.cell, c.before, c.after) for c in record.changes]
+        elif record.intended:
+            steps += [ConsentStep(record, i.cell, i.before, CellState.ACTIVE if i.active else CellState.INACTIVE)
+                      for i in record.intended]
+        else:
+            steps.append(ConsentStep(record, None, None, None))
+    return steps
 
 
 def preference_changes(before: Any, after: Any) -> list[CellChange]:
@@ -226,6 +320,14 @@ class AuditHistory:
                                            action=flt.action, since=since, until=until)
         # Reading thousands of entries' JSON takes a while: not on the caller's (UI) thread.
         return await asyncio.to_thread(self._read, entries)
+
+    async def consent_history(self, customer_id: int) -> list[ConsentStep]:
+        """Every consent change of one member the journal holds, newest first, cell by
+        cell: saves made at any desk (also those that did not go through) and changes
+        seen from outside studio-comm."""
+        entries = await self.journal.audit(self.studio_id, customer_id=customer_id)
+        consent = [e for e in entries if is_consent_action(e.action)]
+        return await asyncio.to_thread(lambda: consent_steps(self._read(consent)))
 
     def _read(self, entries: Sequence[AuditEntry]) -> list[AuditRecord]:
         return [AuditRecord.of(e, self._members.get(e.customer_id) if e.customer_id is not None else None)

@@ -1,5 +1,6 @@
 """Exports for managers: the review table, the audit history and a campaign's members as
-CSV, one member as JSON.
+CSV, one member as JSON, and one member's consent history as CSV (the proof of who changed
+which consent, when and how the member said so).
 
 CSV files are written for Excel: UTF-8 with a byte order mark (without it Excel reads
 "Müller" as "MÃ¼ller"), comma-separated by default, semicolon on request (German Excel
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from studio_comm.api import errors
+from studio_comm.core.audit import ConsentStep
 from studio_comm.core.review import Cell, CellState, ReviewRow, utc_now
 
 SEPARATORS = (",", ";")
@@ -53,6 +55,7 @@ class Wording:
     error: Callable[[str | None], str] = _identity
     action: Callable[[str], str] = _identity
     outcome: Callable[[str | None], str] = _identity
+    source: Callable[[str | None], str] = _identity  # how the member expressed a consent change
 
     def header(self, key: str, default: str) -> str:
         return self.headers.get(key, default)
@@ -164,6 +167,52 @@ def write_audit_csv(
                 csv_time(e.at), e.staff or "", wording.action(e.action), e.customer_id,
                 wording.outcome(e.outcome), describe(e, "before"), describe(e, "after"),
                 e.request_id or "", getattr(e, "workstation", None) or "",
+            ]
+
+    return _write_csv(target, header, lines(), delimiter)
+
+
+# --------------------------------------------------------------------------- consent history
+
+
+CONSENT_HISTORY_COLUMNS = (
+    ("at", "Time (UTC)"),
+    ("customer_id", "Customer ID"),
+    ("consent", "Consent"),
+    ("before", "Before"),
+    ("after", "After"),
+    ("staff", "Staff"),
+    ("workstation", "Workstation"),
+    ("source", "How the member said so"),
+    ("note", "Note"),
+    ("outcome", "Outcome"),
+    ("action", "Action"),
+    ("request_id", "Request ID"),
+    ("text", "Change"),
+)
+
+
+def write_consent_history_csv(
+    target: Path | io.TextIOBase,
+    steps: Sequence[ConsentStep],
+    *,
+    delimiter: str = ",",
+    wording: Wording = Wording(),
+    describe: Callable[[ConsentStep], str] | None = None,
+) -> int:
+    """A member's consent history (`AuditHistory.consent_history`), one changed cell per
+    line, newest first as given; `describe(step)` is the line as the history shows it."""
+    header = [wording.header(key, text) for key, text in CONSENT_HISTORY_COLUMNS]
+
+    def lines():
+        for step in steps:
+            entry = step.record.entry
+            yield [
+                csv_time(entry.at), entry.customer_id,
+                wording.cell_header(step.cell) if step.cell is not None else "",
+                wording.state(step.before), wording.state(step.after), entry.staff or "", entry.workstation or "",
+                wording.source(step.record.source), step.record.note or "", wording.outcome(entry.outcome),
+                wording.action(entry.action), entry.request_id or "", describe(step) if describe else "",
             ]
 
     return _write_csv(target, header, lines(), delimiter)

@@ -17,7 +17,8 @@ has no idempotency key. So:
   message row that points to the old one, which keeps its state;
 - outgoing messages pass the consent guard on preferences read just before sending;
   a blocked message leaves no row and no request.
-Every attempt whose request left this computer gets an audit entry.
+Every attempt whose request left this computer gets an audit entry, and nothing is sent
+without a staff member named at the desk (`MissingStaffError`, before anything is written).
 """
 
 from __future__ import annotations
@@ -188,6 +189,7 @@ class Messenger:
 
     async def _guarded(self, draft: Draft, resend_of: str | None, request_id: str | None) -> SendResult:
         draft = _checked(draft)
+        self._audit.author()  # nobody named at the desk: refused before anything is written
         if draft.direction == Direction.OUTGOING:
             matrix = await self._read_matrix(draft.customer_id)
             verdict = consent(matrix, draft.category, draft.channel)

@@ -18,7 +18,7 @@ from typing import Literal, TypeVar
 
 from studio_comm.api import errors
 from studio_comm.api.client import MagiclineClient, new_request_id
-from studio_comm.core.audit import AuditLog
+from studio_comm.core.audit import SOURCES, AuditLog
 from studio_comm.core.matrix import Cell, Intent, Matrix, as_cell
 
 log = logging.getLogger(__name__)
@@ -196,13 +196,21 @@ class PreferenceEditor:
         self.revert()
         return self.matrix
 
-    async def save(self) -> SaveReport:
-        """Read again, merge, PUT the whole array, read again, audit. Never raises ApiError."""
+    async def save(self, *, source: str | None = None, note: str | None = None) -> SaveReport:
+        """Read again, merge, PUT the whole array, read again, audit. Never raises ApiError.
+
+        `source` (one of `core.audit.SOURCES`): how the member expressed the change;
+        `note`: what staff add to it. Both go into the audit entry. Raises
+        `MissingStaffError` before anything is sent when nobody is named at the desk.
+        """
         base = self._require_matrix()
         if not self._intent:
             raise ValueError("There are no changes to save.")
         if self._saving:
             raise RuntimeError("A save of these preferences is already under way.")
+        if source is not None and source not in SOURCES:
+            raise ValueError(f"Unknown source of a consent change: {source!r}")
+        author = self._audit.author()
         self._saving = True
         attempt = SaveAttempt(new_request_id(), dict(self._intent), base)
         try:
@@ -219,6 +227,7 @@ class PreferenceEditor:
                     self.studio_id, self.customer_id, request_id=attempt.request_id,
                     before=attempt.before, after=after, intent=attempt.intent, outcome=report.outcome,
                     http_status=attempt.http_status, trace_id=attempt.trace_id,
+                    author=author, source=source, note=note,
                 )
             return report
         finally:

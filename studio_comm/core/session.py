@@ -2,8 +2,8 @@
 
 The composition of the use cases for one studio profile, nothing more: the GUI makes one
 `StudioSession` per profile and reaches every use case through it: `search`,
-`preferences(customer_id)`, `messaging`, `campaigns()`, `employees()`, and between desks
-`presence` and `traffic_cop`. Each use case gets its
+`preferences(customer_id)`, `messaging`, `saved_replies`, `campaigns()`, `employees()`, and
+between desks `presence` and `traffic_cop`. Each use case gets its
 collaborators (client, journal, audit log, studio id, desk) explicitly. `staff` (picked
 from the studio's employees, or typed) is the agent of messages and the author of audit
 entries; `workstation` names this computer in the journal, which several desks may share.
@@ -21,6 +21,7 @@ from studio_comm.core.desk import Desk
 from studio_comm.core.messaging import Messenger
 from studio_comm.core.preferences import PreferenceEditor
 from studio_comm.core.presence import Presence
+from studio_comm.core.saved_replies import SavedReplies
 from studio_comm.core.search import CustomerSearch
 from studio_comm.core.traffic_cop import TrafficCop
 from studio_comm.journal import AsyncJournal
@@ -49,6 +50,7 @@ class StudioSession:
         self.studio: StudioInformation | None = None
         self.search = CustomerSearch(client)
         self._messaging: Messenger | None = None
+        self._saved_replies: SavedReplies | None = None
         self._presence: Presence | None = None
         self._traffic_cop: TrafficCop | None = None
 
@@ -80,6 +82,12 @@ class StudioSession:
         return self._messaging
 
     @property
+    def saved_replies(self) -> SavedReplies:
+        if self._saved_replies is None:
+            raise RuntimeError("The session is not connected yet.")
+        return self._saved_replies
+
+    @property
     def presence(self) -> Presence:
         """This desk's presence for the other desks (start its heartbeat with `start()`)."""
         if self._presence is None:
@@ -105,6 +113,7 @@ class StudioSession:
             studio_id=self.studio.studio_id, studio_name=self.studio.name,
         )
         self._messaging = Messenger(self.client, self.journal, self.audit, self.studio.studio_id, self.desk)
+        self._saved_replies = SavedReplies(self.journal, self.studio, self.desk)
         self._presence = Presence(self.journal, self.studio.studio_id, self.desk)
         self._traffic_cop = TrafficCop(self.journal, self.studio.studio_id, self.desk)
         # Once per process and journal: a later connect (another profile, a reconnect) must

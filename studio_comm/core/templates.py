@@ -60,6 +60,11 @@ def unfilled(text: str) -> list[str]:
     return [m.group(1) for m in _PLACEHOLDER.finditer(text)]
 
 
+def unfilled_at(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each variable still in a text: where to mark it."""
+    return [(m.start(), m.end(), m.group(1)) for m in _PLACEHOLDER.finditer(text)]
+
+
 def values_for(customer: Customer | None, *, staff: str | None,
                studio: StudioInformation | None) -> dict[str, str | None]:
     """The variables' values for one member, the staff member at the desk and the studio."""

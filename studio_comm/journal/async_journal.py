@@ -130,3 +130,13 @@ class AsyncJournal:
     acquire_campaign_lease = _on_worker(Journal.acquire_campaign_lease)
     renew_campaign_lease = _on_worker(Journal.renew_campaign_lease)
     release_campaign_lease = _on_worker(Journal.release_campaign_lease)
+
+    saved_replies = _on_worker(Journal.saved_replies)
+    saved_reply = _on_worker(Journal.saved_reply)
+    saved_reply_by_code = _on_worker(Journal.saved_reply_by_code)
+    add_saved_reply = _on_worker(Journal.add_saved_reply)
+    update_saved_reply = _on_worker(Journal.update_saved_reply)
+    delete_saved_reply = _on_worker(Journal.delete_saved_reply)
+    count_saved_reply_use = _on_worker(Journal.count_saved_reply_use)
+    merge_saved_replies = _on_worker(Journal.merge_saved_replies)
+    add_saved_replies_if_none = _on_worker(Journal.add_saved_replies_if_none)

@@ -75,7 +75,12 @@ def _v5_campaign_ledger(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.campaigns, schema.campaign_ledger])
 
 
-def _v6_desk_presence(conn: Connection) -> None:
+def _v6_saved_replies(conn: Connection) -> None:
+    # The studio's saved replies, shared by its desks.
+    schema.metadata.create_all(conn, tables=[schema.saved_replies])
+
+
+def _v7_desk_presence(conn: Connection) -> None:
     # Which member each desk has open and who is writing where (studio_comm.journal.presence).
     schema.metadata.create_all(conn, tables=[schema.presence])
 
@@ -86,7 +91,8 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v3_drafts,
     _v4_event_feed,
     _v5_campaign_ledger,
-    _v6_desk_presence,
+    _v6_saved_replies,
+    _v7_desk_presence,
 ]  # step i brings the schema to i + 1
 
 

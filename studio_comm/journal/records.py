@@ -253,6 +253,29 @@ class CampaignMember:
         return " ".join(p for p in (self.first_name, self.last_name) if p) or f"#{self.customer_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class SavedReplyRecord:
+    """One of a studio's saved replies: a text staff insert with a short code or the picker."""
+
+    id: int
+    studio_id: int
+    name: str
+    code: str  # casefolded; typed as "/code" in the message text
+    category: str | None  # MessageCategory wire value the compose area takes; None keeps its choice
+    channel: str | None  # Channel wire value, likewise
+    subject: str  # with variables, as written
+    body: str
+    usage_count: int  # how often it was inserted, at every desk
+    last_used_at: datetime | None
+    revision: int  # 1 when created, one more with every edit
+    created_by: str | None
+    created_workstation: str | None
+    created_at: datetime
+    updated_by: str | None
+    updated_workstation: str | None
+    updated_at: datetime
+
+
 class Activity(StrEnum):
     """What a desk is doing with the member it has open."""
 

@@ -266,6 +266,33 @@ campaign_ledger = Table(
     Index("ix_campaign_ledger_outcome", "campaign_id", "outcome"),
 )
 
+# A studio's saved replies (Textbausteine), shared by every desk on the journal. `code` is
+# stored casefolded (core checks its shape), so "/Kurs" and "/kurs" are one code. Name,
+# subject and body are what staff type: Text. `revision` counts the edits, so an edit made
+# on an older reading of a reply (another desk changed it meanwhile) is refused, not lost.
+saved_replies = Table(
+    "saved_replies",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("studio_id", BigInteger, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("category", String(40)),  # a default for the compose area; NULL keeps its choice
+    Column("channel", String(40)),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("usage_count", BigInteger, nullable=False),
+    Column("last_used_at", UtcDateTime),
+    Column("revision", Integer, nullable=False),
+    Column("created_by", Text),
+    Column("created_workstation", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_by", Text),
+    Column("updated_workstation", String(200)),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("studio_id", "code", name="uq_saved_replies_code"),
+)
+
 # Which member each desk has open, and whether its user is writing in one of the member's
 # threads (studio_comm.journal.presence). One row per desk; `seen_at` is the database's
 # clock at the desk's last announcement or heartbeat, so desks whose clocks differ agree

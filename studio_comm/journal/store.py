@@ -29,9 +29,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from studio_comm.journal import campaigns, feed, presence, schema, thread_lock
+from studio_comm.journal import campaigns, feed, presence, saved_replies, schema, thread_lock
 from studio_comm.journal.campaigns import LeaseHolder
 from studio_comm.journal.desk_events import DeskEvent, desk_event
 from studio_comm.journal.feed import Appended, FeedBatch, FeedPosition, NewEvent
@@ -48,6 +48,7 @@ from studio_comm.journal.records import (
     MessageState,
     PresenceRecord,
     ProfileRecord,
+    SavedReplyRecord,
     ThreadRecord,
 )
 from studio_comm.journal.schema import utc_now
@@ -253,7 +254,7 @@ class Journal:
             result = conn.execute(schema.threads.insert().returning(schema.threads.c.id), row)
             thread = ThreadRecord(id=result.scalar_one(), **row)
             feed.append(conn, [desk_event(studio_id, DeskEvent.THREAD_CREATED, customer_id, thread=thread.id,
-                                     status=status, workstation=workstation)])
+                                          status=status, workstation=workstation)])
             return thread
 
     def thread(self, thread_id: int) -> ThreadRecord | None:
@@ -281,7 +282,7 @@ class Journal:
                 raise LookupError(f"There is no thread {thread_id} in the journal.")
             thread = _record(ThreadRecord, conn.execute(select(t).where(t.c.id == thread_id)).one())
             feed.append(conn, [desk_event(thread.studio_id, DeskEvent.THREAD_UPDATED, thread.customer_id,
-                                     thread=thread.id, status=thread.status, workstation=workstation)])
+                                          thread=thread.id, status=thread.status, workstation=workstation)])
             return thread
 
     def set_remote_thread_id(self, thread_id: int, remote_thread_id: int, *,
@@ -340,7 +341,7 @@ class Journal:
             conn.execute(schema.threads.update().where(schema.threads.c.id == thread_id)
                          .values(updated_at=now))
             feed.append(conn, [desk_event(thread.studio_id, DeskEvent.MESSAGE_ADDED, thread.customer_id,
-                                     thread=thread_id, request=request_id, state=state, workstation=workstation)])
+                                          thread=thread_id, request=request_id, state=state, workstation=workstation)])
             return MessageRecord(id=result.scalar_one(), **row)
 
     def mark_message(self, request_id: str, state: str, *, error: str | None = None,
@@ -379,8 +380,8 @@ class Journal:
             # The thread's new status, when the answer gave one, rides on the message's event.
             status = {"status": thread_status} if thread_status is not None else {}
             feed.append(conn, [desk_event(message.studio_id, DeskEvent.MESSAGE_STATE, message.customer_id,
-                                     thread=message.thread_id, request=request_id, state=state,
-                                     workstation=message.workstation, **status)])
+                                          thread=message.thread_id, request=request_id, state=state,
+                                          workstation=message.workstation, **status)])
             return message
 
     @staticmethod
@@ -419,7 +420,8 @@ class Journal:
         with self._write() as conn:
             changed = conn.execute(update).all()
             feed.append(conn, [desk_event(row.studio_id, DeskEvent.MESSAGE_STATE, row.customer_id, thread=row.thread_id,
-                                     request=row.request_id, state=str(MessageState.UNKNOWN), workstation=workstation)
+                                          request=row.request_id, state=str(MessageState.UNKNOWN),
+                                          workstation=workstation)
                                for row in changed])
             return len(changed)
 
@@ -489,8 +491,8 @@ class Journal:
         if entry.studio_id is not None:
             kind = DeskEvent.PREFERENCES_SAVED if entry.action == "preferences" else DeskEvent.AUDIT_ADDED
             feed.append(conn, [desk_event(entry.studio_id, kind, entry.customer_id, audit=entry.id, action=entry.action,
-                                     request=entry.request_id, outcome=entry.outcome,
-                                     workstation=entry.workstation, staff=entry.staff)])
+                                          request=entry.request_id, outcome=entry.outcome,
+                                          workstation=entry.workstation, staff=entry.staff)])
         return entry
 
     def audit(self, studio_id: int | None = None, *, customer_id: int | None = None,
@@ -538,7 +540,7 @@ class Journal:
                 conn.execute(_upsert(conn, schema.preference_cache, ["studio_id", "customer_id"]),
                              rows)
                 feed.append(conn, [desk_event(studio_id, DeskEvent.REVIEW_CACHED, row["customer_id"],
-                                         workstation=workstation) for row in rows])
+                                              workstation=workstation) for row in rows])
         return len(rows)
 
     def cached_preferences(self, studio_id: int, statuses: Iterable[str] | None = None,
@@ -726,6 +728,60 @@ class Journal:
         """End a run (see `campaigns.release`): the campaign takes `status`, the lease is free."""
         with self._write() as conn:
             return campaigns.release(conn, campaign_id, token, status, reason, reason_detail)
+
+    # ------------------------------------------------------------------ saved replies
+
+    def saved_replies(self, studio_id: int) -> list[SavedReplyRecord]:
+        """The studio's saved replies, oldest first."""
+        with self._read() as conn:
+            return saved_replies.replies(conn, studio_id)
+
+    def saved_reply(self, reply_id: int) -> SavedReplyRecord | None:
+        with self._read() as conn:
+            return saved_replies.reply(conn, reply_id)
+
+    def saved_reply_by_code(self, studio_id: int, code: str) -> SavedReplyRecord | None:
+        with self._read() as conn:
+            return saved_replies.by_code(conn, studio_id, code)
+
+    def add_saved_reply(self, studio_id: int, values: Mapping[str, Any], *, staff: str | None,
+                        workstation: str | None) -> SavedReplyRecord:
+        """A new reply (name, code, category, channel, subject, body); CodeTakenError when
+        the studio has a reply with that code."""
+        with self._write() as conn:
+            found = saved_replies.add(conn, studio_id, values, staff, workstation)
+        if found is None:
+            raise saved_replies.CodeTakenError(values["code"])
+        return found
+
+    def update_saved_reply(self, reply_id: int, revision: int, values: Mapping[str, Any], *,
+                           staff: str | None, workstation: str | None) -> SavedReplyRecord:
+        """Edit a reply as read at `revision` (see `saved_replies.update`)."""
+        try:
+            with self._write() as conn:
+                return saved_replies.update(conn, reply_id, revision, values, staff, workstation)
+        except IntegrityError as exc:  # the code's constraint: another desk took it after the check
+            raise saved_replies.CodeTakenError(values["code"]) from exc
+
+    def delete_saved_reply(self, reply_id: int) -> bool:
+        with self._write() as conn:
+            return saved_replies.delete(conn, reply_id)
+
+    def count_saved_reply_use(self, reply_id: int) -> bool:
+        with self._write() as conn:
+            return saved_replies.count_use(conn, reply_id)
+
+    def merge_saved_replies(self, studio_id: int, rows: Sequence[Mapping[str, Any]], *, staff: str | None,
+                            workstation: str | None) -> tuple[int, int, int]:
+        """Take a set of replies in, by code, in one transaction: (added, updated, unchanged)."""
+        with self._write() as conn:
+            return saved_replies.merge(conn, studio_id, rows, staff, workstation)
+
+    def add_saved_replies_if_none(self, studio_id: int, rows: Sequence[Mapping[str, Any]], *,
+                                  staff: str | None, workstation: str | None) -> int:
+        """Add these replies when the studio has none (the demo's samples); how many."""
+        with self._write() as conn:
+            return saved_replies.add_if_none(conn, studio_id, rows, staff, workstation)
 
     # ------------------------------------------------------------------ data protection
 

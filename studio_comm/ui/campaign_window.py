@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from studio_comm.api.models import Channel, CustomerStatus, MessageCategory
 from studio_comm.core import export
+from studio_comm.core.audit import MissingStaffError
 from studio_comm.core.campaign import (
     CampaignCancelledError,
     CampaignDefinition,
@@ -72,6 +73,7 @@ from studio_comm.ui.labels import (
 )
 from studio_comm.ui.models.campaign_model import COLUMNS, CampaignMembersModel, detail_text
 from studio_comm.ui.review_window import attach_to_main_window, describe_duration
+from studio_comm.ui.staff_prompt import ensure_staff
 from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
 from studio_comm.ui.tasks import TaskRunner, ask
 
@@ -577,6 +579,10 @@ class CampaignWindow(QMainWindow):
         self.progress_label.setText(self.tr("Starting…"))
 
         async def running() -> CampaignProgress:
+            owner = self.parentWidget()  # the main window, whose status bar names the staff
+            if owner is not None and await ensure_staff(owner) is None:
+                raise MissingStaffError(self.tr("Name the staff member at the desk first: a campaign records who "
+                                                "sent it."))
             campaign = target if isinstance(target, CampaignRecord) else await self.campaigns.open(target)
             self.selected = campaign
             self.run = self.campaigns.run(campaign, on_progress=self._progress)

@@ -1,18 +1,27 @@
 """The compose area under the timeline: direction, channel, category, subject, text, status.
 
 It only collects input and shows consent; the conversation panel decides what happens on
-send. Channels the member has not consented to (outgoing, for the chosen category) are
+send and keeps the text as a draft (`edited` says when the user changed something).
+Channels the member has not consented to (outgoing, for the chosen category) are
 disabled with the reason as tooltip. Incoming logs (a phone call, a desk conversation)
 are never blocked and may be back-dated.
+
+The text goes out exactly as typed or pasted: a QPlainTextEdit turns every line break it
+is given (CR, CR LF, U+2029) into a paragraph of its own and reports no-break spaces and
+U+2028 as plain spaces and newlines, so the body is an `ExactTextEdit`, which remembers
+each pasted line break as it was and reads the text back unconverted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QDateTime, Signal
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtCore import QDateTime, QMimeData, Signal
+from PySide6.QtGui import QStandardItemModel, QTextCharFormat, QTextCursor, QTextDocument, QTextFormat
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +50,68 @@ def fit_lines(edit: QPlainTextEdit, lines: int) -> None:
     edit.setMinimumHeight(lines * edit.fontMetrics().lineSpacing() + margins)
 
 
+# Line breaks the document would turn into paragraphs (or, for U+2028, report as "\n"):
+# inserted as U+2028, which it keeps and shows as a line break, with the original in
+# the character's format. FDD0/FDD1 are Qt's frame markers, which it also breaks on.
+_BREAKS = re.compile("\r\n|[\r\u2028\u2029\ufdd0\ufdd1]")
+_LINE_SEPARATOR = "\u2028"
+_ORIGINAL = int(QTextFormat.Property.UserProperty) + 1
+
+
+class ExactTextEdit(QPlainTextEdit):
+    """A plain text edit whose `exact_text()` is what was typed and pasted, unconverted."""
+
+    def exact_text(self) -> str:
+        """The text, character for character; an Enter typed here is a "\n"."""
+        parts: list[str] = []
+        block = self.document().begin()
+        while block.isValid():
+            if parts:
+                parts.append("\n")
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                original = fragment.charFormat().property(_ORIGINAL)
+                # A U+2028 without an original is a Shift+Enter typed here: a newline.
+                parts.append(fragment.text().replace(
+                    _LINE_SEPARATOR, original if isinstance(original, str) else "\n"))
+                fragments += 1
+            block = block.next()
+        return "".join(parts)
+
+    def set_exact_text(self, text: str) -> None:
+        """Replace the whole text with `text` (kept exactly, as pasted text is); like
+        setPlainText, it starts a new undo history."""
+        document = self.document()
+        document.setUndoRedoEnabled(False)
+        cursor = QTextCursor(document)
+        cursor.select(QTextCursor.SelectionType.Document)
+        self._insert(cursor, text)
+        document.setUndoRedoEnabled(True)
+        self.moveCursor(QTextCursor.MoveOperation.End)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
+        if source.hasText():  # a paste or a drop: as plain text, exactly
+            self._insert(self.textCursor(), source.text())
+            self.ensureCursorVisible()
+
+    def _insert(self, cursor: QTextCursor, text: str) -> None:
+        plain = QTextCharFormat(cursor.charFormat())
+        plain.clearProperty(_ORIGINAL)
+        cursor.beginEditBlock()  # one step to undo
+        start = 0
+        for match in _BREAKS.finditer(text):
+            cursor.insertText(text[start:match.start()], plain)
+            kept = QTextCharFormat(plain)
+            kept.setProperty(_ORIGINAL, match.group())
+            cursor.insertText(_LINE_SEPARATOR, kept)
+            start = match.end()
+        cursor.insertText(text[start:], plain)
+        cursor.endEditBlock()
+        # What is typed next must not take on a pasted break's original.
+        self.setCurrentCharFormat(plain)
+
+
 def _named(widget: W, name: str, accessible: str) -> W:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
@@ -51,6 +122,7 @@ class ComposeArea(QWidget):
     sendRequested = Signal()
     newThreadRequested = Signal()
     consentContextChanged = Signal()  # direction or category changed: consent must be re-read
+    edited = Signal()  # the text or a choice changed, other than by set_text/clear_text/set_fields
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -85,7 +157,7 @@ class ComposeArea(QWidget):
 
         self.subject = _named(QLineEdit(self), "composeSubject", self.tr("Subject"))
         self.subject.setPlaceholderText(self.tr("Subject"))
-        self.body = _named(QPlainTextEdit(self), "composeBody", self.tr("Message text"))
+        self.body = _named(ExactTextEdit(self), "composeBody", self.tr("Message text"))
         self.body.setPlaceholderText(self.tr("Message to the member, or notes of the call or conversation"))
         self.body.setTabChangesFocus(True)
         fit_lines(self.body, 3)
@@ -107,6 +179,11 @@ class ComposeArea(QWidget):
         self.direction.currentIndexChanged.connect(self._direction_changed)
         self.category.currentIndexChanged.connect(lambda _: self.consentContextChanged.emit())
         self.channel.currentIndexChanged.connect(lambda _: self._show_channel_reason())
+        self._quiet = 0  # > 0 while the text or the choices are set from outside
+        for signal in (self.subject.textChanged, self.body.textChanged, self.direction.currentIndexChanged,
+                       self.channel.currentIndexChanged, self.category.currentIndexChanged,
+                       self.thread_status.currentIndexChanged):
+            signal.connect(self._changed)
 
         # Two short rows, and combos that do not grow to their longest label: the panel
         # shares a window that may be narrow.
@@ -133,6 +210,7 @@ class ComposeArea(QWidget):
         layout.addWidget(self.body, 1)
         layout.addLayout(buttons)
         self._reasons: dict[str, str] = {}
+        self._notice_is_reason = False  # the notice line shows why the channel is blocked
         self._direction_changed()
 
     # ---------------------------------------------------------------- values
@@ -158,15 +236,62 @@ class ComposeArea(QWidget):
         return datetime.fromtimestamp(seconds, tz=UTC).astimezone()
 
     def text(self) -> tuple[str, str]:
-        return self.subject.text(), self.body.toPlainText()
+        """Subject and body exactly as typed or pasted."""
+        return self.subject.text(), self.body.exact_text()
+
+    def has_text(self) -> bool:
+        subject, body = self.text()
+        return bool(subject.strip() or body.strip())
+
+    def set_text(self, subject: str, body: str) -> None:
+        """Show `subject` and `body` (a draft, a message copied here); not an edit."""
+        with self._quietly():
+            if self.subject.text() != subject:
+                self.subject.setText(subject)
+            if self.body.exact_text() != body:
+                self.body.set_exact_text(body)
 
     def clear_text(self) -> None:
-        self.subject.clear()
-        self.body.clear()
-        self.backdate.setChecked(False)
+        with self._quietly():
+            self.subject.clear()
+            self.body.clear()
+            self.backdate.setChecked(False)
+
+    def fields(self) -> dict[str, Any]:
+        """The choices kept with a draft: direction, channel, category, thread status."""
+        return {
+            "direction": self.direction.currentData(),
+            "channel": self.channel.currentData(),
+            "category": self.category.currentData(),
+            "thread_status": self.thread_status.currentData(),
+        }
+
+    def set_fields(self, fields: dict[str, Any]) -> None:
+        """Choose what a draft was written with (values this version does not know are skipped)."""
+        with self._quietly():
+            for name, combo in (("direction", self.direction), ("channel", self.channel),
+                                ("category", self.category), ("thread_status", self.thread_status)):
+                if name in fields and (row := combo.findData(fields[name])) >= 0:
+                    combo.setCurrentIndex(row)
+
+    def select_first(self, char: str) -> bool:
+        """Select the first `char` in the subject or the body (for the user to delete it)."""
+        subject, body = self.text()
+        if char in subject:
+            self.subject.setFocus()
+            self.subject.setSelection(subject.index(char), len(char))
+            return True
+        document: QTextDocument = self.body.document()
+        found = document.find(char)
+        if found.isNull():
+            return False
+        self.body.setFocus()
+        self.body.setTextCursor(found)
+        return True
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
+        self._notice_is_reason = False
 
     # ---------------------------------------------------------------- consent
 
@@ -192,9 +317,25 @@ class ComposeArea(QWidget):
         self.set_consent({**self._reasons, str(getattr(channel, "value", channel)): reason}, announce=False)
 
     def _show_channel_reason(self) -> None:
+        """The current channel's reason in the notice line; an allowed channel clears only a
+        reason shown before, not what a send or a restored draft said meanwhile."""
         reason = self._reasons.get(self.channel.currentData())
         self.channel.setToolTip(reason or "")
-        self.show_notice(reason or "")
+        if reason or self._notice_is_reason:
+            self.show_notice(reason or "")
+            self._notice_is_reason = bool(reason)
+
+    @contextlib.contextmanager
+    def _quietly(self) -> Iterator[None]:
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+
+    def _changed(self, *_: object) -> None:
+        if not self._quiet:
+            self.edited.emit()
 
     def _direction_changed(self, *_: object) -> None:
         incoming = self.selected_direction() == Direction.INCOMING

@@ -3,8 +3,14 @@
 Everything goes through core's Messenger (session.messaging): the journal is the
 timeline's source, because the API cannot list threads. A message shows as pending the
 moment it is sent; failed and unknown ones say what happened in words and offer an
-explicit, confirmed resend. Compose text is cleared only after a successful send or log.
-Member and server text is shown as plain text only.
+explicit, confirmed resend; one Magicline took while the journal was away shows as sent,
+not recorded yet, is recorded on a timer once the journal answers, and is never offered
+for a resend. Member and server text is shown as plain text only.
+
+The compose text is a draft of the member and thread it was typed for (ui/drafts.py):
+kept in the journal, back when they are opened again, and it follows the user to a thread
+that has no draft of its own. A send settles its own message and draft even when another
+member was opened meanwhile, and takes out of the compose area only what it sent.
 
 Everything read for a member runs under a key of the window's runner; opening another
 member drops the keys, so a late answer for the previous one never reaches the screen.
@@ -12,12 +18,17 @@ member drops the keys, so a late answer for the previous one never reaches the s
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import itertools
-from dataclasses import dataclass, field
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,14 +48,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_comm.api import errors
 from studio_comm.api.enums import Channel, Direction, MessageCategory, ThreadStatus
+from studio_comm.journal.records import RESENDABLE, MessageState
 from studio_comm.ui.compose import ComposeArea, fit_lines
+from studio_comm.ui.drafts import DraftKeeper, DraftKey, DraftText
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.events import events
 from studio_comm.ui.labels import category_label, channel_label, format_datetime, thread_status_label
 from studio_comm.ui.models.thread_list_model import ThreadListModel
-from studio_comm.ui.models.timeline_model import TimelineDelegate, TimelineModel, header_text, state_label
+from studio_comm.ui.models.timeline_model import (
+    SENT_UNRECORDED,
+    TimelineDelegate,
+    TimelineModel,
+    header_text,
+    state_label,
+)
 from studio_comm.ui.plain_label import PlainLabel
+from studio_comm.ui.staff_prompt import ensure_staff
 from studio_comm.ui.tasks import TaskRunner, ask
 
 if TYPE_CHECKING:  # the window is built before the API models and core are imported
@@ -55,10 +76,16 @@ if TYPE_CHECKING:  # the window is built before the API models and core are impo
     from studio_comm.core.session import StudioSession
     from studio_comm.journal.records import MessageRecord, ThreadRecord
 
+log = logging.getLogger(__name__)
+
 _pending_ids = itertools.count(1)
 
-# The runner's keys of what is read or sent for the open member.
-THREADS, TIMELINE, CONSENT, SEND = (f"conversation.{what}" for what in ("threads", "timeline", "consent", "send"))
+# The runner's keys of what is read for the open member. A send has none: its answer
+# always settles its own message and draft, whoever is open by then.
+THREADS, TIMELINE, CONSENT = (f"conversation.{what}" for what in ("threads", "timeline", "consent"))
+NUL = "\x00"
+# Line breaks between a sent text and what was typed after it, dropped with the sent text.
+_BREAKS = "\r\n\u2028\u2029"
 
 
 @dataclass
@@ -125,6 +152,8 @@ class OpenThreadsDialog(QDialog):
 
 
 class ConversationPanel(QWidget):
+    RECORD_RETRY_MS = 2000  # how often to try again to record what Magicline accepted
+
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("conversationPanel")
@@ -132,8 +161,18 @@ class ConversationPanel(QWidget):
         self.tasks = tasks
         self._session: StudioSession | None = None
         self._customer: Customer | None = None
-        self._sending = False  # one send at a time: a double click must not send twice
+        self.drafts = DraftKeeper(tasks, self)
+        self._draft_key: DraftKey | None = None  # whose draft the compose area shows (None: no member)
+        self._sending: set[DraftKey] = set()  # one send per draft: a double click must not send twice
         self._asking = False  # the open-threads offer is being prepared or shown
+        self._programmatic = 0  # > 0 while the panel itself moves the thread selection
+        self.read_for: int | None = None  # the customer whose threads and drafts are read and shown
+        # Messengers holding messages Magicline accepted that the journal has not recorded.
+        self._unrecorded: set[Messenger] = set()
+        self._recording: set[Messenger] = set()  # an attempt to record is under way
+        self._record_timer = QTimer(self)
+        self._record_timer.setInterval(self.RECORD_RETRY_MS)
+        self._record_timer.timeout.connect(self._record_outcomes)
 
         self.threads = ThreadListModel(self)
         self.thread_view = QTreeView(self)
@@ -187,6 +226,7 @@ class ConversationPanel(QWidget):
         self.copy_button.clicked.connect(self._copy_to_compose)
 
         self.compose = ComposeArea(self)
+        self.compose.edited.connect(self._compose_edited)
         self.compose.sendRequested.connect(self._send_clicked)
         self.compose.newThreadRequested.connect(self._new_thread_clicked)
         self.compose.consentContextChanged.connect(self.refresh_consent)
@@ -239,19 +279,52 @@ class ConversationPanel(QWidget):
     # ---------------------------------------------------------------- public
 
     def set_session(self, session: StudioSession | None) -> None:
-        self._session = session
         self.set_customer(None)
+        self.drafts.set_session(session)
+        self._session = session
 
     def set_customer(self, customer: Customer | None) -> None:
-        self.tasks.drop(THREADS, TIMELINE, CONSENT, SEND)  # their answers are for the previous member
+        self.tasks.drop(THREADS, TIMELINE, CONSENT)  # their answers are for the previous member
+        self.drafts.flush()  # the previous member's text is their draft now
         self._customer = customer
-        self.threads.set_threads([])
+        self.read_for = None
+        # No thread is selected until the member's threads are read: a new thread's draft.
+        self._draft_key = (customer.id, None) if customer is not None else None
+        with self._selecting():
+            self.threads.set_threads([])
         self.timeline.set_messages([])
+        self.compose.clear_text()
         self.compose.show_notice("")
         self._update_enabled()
         if customer is not None and self._session is not None:
-            self._reload_threads(newest=True)
+            self._load_member(customer)
             self.refresh_consent()
+
+    @property
+    def unsettled(self) -> bool:
+        """Something typed or sent is not in the journal yet (closing must wait for it)."""
+        return self.drafts.unsettled or any(m.unrecorded for m in self._unrecorded)
+
+    async def keep_for_close(self) -> list[str]:
+        """Write drafts and unrecorded outcomes now; what could not be kept, in sentences."""
+        from studio_comm.journal import JournalUnavailableError
+
+        problems = []
+        if not await self.drafts.settle():
+            problems.append(self.tr("Text you have not sent could not be kept in the journal."))
+        for messenger in list(self._unrecorded):
+            with contextlib.suppress(JournalUnavailableError):
+                await messenger.record_outcomes()
+        if count := sum(len(m.unrecorded) for m in self._unrecorded):
+            problems.append(self.tr(
+                "%n sent message(s) could not be recorded in the journal: the next start shows them as "
+                "outcome unknown, although Magicline has them.", "", count))
+        return problems
+
+    @property
+    def draft_key(self) -> DraftKey | None:
+        """(customer id, thread id or None for a new thread): whose draft the compose area shows."""
+        return self._draft_key
 
     def selected_thread(self) -> ThreadRecord | None:
         index = self.thread_view.selectionModel().currentIndex()
@@ -261,31 +334,72 @@ class ConversationPanel(QWidget):
 
     @property
     def _messenger(self) -> Messenger:
+        if self._session is None:
+            raise RuntimeError("No studio is connected.")
         return self._session.messaging
 
-    def _reload_threads(self, select_id: int | None = None, *, newest: bool = False) -> None:
-        """Re-read the threads, keeping (or moving to) a selection; `newest` when none."""
+    def _load_member(self, customer: Customer) -> None:
+        """The member's threads and this desk's drafts for them; the thread of the draft
+        edited last is selected and its text shown, else the latest conversation."""
+        async def read() -> tuple[list[ThreadRecord], list[tuple[int | None, DraftText]]]:
+            threads, drafts = await asyncio.gather(self._messenger.threads(customer.id),
+                                                   self.drafts.read_member(customer.id))
+            return threads, drafts
+
+        def loaded(result: tuple[list[ThreadRecord], list[tuple[int | None, DraftText]]]) -> None:
+            threads, drafts = result
+            self.drafts.remember(customer.id, drafts)
+            listed = {thread.id for thread in threads}
+            drafted = next((thread_id for thread_id, _ in drafts if thread_id is None or thread_id in listed), -1)
+            select_id = drafted if drafted != -1 else (threads[0].id if threads else None)
+            self._threads_loaded(threads, select_id)
+            self.read_for = customer.id
+            if self.compose.has_text() or self._draft_key in self._sending:
+                self._switch_draft(select_id)  # typed, or even sent, before the read came back
+            else:
+                self._draft_key = (customer.id, select_id)
+                if (waiting := self.drafts.get(self._draft_key)) is not None:
+                    self._show_draft(waiting)
+            self._update_enabled()
+
+        self.tasks.run(read(), on_result=loaded, key=THREADS)
+
+    def _reload_threads(self, select_id: int | None = None) -> None:
+        """Re-read the threads, keeping (or moving to) a selection."""
         keep = select_id
         if keep is None and (current := self.selected_thread()) is not None:
             keep = current.id
+        if self._customer is None:
+            return
         self.tasks.run(self._messenger.threads(self._customer.id),
-                       on_result=lambda t: self._threads_loaded(t, keep, newest), key=THREADS)
+                       on_result=lambda t: self._threads_loaded(t, keep), key=THREADS)
 
-    def _threads_loaded(self, threads: list[ThreadRecord], select_id: int | None, newest: bool = False) -> None:
-        self.threads.set_threads(threads)
-        row = self.threads.row_of(select_id) if select_id is not None else -1
-        if row < 0 and newest and threads:
-            row = 0  # a member just opened: show the latest conversation
-        if row >= 0:
-            index = self.threads.index(row, 0)
-            self.thread_view.selectionModel().setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        else:
-            self.timeline.set_messages([])
-            self._thread_selected(None)
+    def _threads_loaded(self, threads: list[ThreadRecord], select_id: int | None) -> None:
+        with self._selecting():
+            self.threads.set_threads(threads)
+            row = self.threads.row_of(select_id) if select_id is not None else -1
+            if row >= 0:
+                index = self.threads.index(row, 0)
+                self.thread_view.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            else:
+                self.timeline.set_messages([])
+                self._thread_selected(None)
+
+    @contextlib.contextmanager
+    def _selecting(self) -> Iterator[None]:
+        """The panel moves the selection: the compose text stays where it is."""
+        self._programmatic += 1
+        try:
+            yield
+        finally:
+            self._programmatic -= 1
 
     def _thread_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._thread_selected(self.threads.thread(current.row()) if current.isValid() else None)
+        thread = self.threads.thread(current.row()) if current.isValid() else None
+        if not self._programmatic:
+            self._switch_draft(thread.id if thread is not None else None)
+        self._thread_selected(thread)
 
     def _thread_selected(self, thread: ThreadRecord | None) -> None:
         self._update_enabled()
@@ -350,24 +464,98 @@ class ConversationPanel(QWidget):
             return self.tr("{channel} is not offered for {category} messages to this member.").format(**values)
         return self.tr("The member has not agreed to {category} messages by {channel}.").format(**values)
 
+    # ---------------------------------------------------------------- drafts
+
+    def _compose_text(self) -> DraftText:
+        subject, body = self.compose.text()
+        return DraftText(subject, body, self.compose.fields())
+
+    def _compose_edited(self) -> None:
+        if self._draft_key is not None:
+            self.drafts.edited(self._draft_key, self._compose_text())
+
+    def _show_draft(self, text: DraftText) -> None:
+        self.compose.set_fields(text.fields)
+        self.compose.set_text(text.subject, text.content)
+        self.compose.show_notice(self.tr("Your unsent text is back."))
+
+    def _switch_draft(self, thread_id: int | None) -> None:
+        """The user chose another thread: its own draft, or the text typed so far, goes with it."""
+        if self._draft_key is None or self._customer is None:
+            return
+        old, key = self._draft_key, (self._customer.id, thread_id)
+        if key == old:
+            return
+        self.drafts.flush()
+        self._draft_key = key
+        if (waiting := self.drafts.get(key)) is not None:
+            self._show_draft(waiting)  # what was typed for the other thread stays its draft
+        elif old in self._sending:
+            self.compose.clear_text()  # that text is on its way into the other thread
+        elif self.compose.has_text():
+            text = self._compose_text()
+            self.drafts.put(old, None)
+            self.drafts.put(key, text)
+        self._update_enabled()
+
+    def _settle_draft(self, key: DraftKey, draft: Draft, sent: bool, thread_after: int | None) -> None:
+        """After a send: what it sent leaves the draft; the draft belongs to the thread the
+        message went into (a new thread now has an id)."""
+        if key != self._draft_key:  # not on screen: only its draft changes
+            if sent and (kept := self.drafts.get(key)) is not None:
+                self.drafts.put(key, _left_after(kept, draft))
+            return
+        text = self._compose_text()
+        left = _left_after(text, draft) if sent else text
+        if left != text:
+            self.compose.set_text(left.subject, left.content)
+        moved = (key[0], thread_after)
+        waiting = self.drafts.get(moved) if moved != key else None
+        if moved == key or waiting is not None:
+            self.drafts.put(key, left)
+        else:
+            self.drafts.put(key, None)
+            self.drafts.put(moved, left)
+        self._draft_key = moved
+        if waiting is not None:
+            self._show_draft(waiting)
+
     # ---------------------------------------------------------------- sending
 
     def _send_clicked(self) -> None:
-        if self._sending or self._asking:
+        if self._draft_key in self._sending or self._asking:
             return
         thread = self.selected_thread()
         if thread is None:
             self._new_thread_clicked()  # nothing to follow up in: a send starts the first thread
             return
-        self._start_send(thread)
+        self.tasks.run(self._follow_up_flow(thread))
+
+    async def _follow_up_flow(self, thread: ThreadRecord) -> None:
+        customer = self._customer
+        if await self._staff_named() and self._customer is customer:
+            self._start_send(thread)
+
+    async def _staff_named(self) -> bool:
+        """Nothing is sent without a person: who is at the desk is asked when nobody is named."""
+        if self._session is not None and self._session.staff:
+            return True
+        if await ensure_staff(self) is not None:
+            return True
+        self.compose.show_notice(self.tr(
+            "Nothing was sent: every message records who sent it. Choose who is at the desk, then send again."))
+        return False
 
     def _new_thread_clicked(self) -> None:
-        if self._customer is None or self._session is None or self._sending or self._asking:
+        if (self._customer is None or self._session is None or self._draft_key is None
+                or self._draft_key in self._sending or self._asking):
             return
         if self._check_input():
             self.tasks.run(self._new_thread_flow(self._customer))
 
     async def _new_thread_flow(self, customer: Customer) -> None:
+        if not await self._staff_named() or self._customer is not customer:
+            return
         self._asking = True
         self._update_enabled()
         try:
@@ -386,13 +574,21 @@ class ConversationPanel(QWidget):
             self._reload_threads(select_id=chosen.id)
             self._start_send(chosen)
         elif code == OpenThreadsDialog.NEW_THREAD:
-            self.thread_view.selectionModel().clearCurrentIndex()
-            self.thread_view.clearSelection()
+            with self._selecting():
+                self.thread_view.selectionModel().clearCurrentIndex()
+                self.thread_view.clearSelection()
             self.timeline.set_messages([])
             self._start_send(None)
 
     def _check_input(self, new_thread: bool = True) -> bool:
         subject, body = self.compose.text()
+        if NUL in subject + body:
+            # Usually pasted from another program, and invisible: selected, for Delete to remove.
+            self.compose.select_first(NUL)
+            self.compose.show_notice(self.tr(
+                "The text contains an invisible NUL character, which Magicline and the journal cannot "
+                "store. It is selected now: press Delete to remove it, then send again."))
+            return False
         if new_thread and not subject.strip():  # a follow-up may take the thread's subject
             self.compose.show_notice(self.tr("Enter a subject first."))
             self.compose.subject.setFocus()
@@ -403,11 +599,19 @@ class ConversationPanel(QWidget):
             return False
         return True
 
+    def _showing(self, session: StudioSession, customer_id: int) -> bool:
+        """Whether `customer_id` of `session` is the member open now."""
+        return self._session is session and self._customer is not None and self._customer.id == customer_id
+
     def _start_send(self, thread: ThreadRecord | None) -> None:
         from studio_comm.core.messaging import Draft
 
         if self._customer is None or self._session is None or not self._check_input(thread is None):
             return
+        key = self._draft_key
+        if key is None or key in self._sending:
+            return
+        session, messenger = self._session, self._messenger
         subject, body = self.compose.text()
         draft = Draft(
             customer_id=self._customer.id,
@@ -425,40 +629,104 @@ class ConversationPanel(QWidget):
         self.timeline.append(pending)
         self._select_message(self.timeline.rowCount() - 1)
         self.compose.show_notice(self.tr("Sending…"))
-        self._sending = True
+        self.drafts.flush()  # in the journal should the app die while the send is out
+        self._sending.add(key)
         self._update_enabled()
 
         async def send() -> SendResult:
             try:
-                return await self._messenger.send(draft)
-            finally:  # also when the answer is dropped because another member was opened
-                self._sending = False
+                return await messenger.send(draft)
+            finally:  # also when another member was opened meanwhile
+                self._sending.discard(key)
                 self._update_enabled()
                 events().messagesChanged.emit(draft.customer_id)
 
         def failed(exc: BaseException) -> None:
-            self.timeline.remove(pending.request_id)
-            self.compose.show_notice(self.tr("Not sent: {error}").format(error=ErrorBanner.describe(exc)))
+            if self._showing(session, draft.customer_id):
+                self.timeline.remove(pending.request_id)
+                self.compose.show_notice(self.tr("Not sent: {error}").format(error=ErrorBanner.describe(exc)))
 
-        self.tasks.run(send(), on_result=lambda result: self._sent(pending, draft, result), on_error=failed,
-                       key=SEND)
+        def answered(result: SendResult) -> None:
+            if self._session is session:
+                self._settle_draft(key, draft, result.state in (MessageState.SENT, SENT_UNRECORDED),
+                                   result.thread.id if result.thread is not None else None)
+            if result.state == SENT_UNRECORDED:
+                self._keep_recording(messenger)
+            if self._showing(session, draft.customer_id):
+                self._sent(pending, draft, result)
+
+        self.tasks.run(send(), on_result=answered, on_error=failed)
 
     def _sent(self, pending: PendingMessage, draft: Draft, result: SendResult) -> None:
-        if result.state == "blocked" or result.message is None:
+        """Show what became of a send of the member open now."""
+        if result.state == "blocked" or result.message is None:  # by the consent guard
             self.timeline.remove(pending.request_id)
             reason = self._blocked_reason(result.reason, draft.channel, draft.category)
             self.compose.block_channel(draft.channel, reason)
             self.compose.show_notice(self.tr("Not sent. {reason} The text is kept.").format(reason=reason))
             return
         message = result.message
-        self.timeline.replace(pending.request_id, message)
-        if result.state == "sent":
-            self.compose.clear_text()
-            self.compose.show_notice(self.tr("Sent.") if draft.direction == Direction.OUTGOING else self.tr("Logged."))
+        if result.state == SENT_UNRECORDED:
+            message = replace(message, state=SENT_UNRECORDED)  # shown so until it is recorded
+        # The pending stand-in, or the journal's row of it when the member was opened again.
+        if not self.timeline.replace(pending.request_id, message):
+            self.timeline.replace(message.request_id, message)
+        incoming = draft.direction == Direction.INCOMING
+        if result.state == MessageState.SENT:
+            done = self.tr("Logged.") if incoming else self.tr("Sent.")
+            if self.compose.has_text():
+                done += " " + self.tr("What you typed meanwhile is still here.")
+            self.compose.show_notice(done)
+        elif result.state == SENT_UNRECORDED:
+            self.compose.show_notice(self._explain(SENT_UNRECORDED, message=message))
         else:
-            self.compose.show_notice(self._explain(message.state, result.error) + " " + self.tr("The text is kept."))
-        self._reload_threads(select_id=result.thread.id if result.thread else message.thread_id)
+            self.compose.show_notice(self._explain(message.state, result.error, message)
+                                     + " " + self.tr("The text is kept."))
+        if result.state != SENT_UNRECORDED:  # the journal is away: reading it would fail
+            self._reload_threads(select_id=result.thread.id if result.thread else message.thread_id)
         self._select_message(self.timeline.row_of(message.request_id))
+
+    # ---------------------------------------------------------------- recording outcomes
+
+    def _keep_recording(self, messenger: Messenger) -> None:
+        self._unrecorded.add(messenger)
+        if not self._record_timer.isActive():
+            self._record_timer.start()
+
+    def _record_outcomes(self) -> None:
+        """Try again to record what Magicline accepted while the journal was away."""
+        for messenger in list(self._unrecorded):
+            if not messenger.unrecorded:
+                self._unrecorded.discard(messenger)
+            elif messenger not in self._recording:
+                self._recording.add(messenger)
+                work = messenger.record_outcomes()
+                future = self.tasks.run(work, on_result=self._recorded, on_error=self._not_recorded_yet)
+                future.add_done_callback(functools.partial(self._recorded_by, messenger))
+        if not self._unrecorded:
+            self._record_timer.stop()
+
+    def _recorded_by(self, messenger: Messenger, _attempt: object) -> None:
+        self._recording.discard(messenger)
+
+    def _recorded(self, results: list[SendResult]) -> None:
+        for result in results:
+            message = result.message
+            if message is None:  # a recorded send always has its message
+                continue
+            events().messagesChanged.emit(message.customer_id)
+            if self._customer is not None and self._customer.id == message.customer_id:
+                self.timeline.replace(message.request_id, message)
+                self.compose.show_notice(self.tr("The sent message is recorded in the journal now."))
+                self._reload_threads(select_id=result.thread.id if result.thread else message.thread_id)
+
+    def _not_recorded_yet(self, exc: BaseException) -> None:
+        from studio_comm.journal import JournalUnavailableError
+
+        if not isinstance(exc, JournalUnavailableError):
+            self.tasks.report(exc)
+            return
+        log.info("sent messages not recorded yet: the journal is still unavailable")
 
     # ---------------------------------------------------------------- detail, resend
 
@@ -474,11 +742,19 @@ class ConversationPanel(QWidget):
         if state == "sent":
             incoming = str(getattr(message, "direction", "")) == Direction.INCOMING.value
             return self.tr("Logged in Magicline.") if incoming else self.tr("Sent: Magicline has it.")
+        if state == SENT_UNRECORDED:
+            return self.tr("Sent, not recorded yet: Magicline has the message, but the journal could not "
+                           "record it. It is recorded as soon as the journal answers; do not send it again.")
         if state == "failed":
             return self.tr("Not sent: Magicline did not take the message. It is safe to send it again.") + said
         if state == "rejected":
             return self.tr("Rejected by Magicline.") + said + traced
         if state == "unknown":
+            status = getattr(error, "status", None) or getattr(message, "http_status", None)
+            if isinstance(error, errors.MalformedResponseError) or (status is not None and 200 <= status < 300):
+                return self.tr("Outcome unknown: Magicline answered, but its answer could not be read, so it "
+                               "may have stored the message. Check with the member before sending it "
+                               "again.") + traced
             return self.tr("Outcome unknown: the connection was lost after sending, so Magicline may have "
                            "received it. Check with the member before sending it again.") + traced
         return state_label(state)
@@ -500,8 +776,6 @@ class ConversationPanel(QWidget):
             self.resend_button.hide()
             self.copy_button.hide()
             return
-        from studio_comm.core.messaging import RESENDABLE
-
         self.detail_header.setText(header_text(message) + "\n" + (message.subject or ""))
         explanation = self._explain(message.state, message=message)
         resendable = message.state in RESENDABLE
@@ -518,15 +792,34 @@ class ConversationPanel(QWidget):
 
     def _copy_to_compose(self) -> None:
         message = self._current_message()
-        if message is not None:
-            self.compose.subject.setText(message.subject or "")
-            self.compose.body.setPlainText(message.content or "")
+        if message is None:
+            return
+        if self.compose.has_text() and self.compose.text() != (message.subject or "", message.content or ""):
+            self.tasks.run(self._copy_after_asking(message, self._draft_key))
+        else:
+            self._copy(message)
+
+    async def _copy_after_asking(self, message: MessageRecord | PendingMessage, key: DraftKey | None) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Copy to compose"),
+                          self.tr("The compose area holds text you have not sent. Replace it with this "
+                                  "message? Your text is then discarded."),
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("replaceComposeConfirmation")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        replace_button = box.addButton(self.tr("Replace text"), QMessageBox.ButtonRole.DestructiveRole)
+        replace_button.setObjectName("confirmReplaceComposeButton")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        if await ask(box) is replace_button and self._draft_key == key:
+            self._copy(message)
+
+    def _copy(self, message: MessageRecord | PendingMessage) -> None:
+        self.compose.set_text(message.subject or "", message.content or "")
+        self._compose_edited()  # the user's act: the copy is the draft now
 
     def _resend_clicked(self) -> None:
-        from studio_comm.core.messaging import RESENDABLE
-
         message = self._current_message()
-        if message is not None and message.state in RESENDABLE:
+        # A message still being sent (PendingMessage) has no outcome to resend yet.
+        if message is not None and not isinstance(message, PendingMessage) and message.state in RESENDABLE:
             self.tasks.run(self._resend_flow(message))
 
     async def _resend_flow(self, message: MessageRecord) -> None:
@@ -541,22 +834,30 @@ class ConversationPanel(QWidget):
         box.setTextFormat(Qt.TextFormat.PlainText)
         resend = box.addButton(self.tr("Resend"), QMessageBox.ButtonRole.AcceptRole)
         resend.setObjectName("confirmResendButton")
-        if await ask(box) is not resend:
+        if await ask(box) is not resend or not await self._staff_named():
+            return
+        session = self._session
+        if session is None:
             return
         try:
-            result = await self._messenger.resend(message.request_id)
+            result = await session.messaging.resend(message.request_id)
         finally:
             events().messagesChanged.emit(message.customer_id)
+        if result.state == SENT_UNRECORDED:
+            self._keep_recording(session.messaging)
+        if not self._showing(session, message.customer_id):
+            return
         if result.message is None:
             reason = self._blocked_reason(result.reason, message.channel, message.category)
             self.compose.show_notice(self.tr("Not sent again. {reason}").format(reason=reason))
             return
-        if result.state == "sent":
-            if self.compose.text() == (message.subject, message.content):
+        if result.state in (MessageState.SENT, SENT_UNRECORDED):
+            if self._draft_key is not None and self.compose.text() == (message.subject, message.content):
                 self.compose.clear_text()  # the text kept in compose went out after all
-            self.compose.show_notice(self._explain("sent", message=result.message))
+                self.drafts.put(self._draft_key, None)
+            self.compose.show_notice(self._explain(result.state, message=result.message))
         else:
-            self.compose.show_notice(self._explain(result.state, result.error))
+            self.compose.show_notice(self._explain(result.state, result.error, result.message))
         current = self.selected_thread()
         if current is not None and current.id == message.thread_id:
             self._load_timeline(message.thread_id, select_request_id=result.message.request_id)
@@ -565,6 +866,19 @@ class ConversationPanel(QWidget):
     def _update_enabled(self) -> None:
         ready = self._customer is not None and self._session is not None
         self.compose.setEnabled(ready)
-        idle = ready and not (self._sending or self._asking)
+        idle = ready and self._draft_key is not None and self._draft_key not in self._sending and not self._asking
         self.compose.send_button.setEnabled(idle)
         self.compose.new_thread_button.setEnabled(idle)
+
+
+def _left_after(text: DraftText, sent: Draft) -> DraftText:
+    """What stays of `text` once `sent` went out: only the text sent is taken away."""
+    body = text.content
+    if body == sent.content:
+        body = ""
+    elif sent.content and body.startswith(sent.content):
+        body = body[len(sent.content):].lstrip(_BREAKS)  # typed after it, while it was out
+    else:
+        return text  # changed since: the user's to decide
+    subject = "" if text.subject == sent.subject else text.subject
+    return DraftText(subject, body, text.fields)

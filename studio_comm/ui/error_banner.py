@@ -7,7 +7,7 @@ and a newer error replaces the older one.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from studio_comm.api import errors
@@ -70,81 +70,124 @@ class ErrorBanner(QFrame):
         self._trace.setVisible(bool(trace_id))
         self.show()
 
-    # Class methods, so dialogs and status lines word errors the same way (ErrorBanner.describe);
-    # the first argument keeps the name self so pyside6-lupdate files the texts under ErrorBanner.
-    @classmethod
-    def describe(self, exc: BaseException) -> str:  # noqa: N804
+    # Static methods, so dialogs and status lines word errors the same way (ErrorBanner.describe);
+    # the texts keep the ErrorBanner context of the translation catalogue.
+    @staticmethod
+    def describe(exc: BaseException) -> str:
         """A sentence in the UI's language, plus the server's own words when it sent some."""
-        sentence = self._sentence(exc)
+        sentence = ErrorBanner._sentence(exc)
         server_message = getattr(exc, "error_message", None)
         if sentence is None:
             # Not an API or keyring error: its own message (the others word themselves).
             return str(exc) or type(exc).__name__
         if server_message:
-            return self.tr("{sentence}\nMagicline says: {message}").format(sentence=sentence, message=server_message)
+            return QCoreApplication.translate("ErrorBanner", "{sentence}\nMagicline says: {message}").format(
+                sentence=sentence, message=server_message
+            )
         return sentence
 
-    @classmethod
-    def _sentence(self, exc: BaseException) -> str | None:  # noqa: N804
+    @staticmethod
+    def _sentence(exc: BaseException) -> str | None:
         keyring = [
             (
                 NoKeyringError,
-                self.tr("No system keyring is available on this computer, so the API key cannot be stored."),
+                QCoreApplication.translate(
+                    "ErrorBanner", "No system keyring is available on this computer, so the API key cannot be stored."
+                ),
             ),
-            (KeyringLockedError, self.tr("The system keyring is locked; unlock it to use the stored API key.")),
-            (KeyringFailedError, self.tr("The system keyring could not be used.")),
+            (
+                KeyringLockedError,
+                QCoreApplication.translate(
+                    "ErrorBanner", "The system keyring is locked; unlock it to use the stored API key."
+                ),
+            ),
+            (KeyringFailedError, QCoreApplication.translate("ErrorBanner", "The system keyring could not be used.")),
         ]
-        for kind, sentence in keyring:
-            if isinstance(exc, kind):
+        for credential_kind, sentence in keyring:
+            if isinstance(exc, credential_kind):
                 return sentence + (f" ({exc.detail})" if exc.detail else "")
         sentences = [
             (
                 errors.BadKeyError,
-                self.tr("The studio's API key was refused. Check the key in the connection settings."),
+                QCoreApplication.translate(
+                    "ErrorBanner", "The studio's API key was refused. Check the key in the connection settings."
+                ),
             ),
             (
                 errors.ForbiddenError,
-                self.tr("The studio's API key is not allowed to do this. Ask the studio to grant the permission."),
+                QCoreApplication.translate(
+                    "ErrorBanner",
+                    "The studio's API key is not allowed to do this. Ask the studio to grant the permission.",
+                ),
             ),
-            (errors.NotFoundError, self.tr("Magicline does not know this record; it may have been deleted.")),
-            (errors.InvalidRequestError, self.tr("Magicline did not accept the request.")),
+            (
+                errors.NotFoundError,
+                QCoreApplication.translate(
+                    "ErrorBanner", "Magicline does not know this record; it may have been deleted."
+                ),
+            ),
+            (
+                errors.InvalidRequestError,
+                QCoreApplication.translate("ErrorBanner", "Magicline did not accept the request."),
+            ),
             (
                 errors.ConflictError,
-                self.tr("The record was changed elsewhere at the same time. Reload it and try again."),
+                QCoreApplication.translate(
+                    "ErrorBanner", "The record was changed elsewhere at the same time. Reload it and try again."
+                ),
             ),
             (
                 errors.RateLimitedError,
-                self.tr(
+                QCoreApplication.translate(
+                    "ErrorBanner",
                     "Too many requests within a minute; Magicline is refusing more for now. "
-                    "Wait a minute and try again."
+                    "Wait a minute and try again.",
                 ),
             ),
-            (errors.ServerError, self.tr("Magicline had a problem on its side. Try again in a moment.")),
-            (errors.MalformedResponseError, self.tr("Magicline sent an answer this program cannot read.")),
+            (
+                errors.ServerError,
+                QCoreApplication.translate(
+                    "ErrorBanner", "Magicline had a problem on its side. Try again in a moment."
+                ),
+            ),
+            (
+                errors.MalformedResponseError,
+                QCoreApplication.translate("ErrorBanner", "Magicline answered, but its answer could not be read."),
+            ),
             (
                 errors.NotSentError,
-                self.tr("Could not connect to Magicline; nothing was sent. Check the network and try again."),
+                QCoreApplication.translate(
+                    "ErrorBanner", "Could not connect to Magicline; nothing was sent. Check the network and try again."
+                ),
             ),
             (
                 errors.OutcomeUnknownError,
-                self.tr(
-                    "The connection was lost after the request was sent; Magicline may or may not have carried it out."
+                QCoreApplication.translate(
+                    "ErrorBanner",
+                    "The connection was lost after the request was sent; Magicline may or may not have carried it out.",
                 ),
             ),
-            (errors.NetworkError, self.tr("The connection to Magicline failed.")),
-            (errors.ApiError, self.tr("Magicline answered with an unexpected status.")),
+            (errors.NetworkError, QCoreApplication.translate("ErrorBanner", "The connection to Magicline failed.")),
+            (
+                errors.ApiError,
+                QCoreApplication.translate("ErrorBanner", "Magicline answered with an unexpected status."),
+            ),
         ]
         for kind, sentence in sentences:
             if isinstance(exc, kind):
                 status = getattr(exc, "status", None)
                 if status is not None and kind in (errors.ServerError, errors.ApiError, errors.InvalidRequestError):
-                    sentence += " " + self.tr("(HTTP status {status})").format(status=status)
+                    sentence += " " + QCoreApplication.translate("ErrorBanner", "(HTTP status {status})").format(
+                        status=status
+                    )
                 detail = getattr(exc, "detail", None)
                 if detail and isinstance(exc, (errors.NetworkError, errors.MalformedResponseError)):
                     sentence += f" ({detail})"
                 reference = getattr(exc, "reference", None)
                 if reference:
-                    sentence += " " + self.tr("Field: {field}.").format(field=reference)
+                    sentence += " " + QCoreApplication.translate("ErrorBanner", "Field: {field}.").format(
+                        field=reference
+                    )
                 return sentence
         return None
 

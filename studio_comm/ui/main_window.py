@@ -4,17 +4,25 @@ the right, an error banner on top, the studio and the desk's staff member in the
 The window knows nothing of how a studio connection is built: `services` (made by
 studio_comm.app) connects a profile and hands back a core `StudioSession`. Long work runs
 on the qasync loop through the window's `TaskRunner`, which the panels get from their
-constructors; its failures (and whatever a panel reports to it) land in the error banner.
+constructors; its failures (and whatever a panel reports to it) land in the error banner,
+which opening another member clears (an error about one member must not stand over the next).
+
+Closing keeps what the user typed: unsent text is a draft in the journal, shown again when
+the member is opened next time, so the window closes without a question once the drafts
+(and any sent message the journal has not recorded yet) are written. Only what could not
+be written is asked about.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from studio_comm import __version__
@@ -25,7 +33,9 @@ from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
 from studio_comm.ui.preferences_panel import PreferencesPanel
+from studio_comm.ui.saved_replies import install_saved_replies
 from studio_comm.ui.search_panel import SearchPanel
+from studio_comm.ui.shortcuts import ShortcutsDialog, describe
 from studio_comm.ui.status_bar import StatusBar
 from studio_comm.ui.tasks import TaskRunner, ask
 
@@ -33,13 +43,17 @@ if TYPE_CHECKING:  # the window is built before the API models are imported
     from studio_comm.api.models import Customer, Employee, StudioInformation
     from studio_comm.app import AppServices
     from studio_comm.core.session import StudioSession
+    from studio_comm.ui.connection_dialog import ConnectionDialog
 
 log = logging.getLogger(__name__)
+
+KEEP_TIMEOUT_S = 10.0  # how long closing waits for the journal to take what is not written yet
 
 
 class MainWindow(QMainWindow):
     rateLimitWait = Signal(str, float)  # endpoint, seconds; safe to emit from any thread
     sessionChanged = Signal(object)  # the new StudioSession or None
+    customerShown = Signal(object)  # the member now open (a Customer), or None
 
     def __init__(self, services: AppServices, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
@@ -49,11 +63,13 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("studio-comm"))
         self.services = services
         self.settings = settings
-        self.session = None
-        self.studio = None  # StudioInformation of the connected studio
+        self.session: StudioSession | None = None
+        self.studio: StudioInformation | None = None  # of the connected studio
         self.profile_name: str | None = None
-        self.connection_dialog = None
+        self.connection_dialog: ConnectionDialog | None = None
         self._close_confirmed = False
+        self._kept = False  # what closing must write first is written (or the user chose to lose it)
+        self._keeping = False
 
         self.tasks = TaskRunner(self)
         self.error_banner = ErrorBanner(self)
@@ -95,6 +111,8 @@ class MainWindow(QMainWindow):
         self.status.set_staff(str(settings.value("staff", "") or ""))
 
         self._build_menus()
+        self.saved_replies = install_saved_replies(self)  # the compose area's saved replies, the Edit menu
+        self._describe_panel_shortcuts()
         self._restore_layout()
         self.set_session(None)
 
@@ -122,6 +140,10 @@ class MainWindow(QMainWindow):
         refresh = view_menu.addAction(self.tr("&Refresh preferences"))
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.preferences_panel.request_refresh)
+        history = view_menu.addAction(self.tr("Consent &history of this member…"))
+        history.setObjectName("consentHistoryAction")
+        history.setShortcut(QKeySequence("Ctrl+H"))
+        history.triggered.connect(self._open_consent_history)
         view_menu.addSeparator()
         self.banner_action = view_menu.addAction(self.tr("&Dismiss error message"))
         self.banner_action.triggered.connect(self.error_banner.dismiss)
@@ -129,7 +151,7 @@ class MainWindow(QMainWindow):
         self.language_menu = LanguageMenu(self.settings, view_menu)
         view_menu.addMenu(self.language_menu)
         # Actions with shortcuts must live in the window too, or a hidden menu bar disables them.
-        self.addActions([quit_action, find, refresh])
+        self.addActions([quit_action, find, refresh, history])
 
         manager_menu = self.menuBar().addMenu(self.tr("&Manager"))
         review_action = manager_menu.addAction(self.tr("Consent &review…"))
@@ -146,6 +168,36 @@ class MainWindow(QMainWindow):
         about = help_menu.addAction(self.tr("&About studio-comm"))
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
+        shortcuts = help_menu.addAction(self.tr("&Keyboard shortcuts…"))
+        shortcuts.setObjectName("shortcutsAction")
+        shortcuts.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        self.addAction(shortcuts)
+
+    def _describe_panel_shortcuts(self) -> None:
+        """Name what the conversation panel's keys do, for the shortcuts overview, where the
+        panel does not name them itself (`shortcuts.describe`)."""
+        what = {"Ctrl+Return": self.tr("Send the message"), "Ctrl+Enter": self.tr("Send the message"),
+                "Ctrl+N": self.tr("Start a new thread")}
+        for shortcut in self.conversation_panel.findChildren(QShortcut):
+            keys = [what.get(key.toString(QKeySequence.SequenceFormat.PortableText)) for key in shortcut.keys()]
+            if not shortcut.whatsThis() and (description := next(filter(None, keys), None)):
+                describe(shortcut, description)
+
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard shortcuts (F1): every shortcut the window has now."""
+        dialog = getattr(self, "shortcuts_dialog", None)
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.close()
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
+        dialog.show()
+
+    def _open_consent_history(self) -> None:
+        from studio_comm.ui.consent_history import open_consent_history  # with core.audit, on first use
+
+        open_consent_history(self)
 
     def _open_review_window(self) -> None:
         from studio_comm.ui.review_window import open_review_window  # with core.review, on first use
@@ -210,7 +262,9 @@ class MainWindow(QMainWindow):
         self.sessionChanged.emit(session)
         if session is not None:
             self.tasks.run(session.employees(), on_result=self._employees_loaded, on_error=self._employees_failed)
-            self.search_panel.focus_search()
+        # Also before the studio is connected: what is typed meanwhile is searched then.
+        # Nothing selected: a name typed while the connection came must not be replaced.
+        self.search_panel.focus_search(select=False)
 
     def _employees_loaded(self, employees: list[Employee]) -> None:
         self.status.set_employees(sorted({e.display_name for e in employees}, key=str.casefold))
@@ -291,8 +345,10 @@ class MainWindow(QMainWindow):
         self._when_no_unsaved_changes(lambda: self._show_customer(customer))
 
     def _show_customer(self, customer: Customer | None) -> None:
+        self.error_banner.dismiss()
         self.preferences_panel.set_customer(customer)
         self.conversation_panel.set_customer(customer)
+        self.customerShown.emit(customer)
 
     @property
     def customer(self) -> Customer | None:
@@ -370,5 +426,36 @@ class MainWindow(QMainWindow):
 
             self._when_no_unsaved_changes(confirmed)
             return
+        if not self._kept and self.conversation_panel.unsettled:
+            event.ignore()
+            if not self._keeping:
+                self._keeping = True
+                self.tasks.run(self._keep_then_close())
+            return
         self.save_layout()
         super().closeEvent(event)
+
+    async def _keep_then_close(self) -> None:
+        """Write drafts and recorded outcomes, then close; ask only about what failed."""
+        try:
+            problems = await asyncio.wait_for(self.conversation_panel.keep_for_close(), KEEP_TIMEOUT_S)
+        except TimeoutError:
+            problems = [self.tr("The journal did not answer in time.")]
+        finally:
+            self._keeping = False
+        if problems and not self._close_confirmed:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Close studio-comm"),
+                "\n\n".join([*problems, self.tr("Close anyway?")]),
+                QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            box.setObjectName("closeUnkeptDialog")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            close = box.addButton(self.tr("Close anyway"), QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            if await ask(box) is not close:
+                return
+        self._kept = True
+        self.close()

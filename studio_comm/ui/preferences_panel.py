@@ -2,9 +2,14 @@
 
 Follows the vendor's advice for saving: the matrix shows a fresh read; edits are an
 intent; Save first lists exactly the intended changes for confirmation, then the core
-merges them into a fresh read, writes, re-reads and reports. This panel words the report:
+merges them into a fresh read, writes, re-reads and reports. Before the confirmation the
+app makes sure someone is named at the desk (`ensure_staff`), and the confirmation asks
+how the member expressed the change, with an optional note: both go into the audit. This panel words the report:
 saved, a conflict with a change made elsewhere (the user decides per cell), a server that
-did not apply a change ("differs"), or a failure (the edits are kept).
+did not apply a change ("differs"), or a failure (the edits are kept). When the answer to
+the write was lost, core reads again to find out what happened, and the words say so:
+saved (the read confirmed it), partly saved (which changes are saved, which are still
+marked), not saved, or unknown (not even the read worked: what to check).
 
 Dialogs are asked with `ask()` (window-modal, never `exec()`), so the event loop keeps
 running and tests can find them through `confirmation_dialog` / `conflict_dialog`. Reads
@@ -30,6 +35,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMessageBox,
     QPushButton,
@@ -39,11 +45,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio_comm.api import errors
 from studio_comm.ui.events import events
 from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import cell_label, customer_status_label, on_off
 from studio_comm.ui.models.preferences_matrix import PreferencesMatrixModel
 from studio_comm.ui.plain_label import PlainLabel
+from studio_comm.ui.staff_prompt import ensure_staff
 from studio_comm.ui.tasks import TaskRunner, ask
 
 if TYPE_CHECKING:  # the window is built before the API models are imported
@@ -53,6 +61,7 @@ if TYPE_CHECKING:  # the window is built before the API models are imported
 
 # The runner's keys of the open member's reads and saves.
 READ, SAVE = "preferences.read", "preferences.save"
+NOTE_MAX_CHARS = 500  # a sentence or two; the audit is no place for a letter
 
 
 def change_line(change: Change) -> str:
@@ -121,9 +130,15 @@ class CustomerHeader(QFrame):
 
 
 class ConfirmChangesDialog(QDialog):
-    """Lists exactly the intended changes; Save confirms them."""
+    """Lists exactly the intended changes and asks how the member expressed them (and an
+    optional note), for the audit; Save confirms them. Says who will be recorded."""
 
-    def __init__(self, lines: list[str], member: str, parent: QWidget | None = None):
+    def __init__(self, lines: list[str], member: str, parent: QWidget | None = None, *,
+                 recorded_as: str = ""):
+        # With the stack behind the window, which is there once a member is open.
+        from studio_comm.core.audit import SOURCES
+        from studio_comm.ui.consent_history import source_choice
+
         super().__init__(parent)
         self.setObjectName("confirmChangesDialog")
         self.setAccessibleName(self.tr("Confirm preference changes"))
@@ -136,6 +151,33 @@ class ConfirmChangesDialog(QDialog):
         self.changes_list.setAccessibleName(self.tr("Changes to save"))
         self.changes_list.addItems(lines)
         self.changes_list.setMinimumWidth(380)
+
+        how = QLabel(self.tr("How did the member say so?"), self)
+        self.sources = QButtonGroup(self)
+        source_row = QHBoxLayout()
+        for source in SOURCES:
+            button = QRadioButton(source_choice(source), self)
+            button.setObjectName(f"confirmSource_{source}")
+            button.setProperty("source", source)
+            self.sources.addButton(button)
+            source_row.addWidget(button)
+        source_row.addStretch(1)
+        # At a front desk the member is usually standing there; a call or a letter is one key away.
+        self.sources.buttons()[0].setChecked(True)
+        self.note_edit = QLineEdit(self)
+        self.note_edit.setObjectName("confirmNote")
+        self.note_edit.setAccessibleName(self.tr("Note"))
+        self.note_edit.setPlaceholderText(self.tr("Note (optional), e.g. asked at the counter"))
+        self.note_edit.setMaxLength(NOTE_MAX_CHARS)
+        note_label = QLabel(self.tr("&Note:"), self)
+        note_label.setBuddy(self.note_edit)
+        note_row = QHBoxLayout()
+        note_row.addWidget(note_label)
+        note_row.addWidget(self.note_edit, 1)
+        self.recorded_label = PlainLabel(self, "confirmRecordedAs", self.tr("Recorded as"))
+        self.recorded_label.setText(self.tr("Recorded as {who}.").format(who=recorded_as) if recorded_as else "")
+        self.recorded_label.setVisible(bool(recorded_as))
+
         buttons = QDialogButtonBox(self)
         save = buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         save.setObjectName("confirmSaveButton")
@@ -145,11 +187,24 @@ class ConfirmChangesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.changes_list)
+        layout.addWidget(how)
+        layout.addLayout(source_row)
+        layout.addLayout(note_row)
+        layout.addWidget(self.recorded_label)
         layout.addWidget(buttons)
         save.setDefault(True)
+        self.source, self.note = "", ""  # the answers, once the dialog is done (ask() deletes it)
 
     def lines(self) -> list[str]:
         return [self.changes_list.item(i).text() for i in range(self.changes_list.count())]
+
+    def chosen_source(self) -> str:
+        button = self.sources.checkedButton()
+        return str(button.property("source")) if button is not None else ""
+
+    def done(self, code: int) -> None:
+        self.source, self.note = self.chosen_source(), self.note_edit.text().strip()
+        super().done(code)
 
 
 class ConflictDialog(QDialog):
@@ -235,6 +290,9 @@ class PreferencesPanel(QWidget):
         self.confirmation_dialog: ConfirmChangesDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
         self.last_report: SaveReport | None = None
+        # How the member expressed the change and the note, as the confirmation asked them:
+        # the save after a conflict is resolved records them too.
+        self._statement: tuple[str | None, str] = (None, "")
 
         self.header = CustomerHeader(self)
 
@@ -337,6 +395,7 @@ class PreferencesPanel(QWidget):
         self.model.set_editor(None)
         self._close_dialogs()
         self._editor = None
+        self._statement = (None, "")
         self._busy = False
         self.model.set_editable(True)
         self._say("")
@@ -430,26 +489,40 @@ class PreferencesPanel(QWidget):
 
     # -- saving ----------------------------------------------------------------------------
     def request_save(self) -> None:
-        """Show the confirmation listing exactly the intended changes; Save there saves."""
+        """Ask who is at the desk if nobody is named, then show the confirmation listing
+        exactly the intended changes (and asking how the member said so); Save there saves."""
         if self._editor is None or self._busy or not self._editor.is_dirty:
             return
-        lines = [change_line(change) for change in self._editor.changes()]
+        self.tasks.run(self._confirm_and_save(self._editor))
+
+    async def _confirm_and_save(self, editor: PreferenceEditor) -> None:
+        staff = await ensure_staff(self)
+        if editor is not self._editor or not editor.is_dirty:
+            return  # another member was opened meanwhile
+        if staff is None:
+            self._say(self.tr("Not saved: say who is at the desk first. Your changes are kept."), "warning")
+            return
+        lines = [change_line(change) for change in editor.changes()]
         self._close_dialogs()
-        dialog = ConfirmChangesDialog(lines, self._customer.display_name if self._customer else "", self)
+        where = self._session.workstation if self._session is not None else ""
+        dialog = ConfirmChangesDialog(
+            lines, self._customer.display_name if self._customer else "", self,
+            recorded_as=self.tr("{staff} at {workstation}").format(staff=staff, workstation=where) if where else staff,
+        )
         self.confirmation_dialog = dialog
-
-        def answered(code: int) -> None:
-            if self.confirmation_dialog is dialog:
-                self.confirmation_dialog = None
-            if code == QDialog.DialogCode.Accepted:
-                self.save()
-
-        self.tasks.run(ask(dialog), on_result=answered)
+        code = await ask(dialog)
+        if self.confirmation_dialog is dialog:
+            self.confirmation_dialog = None
+        if code == QDialog.DialogCode.Accepted and editor is self._editor:
+            self._statement = (dialog.source or None, dialog.note)
+            self.save()
 
     def save(self) -> None:
+        """Save the intent, with how the member said so as the last confirmation recorded it."""
         editor = self._editor
         if editor is None or self._busy:
             return
+        source, note = self._statement
         self._set_busy(True)
         self._say(self.tr("Saving…"))
 
@@ -458,8 +531,8 @@ class PreferencesPanel(QWidget):
             self._say(self.tr("Not saved; your changes are kept. See the message above."), "warning")
             self.tasks.report(exc)
 
-        self.tasks.run(editor.save(), on_result=lambda report: self._show_report(editor, report), on_error=failed,
-                       key=SAVE)
+        self.tasks.run(editor.save(source=source, note=note),
+                       on_result=lambda report: self._show_report(editor, report), on_error=failed, key=SAVE)
 
     def _show_report(self, editor: PreferenceEditor, report: SaveReport) -> None:
         self.last_report = report
@@ -469,8 +542,38 @@ class PreferencesPanel(QWidget):
             self._show_matrix(editor)
             events().preferencesChanged.emit(editor.customer_id)
         self._sync_intent()
-        if outcome == "saved":
+        lost = self._lost_answer(report.error)  # then core read again to find out what happened
+
+        def after_lost(*sentences: str) -> str:
+            return " ".join(part for part in (lost, *sentences) if part)
+
+        if outcome == "saved" and lost:
+            self._say(after_lost(self.tr("Reading the preferences again confirmed that your changes are saved.")),
+                      "ok")
+        elif outcome == "saved":
             self._say(self.tr("Saved. Showing the preferences as Magicline has them now."), "ok")
+        elif outcome == "partial":
+            self._say(
+                after_lost(self.tr("Reading the preferences again shows that only part of your changes is saved."))
+                + "\n" + self.tr("Saved: {changes}").format(changes=self._listed(report, saved=True))
+                + "\n" + self.tr("Not saved, still marked here: {changes}. Save again to send them.").format(
+                    changes=self._listed(report, saved=False)),
+                "warning",
+            )
+        elif outcome == "failed" and lost and report.differences:
+            # Settled by the read (a failure before the write has no differences): nothing applied.
+            self._say(after_lost(self.tr("Reading the preferences again shows that nothing was saved. "
+                                         "Your changes are still marked; save again.")), "warning")
+        elif outcome == "unknown":
+            self._say(
+                after_lost(self.tr(
+                    "Reading the preferences again failed too, so it is not known whether your changes "
+                    "are saved. They are still marked here. Check with Refresh once Magicline answers "
+                    "again (it asks before discarding them), or save again.")),
+                "warning",
+            )
+            if report.error is not None:
+                self.tasks.report(report.error)
         elif outcome == "differs":
             lines = [
                 self.tr("{cell}: you chose {intended}, Magicline has {actual}").format(
@@ -490,6 +593,19 @@ class PreferencesPanel(QWidget):
             self._say(self.tr("Not saved; your changes are kept. See the message above."), "warning")
             if report.error is not None:
                 self.tasks.report(report.error)
+
+    def _lost_answer(self, error: BaseException | None) -> str | None:
+        """How the answer to the write was lost, if it was."""
+        if isinstance(error, errors.MalformedResponseError):
+            return self.tr("Magicline answered, but its answer could not be read.")
+        if isinstance(error, errors.OutcomeUnknownError):
+            return self.tr("The connection was lost before Magicline's answer arrived.")
+        return None
+
+    def _listed(self, report: SaveReport, *, saved: bool) -> str:
+        """The intended changes the re-read shows as saved (or not), in display order."""
+        missed = {difference.cell for difference in report.differences}
+        return ", ".join(change_line(c) for c in report.changes if (c.cell not in missed) == saved)
 
     def _ask_conflicts(self, conflicts: list[Conflict]) -> None:
         self._close_dialogs()

@@ -20,7 +20,7 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -62,7 +62,12 @@ from studio_comm.ui.tasks import TaskRunner, ask
 if TYPE_CHECKING:
     from studio_comm.ui.audit_window import AuditWindow
     from studio_comm.ui.campaign_window import CampaignWindow
+    from studio_comm.ui.consent_history import ConsentHistoryWindow
     from studio_comm.ui.main_window import MainWindow
+    from studio_comm.ui.saved_reply_dialogs import SavedRepliesDialog
+
+    # The windows the main window owns one of each, retired when the studio changes.
+    OwnedWindow: TypeAlias = "ReviewWindow | AuditWindow | CampaignWindow | ConsentHistoryWindow | SavedRepliesDialog"
 
 log = logging.getLogger(__name__)
 
@@ -640,7 +645,7 @@ def member_file_name(row: ReviewRow) -> str:
 _retiring: set[asyncio.Task] = set()
 
 
-def retire_when_idle(window: ReviewWindow | AuditWindow | CampaignWindow) -> None:
+def retire_when_idle(window: OwnedWindow) -> None:
     """Close `window` for good: cancel its work, hide it, delete it once its tasks ended.
 
     Deleting at once would leave callbacks of running tasks with a deleted widget.
@@ -674,7 +679,7 @@ class _CloseWithOwner(QObject):
 
 
 def attach_to_main_window(main_window: MainWindow, attribute: str,
-                          window: ReviewWindow | AuditWindow | CampaignWindow) -> None:
+                          window: OwnedWindow) -> None:
     """One window of this kind per main window, retired when the studio changes."""
     setattr(main_window, attribute, window)
     window.setWindowFlag(Qt.WindowType.Window)  # its own window, owned by the main one

@@ -5,6 +5,13 @@ a name, an email, a customer number, a card number or a birthday), Down moves in
 results, arrows move, Enter opens. "Browse all" lists the studio's members page by page
 as the list scrolls.
 
+Scan and go: Enter in the search field means "open it". A keyboard-wedge scanner types a
+card number or barcode and Enter within milliseconds, before any search has run: Enter
+searches at once, and when exactly one member matches, that member opens without a second
+Enter (the text stays selected, so the next scan replaces it). Several matches or none:
+the list and a message. What is typed (or scanned) before the studio is connected stays
+in the field and is searched as soon as the connection is there, Enter included.
+
 A search and each page of the listing run under one key of the window's runner: whatever
 started last owns the result list, and an answer for an earlier one is dropped (the core's
 own newest-wins rule is for callers without a runner, so this pane calls `run` directly).
@@ -55,6 +62,9 @@ class SearchPanel(QWidget):
         self.tasks = tasks
         self._session: StudioSession | None = None
         self._browse_pages: AsyncIterator[list[Customer]] | None = None  # while browsing
+        self._searching: str | None = None  # the text of the search under way
+        self._open_single = False  # Enter was pressed: open the member if exactly one matches
+        self._waiting = False  # typed before the studio was connected: searched once it is
 
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("customerSearchEdit")
@@ -98,7 +108,7 @@ class SearchPanel(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_PAUSE_MS)
         self._debounce.timeout.connect(self.search_now)
-        self.search_edit.textEdited.connect(lambda _t: self._debounce.start())
+        self.search_edit.textEdited.connect(self._text_edited)
         self.search_edit.returnPressed.connect(self._return_pressed)
         self.browse_button.clicked.connect(self.browse_all)
 
@@ -154,29 +164,48 @@ class SearchPanel(QWidget):
         self.tasks.drop(RESULTS)  # an answer from the previous studio
         self._session = session
         self._browse_pages = None
+        self._searching = None
         self.model.set_customers([])
         connected = session is not None
-        self.search_edit.setEnabled(connected)
+        # The field stays open while connecting: what is typed meanwhile waits for the studio.
         self.browse_button.setEnabled(connected)
         self.status_label.setText("" if connected else self.tr("Connect to a studio to search."))
+        if connected and self._waiting:
+            self._waiting = False
+            self.search_now(open_single=self._open_single)
 
-    def focus_search(self) -> None:
+    def focus_search(self, *, select: bool = True) -> None:
+        """Put the cursor into the search field; `select`: select what is there (Ctrl+F),
+        so the next keystroke replaces it."""
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
+        if select:
+            self.search_edit.selectAll()
 
     # -- searching -------------------------------------------------------------------------
-    def search_now(self) -> None:
+    def _text_edited(self, _text: str) -> None:
+        self._open_single = False  # an Enter pressed before was for the text as it was
+        self._debounce.start()
+
+    def search_now(self, *, open_single: bool = False) -> None:
+        """Search what the field holds; `open_single`: open the member if exactly one matches."""
         self._debounce.stop()
-        if self._session is None:
-            return
         text = self.search_edit.text().strip()
+        self._open_single = open_single and bool(text)
+        if self._session is None:
+            self._waiting = bool(text)
+            self.status_label.setText(
+                self.tr("“{text}” is searched as soon as the studio is connected.").format(text=text) if text
+                else self.tr("Connect to a studio to search."))
+            return
         self._stop_browsing()
         if not text:
             self.tasks.drop(RESULTS)  # nothing is asked for any more
+            self._searching = None
             self.model.set_customers([])
             self.status_label.setText("")
             return
         self.status_label.setText(self.tr("Searching…"))
+        self._searching = text
         search = self._session.search
         self.tasks.run(
             search.run(search.classify(text)),
@@ -186,14 +215,26 @@ class SearchPanel(QWidget):
         )
 
     def _show_results(self, text: str, customers: list[Customer]) -> None:
+        self._searching = None
+        open_single, self._open_single = self._open_single, False
         self.model.set_customers(customers)
-        if customers:
-            self.results_view.selectRow(0)
-            self.status_label.setText(self.tr("%n customer(s) found", "", len(customers)))
-        else:
+        if not customers:
             self.status_label.setText(self.tr("No customer found for “{text}”.").format(text=text))
+            return
+        self.results_view.selectRow(0)
+        if open_single and len(customers) == 1:
+            self.status_label.setText(self.tr("%n customer(s) found", "", 1))
+            self.search_edit.selectAll()  # the next scan replaces this one
+            self.customerOpened.emit(customers[0])
+        elif open_single:
+            self.status_label.setText(
+                self.tr("%n customer(s) match: choose one and press Enter.", "", len(customers)))
+        else:
+            self.status_label.setText(self.tr("%n customer(s) found", "", len(customers)))
 
     def _search_failed(self, exc: BaseException) -> None:
+        self._searching = None
+        self._open_single = False
         self.status_label.setText(self.tr("The search failed; see the message above."))
         self.tasks.report(exc)
 
@@ -202,6 +243,7 @@ class SearchPanel(QWidget):
         if self._session is None:
             return
         self._debounce.stop()
+        self._searching, self._open_single = None, False  # the listing owns the results now
         self.model.set_customers([])
         self._browse_pages = aiter(self._session.search.browse())
         self.model.set_pager(self._load_page)
@@ -253,8 +295,11 @@ class SearchPanel(QWidget):
             self.customerOpened.emit(customer)
 
     def _return_pressed(self) -> None:
-        if self._debounce.isActive():
-            self.search_now()
+        if self._debounce.isActive() or self._session is None:
+            self.search_now(open_single=True)  # a scan: the text has not been searched yet
+            return
+        if self._searching is not None and self._searching == self.search_edit.text().strip():
+            self._open_single = True  # its answer is on the way: open what it finds
             return
         index = self.results_view.currentIndex()
         if not index.isValid() and self.model.rowCount():

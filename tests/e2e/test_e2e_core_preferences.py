@@ -53,7 +53,7 @@ def test_member_disables_promotional_sms_and_keeps_transactional_email(sandbox, 
             sandbox.admin.reset_received()
             assert editor.changes() == [Change(NEWS_SMS, True, False)]  # what the confirmation shows
 
-            report = await editor.save()
+            report = await editor.save(source="phone", note="asked at the counter")
             assert report.outcome == "saved", report
             assert report.differences == [] and report.conflicts == [] and report.error is None
             assert not editor.is_dirty and editor.matrix == report.matrix
@@ -76,8 +76,9 @@ def test_member_disables_promotional_sms_and_keeps_transactional_email(sandbox, 
             assert (entry.action, entry.outcome, entry.http_status) == ("preferences", "saved", 200)
             assert (entry.staff, entry.workstation, entry.request_id) == (STAFF, WORKSTATION, put["request_id"])
             assert entry.studio_id is not None
-            assert entry.intent == [{"messageCategory": "NEWSLETTER", "communicationChannel": "TEXT_MESSAGE",
-                                     "active": False}]
+            assert entry.intent == {"cells": [{"messageCategory": "NEWSLETTER", "communicationChannel": "TEXT_MESSAGE",
+                                               "active": False}],
+                                    "source": "phone", "note": "asked at the counter"}
             assert Matrix.from_wire(entry.before) == s0
             assert Matrix.from_wire(entry.after) == reread
 

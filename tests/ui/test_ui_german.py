@@ -132,7 +132,9 @@ def test_save_confirmation_lists_changes_in_german(qtbot, german_settings, app_w
     assert window.preferences_panel.status_label.text() == "1 nicht gespeicherte Änderung"
     change = "an → aus" if was else "aus → an"
     assert dialog.lines() == [f"{category_label(cell[0])} / {channel_label(cell[1])}: {change}"]
-    vocabulary = english_words() - words(window.customer.display_name)
+    # Names are data: the member's, and who is recorded at which desk.
+    vocabulary = english_words() - words(" ".join([window.customer.display_name, window.status.staff,
+                                                   window.session.workstation]))
     english = [f"{where}: {text!r}" for where, text in visible_texts(dialog) if words(text) & vocabulary]
     assert not english, "English in the confirmation:\n" + "\n".join(english)
     dialog.reject()

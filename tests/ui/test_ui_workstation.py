@@ -28,7 +28,7 @@ def test_the_workstation_names_the_desk_in_the_journal(qtbot, qloop, sandbox_pro
     memory_keyring.set_password(SERVICE, PROFILE, sandbox_process.api_key)
     data_dir = tmp_path / "data"
     window = launch(["--profile", PROFILE, "--base-url", sandbox_process.base_url, "--data-dir", str(data_dir),
-                     *args])
+                     "--staff", "Aylin D.", *args])
     try:
         window.resize(1280, 800)
         qtbot.waitUntil(lambda: window.session is not None, timeout=CONNECT_TIMEOUT_MS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from studio_comm.api.models import Customer, StudioInformation
-from studio_comm.core.templates import VARIABLES, render, unfilled, values_for
+from studio_comm.core.templates import VARIABLES, render, unfilled, unfilled_at, values_for
 
 ANNA = Customer.model_validate({"id": 7, "status": "MEMBER", "accessRefusal": False, "firstName": "Anna",
                                 "lastName": "Müller", "customerNumber": "1007"})
@@ -46,3 +46,12 @@ def test_an_unknown_or_misspelt_variable_is_kept_visible_not_emptied():
 def test_text_without_variables_and_single_braces_pass_unchanged():
     text = "Kurs {A} startet um 18:00 {{ nicht"
     assert render(text, VALUES).text == text and unfilled(text) == []
+
+
+def test_where_each_unfilled_variable_stands_is_found_for_marking_it():
+    text = render("{{staff.name}} grüßt {{member.first_name}} von {{ studio.name | uns }}.",
+                  values_for(ANNA, staff=None, studio=None)).text
+    assert text == "{{staff.name}} grüßt Anna von uns."
+    assert unfilled_at(text) == [(0, 14, "staff.name")]
+    typed = "a {{x}} b {{ y|z }}"
+    assert [typed[start:end] for start, end, _ in unfilled_at(typed)] == ["{{x}}", "{{ y|z }}"]

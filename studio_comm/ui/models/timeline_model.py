@@ -1,7 +1,8 @@
 """The messages of one thread, oldest first, and the delegate that draws them.
 
 Keys under Qt.UserRole (language-independent): StateRole is the message's state
-("pending", "sent", "failed", "unknown", "rejected"), FieldsRole a dict of its fields
+("pending", "sent", "failed", "unknown", "rejected", or "sent_unrecorded" while the journal
+has not recorded a message Magicline accepted), FieldsRole a dict of its fields
 (request_id, direction, channel, category, subject, content, agent, time, ...),
 RequestIdRole the request id. DisplayRole is the raw message text.
 
@@ -23,7 +24,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from studio_comm.journal.records import MessageState
@@ -39,6 +40,16 @@ if TYPE_CHECKING:
 _Index = QModelIndex | QPersistentModelIndex
 _ONE_LINE_MAX = 1000
 STATES = frozenset(MessageState)
+# A send's outcome, not a stored state: Magicline has the message, the journal does not
+# yet. core.messaging.SENT_UNRECORDED, spelled out: the window is built before core loads.
+SENT_UNRECORDED = "sent_unrecorded"
+
+
+def state_icon(state: str) -> QIcon:
+    """A state's icon; a message not recorded yet is sent all the same."""
+    if state == SENT_UNRECORDED:
+        return icon(MessageState.SENT)
+    return icon(state) if state in STATES else icon("unknown")
 
 
 def message_fields(message: MessageRecord | PendingMessage) -> dict[str, object]:
@@ -138,7 +149,7 @@ class TimelineModel(QAbstractListModel):
         if role == self.FieldsRole:
             return message_fields(message)
         if role == Qt.ItemDataRole.DecorationRole:
-            return icon(message.state) if message.state in STATES else icon("unknown")
+            return state_icon(message.state)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return " · ".join(p for p in (header_text(message), state_label(message.state, message.direction),
                                           message.subject or "", one_line(message.content or "")) if p)
@@ -158,6 +169,7 @@ def state_label(state: str, direction: object = None) -> str:
         MessageState.FAILED: QCoreApplication.translate("Timeline", "Not sent"),
         MessageState.UNKNOWN: QCoreApplication.translate("Timeline", "Outcome unknown"),
         MessageState.REJECTED: QCoreApplication.translate("Timeline", "Rejected"),
+        SENT_UNRECORDED: QCoreApplication.translate("Timeline", "Sent, not recorded yet"),
     }
     return labels.get(state, state)
 
@@ -214,7 +226,7 @@ class TimelineDelegate(QStyledItemDelegate):
         line = fm.lineSpacing()
         state = message.state
         icon_rect = QRect(rect.left(), rect.top() + (line - self._ICON) // 2, self._ICON, self._ICON)
-        (icon(state) if state in STATES else icon("unknown")).paint(painter, icon_rect)
+        state_icon(state).paint(painter, icon_rect)
 
         label = state_label(state, message.direction)
         label_width = fm.horizontalAdvance(label)
