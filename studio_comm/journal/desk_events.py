@@ -2,7 +2,8 @@
 
 Each journal write that another desk may be showing (a thread, a message and its state,
 an audit entry, a consent save, a review's cache row, presence) appends one event of
-source "desk" in the same transaction as the change itself (`feed.append` on the write's connection): a desk never reads
+source "desk" in the same transaction as the change itself, as its last statement
+(`feed.append` on the write's connection; see the feed's order lock): a desk never reads
 an event for a change that did not commit, nor a change without its event, and on
 PostgreSQL the notification goes out at that commit. Like every feed event, a desk event
 carries no data: `entity_id` is the member's customer id (None for an entry about no
