@@ -255,7 +255,8 @@ class ConsentReview:
 
     `journal` is an `AsyncJournal` (every call runs on its worker thread). `on_rows`, if
     given, receives each batch of rows just after it was written to the cache, so a view
-    can show results while the run goes on.
+    can show results while the run goes on. `workstation`: the desk that reads, named in
+    the feed event of each row it caches (other desks' open reviews refresh on them).
     """
 
     def __init__(
@@ -269,6 +270,7 @@ class ConsentReview:
         flush_rows: int = 100,
         flush_seconds: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        workstation: str | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("At least one read must be allowed in flight.")
@@ -280,6 +282,7 @@ class ConsentReview:
         self.flush_rows = flush_rows
         self.flush_seconds = flush_seconds
         self._clock = clock
+        self.workstation = workstation
         self.resume_point: ResumePoint | None = None  # set while a stopped run can be resumed
         limiter = getattr(client, "limiter", None)
         self.gate = None if limiter is None else RateLimiter(
@@ -300,7 +303,8 @@ class ConsentReview:
         return await asyncio.to_thread(_rows_from_records, held)
 
     async def _write(self, batch: list[Reading]) -> None:
-        await self.journal.cache_preferences(self.studio_id, [r.cache_entry() for r in batch])
+        await self.journal.cache_preferences(self.studio_id, [r.cache_entry() for r in batch],
+                                             workstation=self.workstation)
 
     # -- one member -------------------------------------------------------------------
 
