@@ -24,7 +24,9 @@ without a staff member named at the desk (`MissingStaffError`, before anything i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
@@ -115,7 +117,7 @@ class Messenger:
         self._studio_id = studio_id
         self._desk = desk
         # One send per thread at a time: a second message to a thread whose POST is still
-        # out must not POST another thread.
+        # out must not POST another thread (between desks: the journal's lock, `_first_post`).
         self._thread_locks: dict[int, asyncio.Lock] = {}
         # Accepted messages the journal has not recorded yet, by request id, and the
         # Magicline thread ids they created (a follow-up must not start another thread).
@@ -197,80 +199,112 @@ class Messenger:
         return await self._deliver(draft, resend_of, request_id or new_request_id())
 
     async def _deliver(self, draft: Draft, resend_of: str | None, request_id: str) -> SendResult:
-        journal = self._journal
-        staff = self._desk.staff
         status = draft.thread_status
         assert status is not None, "_checked() fills in the thread status"
         thread = draft.thread
         if thread is None:
-            thread = await journal.add_thread(
+            thread = await self._journal.add_thread(
                 studio_id=self._studio_id, customer_id=draft.customer_id, subject=draft.subject,
                 status=str(status.value), category=str(draft.category.value),
+                workstation=self._desk.workstation,
             )
-        lock = self._thread_locks.setdefault(thread.id, asyncio.Lock())
-        async with lock:
-            # Another desk (or an earlier send) may have given the thread its remote id.
-            thread = await _existing(journal, thread.id)
-            if thread.remote_thread_id is None and thread.id in self._remote_ids:
-                thread = replace(thread, remote_thread_id=self._remote_ids[thread.id])
-            message = await journal.add_message(
-                request_id=request_id, thread_id=thread.id, direction=str(draft.direction.value),
-                channel=str(draft.channel.value), category=str(draft.category.value),
-                subject=draft.subject, content=draft.content, agent=staff,
-                communication_time=draft.communication_time,
-                thread_status=str(status.value), workstation=self._desk.workstation,
-                staff=staff, resend_of=resend_of,
-            )
-            request = ThreadRequest(
-                communication_thread_status=status,
-                subject=draft.subject,
-                content=draft.content,
-                communication_direction=draft.direction,
-                communication_channel=draft.channel,
-                agent=staff or None,
-                communication_date_time=draft.communication_time,
-            )
-            client = self._client
-            try:
-                if thread.remote_thread_id is None:
-                    response = await client.create_thread(
-                        draft.customer_id, request, request_id=request_id
-                    )
-                else:
-                    response = await client.add_to_thread(
-                        draft.customer_id, thread.remote_thread_id, request, request_id=request_id
-                    )
-            except asyncio.CancelledError:
-                # Abandoned while out (e.g. the app is closing): whether it arrived, nobody
-                # can tell. The journal call runs to the end even though we are cancelled.
-                await journal.mark_message(request_id, MessageState.UNKNOWN)
-                raise
-            except errors.ApiError as exc:
-                state = state_after(exc)
-                log.info("message %s to %s: %s", request_id, draft.customer_id, state)
-                # Only the server's own words are kept as the error; the UI words the state.
-                message = await journal.mark_message(
-                    request_id, state, error=exc.error_message, http_status=exc.status,
-                    trace_id=exc.trace_id,
+        async with self._thread_locks.setdefault(thread.id, asyncio.Lock()):
+            async with self._first_post(thread.id) as current:
+                return await self._send_into(current, draft, resend_of, request_id)
+
+    @contextlib.asynccontextmanager
+    async def _first_post(self, thread_id: int) -> AsyncIterator[ThreadRecord]:
+        """The thread as it is now, for sending into; while it has no Magicline id (its
+        first POST is to come, or out from another desk), with the journal-wide lock on
+        that POST held until the outcome is recorded. A desk that waited for another's
+        POST finds the thread's id then, and sends a follow-up."""
+        thread = await self._current(thread_id)
+        if thread.remote_thread_id is not None:
+            yield thread
+            return
+        journal = self._journal
+        held, delay = await journal.try_lock_thread(thread_id), 0.02
+        if held is None:
+            log.info("thread %s: its first message is out from another desk; waiting for its answer", thread_id)
+        while held is None:
+            await asyncio.sleep(delay)
+            held, delay = await journal.try_lock_thread(thread_id), min(delay * 2, 0.25)
+        try:
+            yield await self._current(thread_id)
+        finally:
+            await journal.unlock_thread(held)
+
+    async def _current(self, thread_id: int) -> ThreadRecord:
+        # Another desk (or an earlier send) may have given the thread its remote id.
+        thread = await _existing(self._journal, thread_id)
+        if thread.remote_thread_id is None and thread.id in self._remote_ids:
+            thread = replace(thread, remote_thread_id=self._remote_ids[thread.id])
+        return thread
+
+    async def _send_into(self, thread: ThreadRecord, draft: Draft, resend_of: str | None,
+                         request_id: str) -> SendResult:
+        journal = self._journal
+        staff = self._desk.staff
+        status = draft.thread_status
+        assert status is not None, "_checked() fills in the thread status"
+        message = await journal.add_message(
+            request_id=request_id, thread_id=thread.id, direction=str(draft.direction.value),
+            channel=str(draft.channel.value), category=str(draft.category.value),
+            subject=draft.subject, content=draft.content, agent=staff,
+            communication_time=draft.communication_time,
+            thread_status=str(status.value), workstation=self._desk.workstation,
+            staff=staff, resend_of=resend_of,
+        )
+        request = ThreadRequest(
+            communication_thread_status=status,
+            subject=draft.subject,
+            content=draft.content,
+            communication_direction=draft.direction,
+            communication_channel=draft.channel,
+            agent=staff or None,
+            communication_date_time=draft.communication_time,
+        )
+        client = self._client
+        try:
+            if thread.remote_thread_id is None:
+                response = await client.create_thread(
+                    draft.customer_id, request, request_id=request_id
                 )
-                result = SendResult(state, message, thread, error=exc)
-                if not isinstance(exc, errors.NotSentError):
-                    await self._audit.message(message, thread, outcome=state, http_status=exc.status,
-                                              trace_id=exc.trace_id)
-                return result
-            self._remote_ids[thread.id] = response.thread_id
-            accepted = _Accepted(message, thread, response)
-            try:
-                return await self._record(accepted)
-            except JournalUnavailableError as exc:
-                log.warning("message %s was sent, but the journal could not record it (%s); kept to record later",
-                            request_id, type(exc).__name__)
-                self._unrecorded[request_id] = accepted
-                return SendResult(
-                    SENT_UNRECORDED,
-                    replace(message, state=MessageState.SENT, communication_id=response.communication_id),
-                    replace(thread, remote_thread_id=response.thread_id),
+            else:
+                response = await client.add_to_thread(
+                    draft.customer_id, thread.remote_thread_id, request, request_id=request_id
                 )
+        except asyncio.CancelledError:
+            # Abandoned while out (e.g. the app is closing): whether it arrived, nobody
+            # can tell. The journal call runs to the end even though we are cancelled.
+            await journal.mark_message(request_id, MessageState.UNKNOWN)
+            raise
+        except errors.ApiError as exc:
+            state = state_after(exc)
+            log.info("message %s to %s: %s", request_id, draft.customer_id, state)
+            # Only the server's own words are kept as the error; the UI words the state.
+            message = await journal.mark_message(
+                request_id, state, error=exc.error_message, http_status=exc.status,
+                trace_id=exc.trace_id,
+            )
+            result = SendResult(state, message, thread, error=exc)
+            if not isinstance(exc, errors.NotSentError):
+                await self._audit.message(message, thread, outcome=state, http_status=exc.status,
+                                          trace_id=exc.trace_id)
+            return result
+        self._remote_ids[thread.id] = response.thread_id
+        accepted = _Accepted(message, thread, response)
+        try:
+            return await self._record(accepted)
+        except JournalUnavailableError as exc:
+            log.warning("message %s was sent, but the journal could not record it (%s); kept to record later",
+                        request_id, type(exc).__name__)
+            self._unrecorded[request_id] = accepted
+            return SendResult(
+                SENT_UNRECORDED,
+                replace(message, state=MessageState.SENT, communication_id=response.communication_id),
+                replace(thread, remote_thread_id=response.thread_id),
+            )
 
     async def record_outcomes(self) -> list[SendResult]:
         """Write what the journal could not take when it happened; returns the results now

@@ -270,7 +270,8 @@ class ConsentReview:
 
     `journal` is an `AsyncJournal` (every call runs on its worker thread). `on_rows`, if
     given, receives each batch of rows just after it was written to the cache, so a view
-    can show results while the run goes on.
+    can show results while the run goes on. `workstation`: the desk that reads, named in
+    the feed event of each row it caches (other desks' open reviews refresh on them).
     """
 
     def __init__(
@@ -284,6 +285,7 @@ class ConsentReview:
         flush_rows: int = 100,
         flush_seconds: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        workstation: str | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("At least one read must be allowed in flight.")
@@ -295,6 +297,7 @@ class ConsentReview:
         self.flush_rows = flush_rows
         self.flush_seconds = flush_seconds
         self._clock = clock
+        self.workstation = workstation
         self.resume_point: ResumePoint | None = None  # set while a stopped run can be resumed
         self.readable: deque[int] = deque(maxlen=4)  # customers whose preferences the key was given
         self.disabled: set[int] = set()  # customers whose access a webhook said was disabled
@@ -317,7 +320,8 @@ class ConsentReview:
         return await asyncio.to_thread(_rows_from_records, held)
 
     async def _write(self, batch: list[Reading]) -> None:
-        await self.journal.cache_preferences(self.studio_id, [r.cache_entry() for r in batch])
+        await self.journal.cache_preferences(self.studio_id, [r.cache_entry() for r in batch],
+                                             workstation=self.workstation)
 
     # -- one member -------------------------------------------------------------------
 

@@ -3,11 +3,11 @@
 The composition of the use cases for one studio profile, nothing more: the GUI makes one
 `StudioSession` per profile and reaches every use case through it: `search`,
 `preferences(customer_id)`, `messaging`, `saved_replies`, `campaigns()`, `history` (consent
-changes webhooks tell of), `employees()`; `sightings` is what this desk has read of
-members' preferences. Each use case gets its collaborators (client, journal, audit log,
-studio id, desk) explicitly. `staff` (picked from the studio's employees, or typed) is the
-agent of messages and the author of audit entries; `workstation` names this computer in
-the journal, which several desks may share.
+changes webhooks tell of), `employees()`, and between desks `presence` and `traffic_cop`;
+`sightings` is what this desk has read of members' preferences. Each use case gets its
+collaborators (client, journal, audit log, studio id, desk) explicitly. `staff` (picked
+from the studio's employees, or typed) is the agent of messages and the author of audit
+entries; `workstation` names this computer in the journal, which several desks may share.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from studio_comm.core.desk import Desk
 from studio_comm.core.live import ConsentHistory, Sightings
 from studio_comm.core.messaging import Messenger
 from studio_comm.core.preferences import PreferenceEditor
+from studio_comm.core.presence import Presence
 from studio_comm.core.saved_replies import SavedReplies
 from studio_comm.core.search import CustomerSearch
+from studio_comm.core.traffic_cop import TrafficCop
 from studio_comm.journal import AsyncJournal
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ class StudioSession:
         self._messaging: Messenger | None = None
         self._saved_replies: SavedReplies | None = None
         self._history: ConsentHistory | None = None
+        self._presence: Presence | None = None
+        self._traffic_cop: TrafficCop | None = None
 
     def __repr__(self) -> str:
         return f"StudioSession({self.profile_name!r}, workstation={self.workstation!r})"
@@ -93,6 +97,19 @@ class StudioSession:
             raise RuntimeError("The session is not connected yet.")
         return self._history
 
+    @property
+    def presence(self) -> Presence:
+        """This desk's presence for the other desks (start its heartbeat with `start()`)."""
+        if self._presence is None:
+            raise RuntimeError("The session is not connected yet.")
+        return self._presence
+
+    @property
+    def traffic_cop(self) -> TrafficCop:
+        if self._traffic_cop is None:
+            raise RuntimeError("The session is not connected yet.")
+        return self._traffic_cop
+
     async def connect(self) -> StudioInformation:
         """Check the key, read the studio, record the profile, settle an earlier crash.
 
@@ -109,6 +126,8 @@ class StudioSession:
         self._saved_replies = SavedReplies(self.journal, self.studio, self.desk)
         self._history = ConsentHistory(self.client, self.journal, self.audit, self.studio.studio_id, self.sightings,
                                        workstation=self.workstation)
+        self._presence = Presence(self.journal, self.studio.studio_id, self.desk)
+        self._traffic_cop = TrafficCop(self.journal, self.studio.studio_id, self.desk)
         # Once per process and journal: a later connect (another profile, a reconnect) must
         # not turn this run's own messages, still out, into `unknown`.
         key = (str(self.journal.journal.engine.url), self.workstation)

@@ -80,6 +80,8 @@ class AsyncJournal:
     set_remote_thread_id = _on_worker(Journal.set_remote_thread_id)
     threads = _on_worker(Journal.threads)
     open_threads = _on_worker(Journal.open_threads)
+    try_lock_thread = _on_worker(Journal.try_lock_thread)
+    unlock_thread = _on_worker(Journal.unlock_thread)
 
     add_message = _on_worker(Journal.add_message)
     mark_message = _on_worker(Journal.mark_message)
@@ -110,6 +112,11 @@ class AsyncJournal:
     claim_event = _on_worker(Journal.claim_event)
     settle_event = _on_worker(Journal.settle_event)
     ping = _on_worker(Journal.ping)
+
+    announce_presence = _on_worker(Journal.announce_presence)
+    withdraw_presence = _on_worker(Journal.withdraw_presence)
+    presence_heartbeat = _on_worker(Journal.presence_heartbeat)
+    presence_at = _on_worker(Journal.presence_at)
 
     create_campaign = _on_worker(Journal.create_campaign)
     campaign = _on_worker(Journal.campaign)

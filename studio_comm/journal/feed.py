@@ -10,12 +10,25 @@ commit, so on PostgreSQL a transaction holding seq 7 can commit after one holdin
 a reader that saw 8 and then asks for `seq > 8` would skip 7 for ever. Every append first
 fixes its transaction id (`pg_current_xact_id()`) and stores it in the row, before its
 seq is drawn. A row that is not yet visible but has a lower seq than a visible one was
-then written by a transaction already running when the reader's snapshot was taken, so
-its id is in that snapshot's list of running transactions. A `FeedPosition` keeps that
-list (`waiting`), and the next read asks for `seq > position.seq` and for the rows of the
-waiting transactions: every event exactly once, without an overlap window to guess.
+then written by a transaction that already had its id when the reader's snapshot was
+taken and had not committed: the snapshot either lists it as running (`xip`) or, when no
+transaction with an id at or above it had finished yet, leaves it out as one of the ids
+from `xmax` on, all of which it treats as running. A `FeedPosition` keeps both (`waiting`,
+`waiting_from`), and the next read asks for `seq > position.seq` and for the rows up to
+it of those transactions (none of which the earlier read could see): every event exactly
+once, without an overlap window to guess.
 On SQLite a writer holds the database's write lock from its BEGIN to its COMMIT, so seqs
 become visible in order and `waiting` stays empty.
+
+In the order they committed. A reader that finds an event committed late delivers it
+after higher seqs, so two desks could see one studio's events in different orders, and
+neither in the order they happened. So on PostgreSQL an append first takes its studio's
+advisory lock for the rest of its transaction (`advisory.FEED_ORDER`), before its seq is
+drawn: the studio's seqs are then handed out in the order their transactions commit,
+and every reader gets the same sequence. The lock is held from the append to COMMIT, so
+a transaction appends last, after its other writes (a lock taken after it could wait on
+a transaction that waits for this studio's feed). The relay's appends are the whole of
+their transactions.
 
 On PostgreSQL an append notifies channel `CHANNEL` in the same transaction (delivered at
 COMMIT, never for a rollback or a duplicate) with a small key, "STUDIO_ID:SEQ", never the
@@ -30,10 +43,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from studio_comm.journal import schema
+from studio_comm.journal import advisory, schema
 from studio_comm.journal.schema import utc_now
 
 CHANNEL = "studio_comm_feed"
@@ -92,11 +105,13 @@ class Appended:
 @dataclass(frozen=True, slots=True)
 class FeedPosition:
     """Where a reader is in a studio's feed: every event up to `seq` has been read except
-    those of the transactions in `waiting` (PostgreSQL transaction ids that were still
-    running at that read). `FeedPosition()` is the start of the feed."""
+    those of the transactions still running at that read (PostgreSQL transaction ids:
+    those in `waiting`, and every id from `waiting_from` on). `FeedPosition()` is the start
+    of the feed."""
 
     seq: int = 0
     waiting: tuple[int, ...] = ()
+    waiting_from: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,15 +153,24 @@ def _statements(dialect_name: str):
     return insert, first
 
 
+# The locks (in the array's order), then the id: one round trip.
+_LOCK_AND_XID = ("SELECT pg_current_xact_id()::text::bigint FROM (SELECT"
+                 " count(pg_advisory_xact_lock(%(class)s::int4, k)) FROM unnest(%(studios)s::int4[]) AS k) AS locked")
+
+
 def append(conn: Connection, events: Sequence[NewEvent]) -> list[Appended]:
     """Append events inside the caller's write transaction (they count once it commits)."""
     for event in events:
         _check(event)
     if not events:
         return []
-    postgres = _postgres(conn)
-    # Fix the transaction id before any seq is drawn (see the module's docstring).
-    xid = conn.exec_driver_sql("SELECT pg_current_xact_id()::text::bigint").scalar_one() if postgres else None
+    # Before any seq is drawn (see the module's docstring): the studios' feeds locked, in
+    # one order (two transactions appending to the same two studios must not deadlock),
+    # and the transaction id fixed.
+    xid = None
+    if _postgres(conn):
+        studios = sorted({advisory.key(event.studio_id) for event in events})
+        xid = conn.exec_driver_sql(_LOCK_AND_XID, {"class": advisory.FEED_ORDER, "studios": studios}).scalar_one()
     received_at = utc_now()
     insert, first = _statements(conn.dialect.name)
     results = []
@@ -161,13 +185,14 @@ def append(conn: Connection, events: Sequence[NewEvent]) -> list[Appended]:
     return results
 
 
-def _running_transactions(conn: Connection) -> tuple[int, ...]:
-    """The ids of the transactions running at this transaction's snapshot (PostgreSQL)."""
+def _running_transactions(conn: Connection) -> tuple[tuple[int, ...], int | None]:
+    """The transactions this transaction's snapshot sees as running (PostgreSQL): the ids
+    it lists, and the id from which on every one is (its xmax)."""
     if not _postgres(conn):
-        return ()
+        return (), None
     snapshot = conn.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar_one()
-    running = snapshot.split(":")[2]  # "xmin:xmax:xip,xip,..."
-    return tuple(int(x) for x in running.split(",") if x)
+    _, xmax, running = snapshot.split(":")  # "xmin:xmax:xip,xip,..."
+    return tuple(int(x) for x in running.split(",") if x), int(xmax)
 
 
 def _select():
@@ -175,23 +200,33 @@ def _select():
     return select(*(e.c[name] for name in _COLUMNS))
 
 
-def read_after(conn: Connection, studio_id: int, position: FeedPosition, limit: int) -> FeedBatch:
-    """Events after `position`, in one snapshot (the caller's repeatable-read transaction)."""
+def read_after(conn: Connection, studio_id: int, position: FeedPosition, limit: int, *,
+               entity_id: int | None = None, types: Sequence[str] | None = None) -> FeedBatch:
+    """Events after `position`, in one snapshot (the caller's repeatable-read transaction);
+    only those about `entity_id` and of `types`, when given (the position then moves past
+    the last event read, and the next read looks at the others again: no event is lost)."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
     e = schema.events
     # The snapshot first: the rows below are read in it, so a transaction it lists as
     # running has no row in them, and one it does not list has all of them.
-    waiting = _running_transactions(conn)
+    waiting, waiting_from = _running_transactions(conn)
+    wanted: list[ColumnElement[bool]] = [e.c.studio_id == studio_id]
+    if entity_id is not None:
+        wanted.append(e.c.entity_id == entity_id)
+    if types is not None:
+        wanted.append(e.c.type.in_(list(types)))
     late: Sequence[Any] = []
-    if position.waiting:
-        late = conn.execute(_select().where(
-            e.c.studio_id == studio_id, e.c.seq <= position.seq, e.c.xid.in_(position.waiting))).all()
-    new = conn.execute(_select().where(e.c.studio_id == studio_id, e.c.seq > position.seq)
+    if position.waiting or position.waiting_from is not None:
+        was_running: list[ColumnElement[bool]] = [e.c.xid.in_(position.waiting)] if position.waiting else []
+        if position.waiting_from is not None:
+            was_running.append(e.c.xid >= position.waiting_from)
+        late = conn.execute(_select().where(*wanted, e.c.seq <= position.seq, or_(*was_running))).all()
+    new = conn.execute(_select().where(*wanted, e.c.seq > position.seq)
                        .order_by(e.c.seq).limit(limit)).all()
     events = sorted((FeedEvent(**row._mapping) for row in [*late, *new]), key=lambda event: event.seq)
     seq = new[-1].seq if new else position.seq
-    return FeedBatch(events, FeedPosition(seq, waiting), more=len(new) == limit)
+    return FeedBatch(events, FeedPosition(seq, waiting, waiting_from), more=len(new) == limit)
 
 
 def of_entity(conn: Connection, studio_id: int, entity_id: int, types: Sequence[str] | None,
@@ -209,7 +244,7 @@ def of_entity(conn: Connection, studio_id: int, entity_id: int, types: Sequence[
 def end(conn: Connection, studio_id: int) -> FeedPosition:
     """The position after the studio's latest event: a reader starting there gets only
     what is appended (or still commits) from now on."""
-    waiting = _running_transactions(conn)
+    waiting, waiting_from = _running_transactions(conn)
     e = schema.events
     seq = conn.execute(select(func.max(e.c.seq)).where(e.c.studio_id == studio_id)).scalar()
-    return FeedPosition(seq or 0, waiting)
+    return FeedPosition(seq or 0, waiting, waiting_from)

@@ -87,6 +87,11 @@ def _v7_event_settlements(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_events_entity ON events (studio_id, entity_id, seq)")
 
 
+def _v8_desk_presence(conn: Connection) -> None:
+    # Which member each desk has open and who is writing where (studio_comm.journal.presence).
+    schema.metadata.create_all(conn, tables=[schema.presence])
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1,
     _v2_server_strings_unbounded,
@@ -95,6 +100,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v5_campaign_ledger,
     _v6_saved_replies,
     _v7_event_settlements,
+    _v8_desk_presence,
 ]  # step i brings the schema to i + 1
 
 

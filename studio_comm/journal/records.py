@@ -282,3 +282,23 @@ class Claim(StrEnum):
     MINE = "mine"  # this desk holds it now: it settles the event
     HELD = "held"  # another desk holds it and its lease has not run out yet
     SETTLED = "settled"  # settled already (by whichever desk)
+
+
+class Activity(StrEnum):
+    """What a desk is doing with the member it has open."""
+
+    VIEWING = "viewing"
+    WRITING = "writing"  # text is typed into the compose box of `thread_id` (None: a new thread)
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceRecord:
+    """One desk at one member, as it last announced itself."""
+
+    studio_id: int
+    workstation: str
+    staff: str | None
+    customer_id: int
+    thread_id: int | None  # the local thread being written in; None: none, or a new thread
+    activity: str  # an Activity value
+    seen_at: datetime  # the database's clock at its last announcement or heartbeat

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
-from studio_comm.journal.records import CampaignOutcome, CampaignStatus, MessageState
+from studio_comm.journal.records import Activity, CampaignOutcome, CampaignStatus, MessageState
 
 metadata = MetaData()
 
@@ -314,4 +314,22 @@ event_settlements = Table(
     Column("settled_at", UtcDateTime),
     Column("outcome", String(40)),
     Column("audit_id", RowId),
+)
+
+# Which member each desk has open, and whether its user is writing in one of the member's
+# threads (studio_comm.journal.presence). One row per desk; `seen_at` is the database's
+# clock at the desk's last announcement or heartbeat, so desks whose clocks differ agree
+# on when a row expired.
+presence = Table(
+    "presence",
+    metadata,
+    Column("studio_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("workstation", String(200), primary_key=True),
+    Column("staff", Text),
+    Column("customer_id", BigInteger, nullable=False),
+    Column("thread_id", RowId),  # the local thread written in; None: none, or a new thread
+    Column("activity", String(16), nullable=False),
+    Column("seen_at", UtcDateTime, nullable=False),
+    CheckConstraint(_one_of("activity", Activity), name="ck_presence_activity"),
+    Index("ix_presence_customer", "studio_id", "customer_id"),
 )

@@ -3,6 +3,9 @@
 The API cannot list threads nor tell who changed a consent, so these rows exist nowhere
 else. Every write commits before its method returns; on SQLite the file runs in WAL mode
 with synchronous=FULL, so a committed row survives `kill -9` and power loss.
+A write another desk may be showing (threads, messages, audit entries, cached reads,
+presence) appends its desk event to the studio's feed in the same transaction
+(`studio_comm.journal.desk_events`).
 
 A shared PostgreSQL journal takes its password the ways libpq offers (a .pgpass file,
 PGPASSFILE, PGPASSWORD, PGSERVICE): psycopg leaves whatever the URL does not say to them.
@@ -28,8 +31,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from studio_comm.journal import campaigns, feed, saved_replies, schema
+from studio_comm.journal import campaigns, feed, presence, saved_replies, schema, thread_lock
 from studio_comm.journal.campaigns import LeaseHolder
+from studio_comm.journal.desk_events import DeskEvent, desk_event
 from studio_comm.journal.feed import Appended, FeedBatch, FeedEvent, FeedPosition, NewEvent
 from studio_comm.journal.migrations import migrate
 from studio_comm.journal.records import (
@@ -43,11 +47,13 @@ from studio_comm.journal.records import (
     DraftRecord,
     MessageRecord,
     MessageState,
+    PresenceRecord,
     ProfileRecord,
     SavedReplyRecord,
     ThreadRecord,
 )
 from studio_comm.journal.schema import utc_now
+from studio_comm.journal.thread_lock import ThreadLock
 
 log = logging.getLogger(__name__)
 
@@ -238,15 +244,19 @@ class Journal:
 
     def add_thread(self, studio_id: int, customer_id: int, subject: str, status: str,
                    category: str | None = None,
-                   remote_thread_id: int | None = None) -> ThreadRecord:
-        """A new local thread; its remote id follows once the first POST answered."""
+                   remote_thread_id: int | None = None, *, workstation: str | None = None) -> ThreadRecord:
+        """A new local thread; its remote id follows once the first POST answered.
+        `workstation`: the desk that starts it (named in its feed event)."""
         now = utc_now()
         row: dict[str, Any] = dict(studio_id=studio_id, customer_id=customer_id, remote_thread_id=remote_thread_id,
                    subject=subject, status=status, category=category, created_at=now,
                    updated_at=now)
         with self._write() as conn:
             result = conn.execute(schema.threads.insert().returning(schema.threads.c.id), row)
-            return ThreadRecord(id=result.scalar_one(), **row)
+            thread = ThreadRecord(id=result.scalar_one(), **row)
+            feed.append(conn, [desk_event(studio_id, DeskEvent.THREAD_CREATED, customer_id, thread=thread.id,
+                                          status=status, workstation=workstation)])
+            return thread
 
     def thread(self, thread_id: int) -> ThreadRecord | None:
         with self._read() as conn:
@@ -259,8 +269,9 @@ class Journal:
 
     def update_thread(self, thread_id: int, *, status: str | None = None,
                       remote_thread_id: int | None = None,
-                      updated_at: datetime | None = None) -> ThreadRecord:
-        """Set the status and/or remote id (None leaves a field alone); marks activity."""
+                      updated_at: datetime | None = None, workstation: str | None = None) -> ThreadRecord:
+        """Set the status and/or remote id (None leaves a field alone); marks activity.
+        `workstation`: the desk that changes it (named in its feed event)."""
         values: dict[str, Any] = {"updated_at": updated_at or utc_now()}
         if status is not None:
             values["status"] = status
@@ -270,10 +281,14 @@ class Journal:
             t = schema.threads
             if conn.execute(t.update().where(t.c.id == thread_id).values(values)).rowcount != 1:
                 raise LookupError(f"There is no thread {thread_id} in the journal.")
-            return _record(ThreadRecord, conn.execute(select(t).where(t.c.id == thread_id)).one())
+            thread = _record(ThreadRecord, conn.execute(select(t).where(t.c.id == thread_id)).one())
+            feed.append(conn, [desk_event(thread.studio_id, DeskEvent.THREAD_UPDATED, thread.customer_id,
+                                          thread=thread.id, status=thread.status, workstation=workstation)])
+            return thread
 
-    def set_remote_thread_id(self, thread_id: int, remote_thread_id: int) -> ThreadRecord:
-        return self.update_thread(thread_id, remote_thread_id=remote_thread_id)
+    def set_remote_thread_id(self, thread_id: int, remote_thread_id: int, *,
+                             workstation: str | None = None) -> ThreadRecord:
+        return self.update_thread(thread_id, remote_thread_id=remote_thread_id, workstation=workstation)
 
     def threads(self, studio_id: int, customer_id: int) -> list[ThreadRecord]:
         """The customer's threads in this studio, newest activity first."""
@@ -286,6 +301,15 @@ class Journal:
     def open_threads(self, studio_id: int, customer_id: int) -> list[ThreadRecord]:
         """Threads not CLOSED, newest activity first: offered before a new thread starts."""
         return [t for t in self.threads(studio_id, customer_id) if t.status != "CLOSED"]
+
+    def try_lock_thread(self, thread_id: int) -> ThreadLock | None:
+        """The journal-wide lock on a thread's first POST, None while another desk holds
+        it; hold it until the POST's outcome is recorded (see `journal.thread_lock`)."""
+        with _reachable():
+            return thread_lock.try_lock(self.engine, thread_id)
+
+    def unlock_thread(self, lock: ThreadLock) -> None:
+        thread_lock.unlock(lock)
 
     # ------------------------------------------------------------------ messages
 
@@ -317,6 +341,8 @@ class Journal:
             result = conn.execute(schema.messages.insert().returning(schema.messages.c.id), row)
             conn.execute(schema.threads.update().where(schema.threads.c.id == thread_id)
                          .values(updated_at=now))
+            feed.append(conn, [desk_event(thread.studio_id, DeskEvent.MESSAGE_ADDED, thread.customer_id,
+                                          thread=thread_id, request=request_id, state=state, workstation=workstation)])
             return MessageRecord(id=result.scalar_one(), **row)
 
     def mark_message(self, request_id: str, state: str, *, error: str | None = None,
@@ -352,6 +378,11 @@ class Journal:
                 t = schema.threads
                 conn.execute(t.update().where(t.c.id == message.thread_id).values(
                     updated_at=values["updated_at"], **{k: v for k, v in thread.items() if v is not None}))
+            # The thread's new status, when the answer gave one, rides on the message's event.
+            status = {"status": thread_status} if thread_status is not None else {}
+            feed.append(conn, [desk_event(message.studio_id, DeskEvent.MESSAGE_STATE, message.customer_id,
+                                          thread=message.thread_id, request=request_id, state=state,
+                                          workstation=message.workstation, **status)])
             return message
 
     @staticmethod
@@ -385,9 +416,15 @@ class Journal:
         """
         m = schema.messages
         update = (m.update().where(m.c.state == "pending", m.c.workstation == workstation)
-                  .values(state="unknown", updated_at=utc_now()))
+                  .values(state="unknown", updated_at=utc_now())
+                  .returning(m.c.studio_id, m.c.customer_id, m.c.thread_id, m.c.request_id))
         with self._write() as conn:
-            return conn.execute(update).rowcount
+            changed = conn.execute(update).all()
+            feed.append(conn, [desk_event(row.studio_id, DeskEvent.MESSAGE_STATE, row.customer_id, thread=row.thread_id,
+                                          request=row.request_id, state=str(MessageState.UNKNOWN),
+                                          workstation=workstation)
+                               for row in changed])
+            return len(changed)
 
     # ------------------------------------------------------------------ drafts
 
@@ -447,9 +484,17 @@ class Journal:
 
     @staticmethod
     def _add_audit(conn: Connection, row: Mapping[str, Any]) -> AuditEntry:
+        """Write an audit entry and, for a studio's entry, its feed event (a consent save's
+        own kind: an open matrix re-reads on it)."""
         row = {**row, "created_at": utc_now()}
         result = conn.execute(schema.audit.insert().returning(schema.audit.c.id), row)
-        return AuditEntry(id=result.scalar_one(), **row)
+        entry = AuditEntry(id=result.scalar_one(), **row)
+        if entry.studio_id is not None:
+            kind = DeskEvent.PREFERENCES_SAVED if entry.action == "preferences" else DeskEvent.AUDIT_ADDED
+            feed.append(conn, [desk_event(entry.studio_id, kind, entry.customer_id, audit=entry.id, action=entry.action,
+                                          request=entry.request_id, outcome=entry.outcome,
+                                          workstation=entry.workstation, staff=entry.staff)])
+        return entry
 
     def audit(self, studio_id: int | None = None, *, customer_id: int | None = None,
               customer_ids: Iterable[int] | None = None, staff: str | None = None,
@@ -476,11 +521,13 @@ class Journal:
 
     # ------------------------------------------------------------------ preference cache
 
-    def cache_preferences(self, studio_id: int, entries: Iterable[Mapping[str, Any]]) -> int:
+    def cache_preferences(self, studio_id: int, entries: Iterable[Mapping[str, Any]], *,
+                          workstation: str | None = None) -> int:
         """Insert or replace cached reads, all in one transaction; returns how many.
 
         Each entry: customer_id, read_at, and optionally customer_number, name, status,
-        preferences (wire-format list, None when unread) and error.
+        preferences (wire-format list, None when unread) and error. `workstation`: the
+        desk that read them (named in each row's feed event).
         """
         rows = [
             dict(studio_id=studio_id, customer_id=e["customer_id"],
@@ -493,6 +540,8 @@ class Journal:
             with self._write() as conn:
                 conn.execute(_upsert(conn, schema.preference_cache, ["studio_id", "customer_id"]),
                              rows)
+                feed.append(conn, [desk_event(studio_id, DeskEvent.REVIEW_CACHED, row["customer_id"],
+                                              workstation=workstation) for row in rows])
         return len(rows)
 
     def cached_preferences(self, studio_id: int, statuses: Iterable[str] | None = None,
@@ -546,11 +595,14 @@ class Journal:
             return feed.append(conn, events)
 
     def events_after(self, studio_id: int, position: FeedPosition | None = None,
-                     limit: int = 1000) -> FeedBatch:
+                     limit: int = 1000, *, entity_id: int | None = None,
+                     types: Sequence[str] | None = None) -> FeedBatch:
         """The studio's events after `position` (default: the start), at most `limit` new
-        ones, with the position to read from next (see studio_comm.journal.feed)."""
+        ones, with the position to read from next (see studio_comm.journal.feed); only
+        those about one entity (a customer) and of some types, when given."""
         with self._snapshot() as conn:
-            return feed.read_after(conn, studio_id, position or FeedPosition(), limit)
+            return feed.read_after(conn, studio_id, position or FeedPosition(), limit,
+                                   entity_id=entity_id, types=types)
 
     def feed_end(self, studio_id: int) -> FeedPosition:
         """The position after the studio's latest event: read from here to get only what
@@ -563,6 +615,39 @@ class Journal:
         """The studio's latest events about one customer (of these types), oldest first."""
         with self._read() as conn:
             return feed.of_entity(conn, studio_id, entity_id, types, limit)
+
+    # ------------------------------------------------------------------ presence
+
+    @property
+    def shared(self) -> bool:
+        """Whether several desks can use this journal at once (PostgreSQL): a SQLite file is
+        one desk's."""
+        return self.engine.dialect.name == "postgresql"
+
+    def announce_presence(self, studio_id: int, workstation: str, customer_id: int, *, staff: str | None,
+                          thread_id: int | None = None, activity: str = "viewing") -> PresenceRecord:
+        """This desk is at a member now, `activity` "viewing" or "writing" (in `thread_id`,
+        None for a new thread); its earlier member, if another, is left. By the database's
+        clock (see `studio_comm.journal.presence`)."""
+        with self._write() as conn:
+            return presence.announce(conn, studio_id, workstation, staff, customer_id, thread_id, activity)
+
+    def withdraw_presence(self, studio_id: int, workstation: str) -> bool:
+        """This desk has no member open; False when it had announced none."""
+        with self._write() as conn:
+            return presence.withdraw(conn, studio_id, workstation)
+
+    def presence_heartbeat(self, studio_id: int, workstation: str, expiry: float) -> bool:
+        """Keep this desk's presence alive and delete every desk's presence older than
+        `expiry` seconds; False when this desk has none (announce again)."""
+        with self._write() as conn:
+            return presence.heartbeat(conn, studio_id, workstation, expiry)
+
+    def presence_at(self, studio_id: int, customer_id: int, *, exclude_workstation: str | None,
+                    expiry: float) -> list[PresenceRecord]:
+        """The other desks at a member, seen within `expiry` seconds, writing ones first."""
+        with self._read() as conn:
+            return presence.at_member(conn, studio_id, customer_id, exclude_workstation, expiry)
 
     # ------------------------------------------------------------------ campaigns
 

@@ -112,6 +112,18 @@ def test_review_reads_each_customer_once_and_caches_what_the_sandbox_serves(smal
     assert {q["sliceSize"] for q in listing} == {"500"} and len(listing) == 3
 
 
+def test_each_cached_row_tells_the_other_desks_which_desk_read_it(small_sandbox, aj):
+    async def main():
+        async with MagiclineClient(small_sandbox.base_url, small_sandbox.api_key) as client:
+            review = ConsentReview(client, aj, STUDIO, workstation="back-office")
+            await review.run(["MEMBER"])
+            return await review.cached_rows(), (await aj.events_after(STUDIO)).events
+
+    rows, events = asyncio.run(main())
+    assert rows and sorted((e.type, e.entity_id, e.content["workstation"]) for e in events) == sorted(
+        ("review.cached", r.customer_id, "back-office") for r in rows)
+
+
 class SlowJournal:
     """The journal on a slow disk: each cache write takes a while."""
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import asyncio
 import random
 import threading
+import time
 import uuid
 
 import psycopg
 import pytest
 from sqlalchemy import inspect
 
-from studio_comm.journal import AsyncJournal, Journal, migrations
+from studio_comm.journal import AsyncJournal, Journal, advisory, migrations
 from studio_comm.journal.feed import CHANNEL, FeedPosition, NewEvent, append
 
 
@@ -88,7 +89,7 @@ def test_the_feed_end_skips_what_is_already_there(journal, studio):
     journal.append_events([webhook(studio) for _ in range(4)])
     end = journal.feed_end(studio)
     assert journal.events_after(studio, end).events == []
-    assert journal.feed_end(studio + 1) == FeedPosition()
+    assert journal.feed_end(studio + 1).seq == 0
     new = journal.append_events([webhook(studio)])[0].seq
     assert seqs(journal.events_after(studio, end)) == [new]
 
@@ -183,6 +184,29 @@ def test_an_older_journal_gains_the_feed_when_opened(journal_target, studio, mon
         journal.close()
 
 
+def test_a_members_events_of_some_types_are_read_once_each(journal, studio, unordered_appends):
+    wanted = dict(entity_id=7, types=["CUSTOMER_UPDATED", "CUSTOMER_DELETED"])
+    start = journal.feed_end(studio)
+    mine = [journal.append_events([webhook(studio, "CUSTOMER_UPDATED", entity=7),
+                                   webhook(studio, "CUSTOMER_UPDATED", entity=8),
+                                   webhook(studio, "CUSTOMER_CREATED", entity=7)])[0].seq]
+    first = journal.events_after(studio, start, **wanted)
+    assert seqs(first) == mine
+    journal.append_events([webhook(studio, "CUSTOMER_CREATED", entity=7)])
+    assert journal.events_after(studio, first.position, **wanted).events == []
+    if journal.engine.dialect.name == "postgresql":
+        # A matching event that commits after later ones is still read, once.
+        with journal.engine.connect() as slow, journal.engine.connect() as fast:
+            slow_tx = slow.begin()
+            [low] = append(slow, [webhook(studio, "CUSTOMER_DELETED", entity=7)])
+            with fast.begin():
+                append(fast, [webhook(studio, "CUSTOMER_UPDATED", entity=8)])
+            between = journal.events_after(studio, first.position, **wanted)
+            assert between.events == []
+            slow_tx.commit()
+        assert seqs(journal.events_after(studio, between.position, **wanted)) == [low.seq]
+
+
 # -- PostgreSQL: transactions that commit out of seq order, and NOTIFY -----------------------
 
 def postgres_only(journal):
@@ -190,7 +214,38 @@ def postgres_only(journal):
         pytest.skip("SQLite commits one writer at a time, in seq order")
 
 
-def test_an_event_committed_after_a_higher_seq_is_still_read(journal, studio):
+def test_a_studios_appends_commit_in_the_order_of_their_seqs(journal, studio):
+    postgres_only(journal)
+    start = journal.feed_end(studio)
+    with journal.engine.connect() as first, journal.engine.connect() as second:
+        first_tx = first.begin()
+        [low] = append(first, [webhook(studio, "FIRST")])
+        # Another studio's feed does not wait for this one ...
+        [elsewhere] = journal.append_events([webhook(studio + 1, "ELSEWHERE")])
+        # ... this studio's next append waits until the first has committed, before its seq.
+        appended = []
+        waiter = threading.Thread(target=lambda: appended.extend(journal.append_events([webhook(studio, "SECOND")])))
+        waiter.start()
+        deadline = time.monotonic() + 30
+        while not waiting_for_the_feed(second):
+            assert time.monotonic() < deadline, "the second append never waited"
+            time.sleep(0.01)
+        assert not appended
+        first_tx.commit()
+        waiter.join(30)
+    [high] = appended
+    assert low.seq < high.seq
+    assert seqs(journal.events_after(studio, start)) == [low.seq, high.seq]
+    assert seqs(journal.events_after(studio + 1)) == [elsewhere.seq]
+
+
+def waiting_for_the_feed(conn) -> bool:
+    return conn.exec_driver_sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                                "AND classid = %(c)s", {"c": advisory.FEED_ORDER}).scalar_one() > 0
+
+
+def test_an_event_committed_after_a_higher_seq_is_still_read(journal, studio, unordered_appends):
+    # Written as before the feed's order lock (an older version still running).
     postgres_only(journal)
     reader_start = journal.feed_end(studio)
     with journal.engine.connect() as slow, journal.engine.connect() as fast:
@@ -210,6 +265,27 @@ def test_an_event_committed_after_a_higher_seq_is_still_read(journal, studio):
     assert seqs(second) == [low.seq]
     assert journal.events_after(studio, second.position).events == []
     assert seqs(journal.events_after(studio, end_while_open)) == [low.seq, high.seq]
+
+
+def test_an_event_of_a_transaction_younger_than_every_finished_one_is_still_read(journal, studio, unordered_appends):
+    # The writer of the higher seq got its transaction id first (a desk's message row, its
+    # event last), the writer of the lower seq later: no transaction with an id at or above
+    # the slow one's had finished at the read, so the snapshot does not list it as running.
+    postgres_only(journal)
+    reader_start = journal.feed_end(studio)
+    with journal.engine.connect() as slow, journal.engine.connect() as fast:
+        fast_tx = fast.begin()
+        fast.exec_driver_sql("SELECT pg_current_xact_id()")  # its first write, before the event
+        slow_tx = slow.begin()
+        [low] = append(slow, [webhook(studio, "SLOW")])
+        [high] = append(fast, [webhook(studio, "FAST")])
+        fast_tx.commit()
+        assert low.seq < high.seq
+
+        first = journal.events_after(studio, reader_start)
+        assert seqs(first) == [high.seq]
+        slow_tx.commit()
+    assert seqs(journal.events_after(studio, first.position)) == [low.seq]
 
 
 def test_a_rolled_back_append_leaves_no_event(journal, studio):
