@@ -8,13 +8,14 @@ proxy in front of it lengthens the answer's strings, as a real server may.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from sqlalchemy import Text, inspect
 
 from studio_comm.api.models import Channel, Direction, MessageCategory
 from studio_comm.core.messaging import Draft
 from studio_comm.core.review import ConsentReview
-from studio_comm.journal import Journal, migrations
+from studio_comm.journal import Journal, migrations, schema
 from tests.fixtures.core import member_with, studio_session
 from tests.fixtures.proxy import RewritingProxy
 
@@ -110,8 +111,16 @@ def test_a_version_1_journal_is_migrated_to_unbounded_server_strings(journal_tar
         with old.engine.begin() as conn:
             for (table, column), length in VERSION_1.items():
                 conn.exec_driver_sql(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR({length})")
-    thread = old.add_thread(1, 7, "Kündigung", "CREATED", "CONTRACT")
-    old.add_message("r-1", thread.id, "OUTGOING", "EMAIL", "Kündigung", "Bestätigt.")
+    # Rows as version 1 wrote them (today's journal also writes feed events, a later step).
+    now = datetime.now(UTC)
+    with old.engine.begin() as conn:
+        thread_id = conn.execute(schema.threads.insert().returning(schema.threads.c.id), dict(
+            studio_id=1, customer_id=7, subject="Kündigung", status="CREATED", category="CONTRACT",
+            created_at=now, updated_at=now)).scalar_one()
+        conn.execute(schema.messages.insert(), dict(
+            request_id="r-1", thread_id=thread_id, studio_id=1, customer_id=7, direction="OUTGOING",
+            channel="EMAIL", subject="Kündigung", content="Bestätigt.", state="pending",
+            created_at=now, updated_at=now))
     old.close()
 
     journal = Journal.open(journal_target)
@@ -122,7 +131,7 @@ def test_a_version_1_journal_is_migrated_to_unbounded_server_strings(journal_tar
             assert [key for key in VERSION_1 if not isinstance(columns[key[0]][key[1]], Text)] == []
         message = journal.mark_message("r-1", "rejected", trace_id=LONG_TRACE, http_status=400)
         assert message.trace_id == LONG_TRACE
-        assert journal.update_thread(thread.id, status=LONG_STATUS).status == LONG_STATUS
-        assert journal.message("r-1").thread_id == thread.id  # the rows of version 1 are kept
+        assert journal.update_thread(thread_id, status=LONG_STATUS).status == LONG_STATUS
+        assert journal.message("r-1").thread_id == thread_id  # the rows of version 1 are kept
     finally:
         journal.close()

@@ -70,6 +70,8 @@ def write(qtbot, compose, subject: str, body: str) -> None:
 def test_a_message_taken_while_the_journal_is_away_shows_sent_not_recorded_then_recorded(
         qtbot, qloop, sandbox_process, memory_keyring, tmp_path, own_pg_database, expect_log):
     expect_log("studio_comm.core.messaging", logging.WARNING, r"was sent, but the journal could not record it")
+    # The desk's live-update listener loses its connection too, and says so while it reconnects.
+    expect_log("studio_comm.journal.listener", logging.WARNING, r"feed listener for studio \d+: .*reconnecting")
     memory_keyring.set_password(SERVICE, PROFILE, sandbox_process.api_key)
     allow_general_email(sandbox_process, MEMBER)
     with running_app(qtbot, sandbox_process, tmp_path / "data", "--journal", own_pg_database.url) as window:
