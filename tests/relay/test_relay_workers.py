@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import socket
 import time
 import uuid
@@ -60,9 +59,8 @@ def test_two_workers_store_every_event_exactly_once(relay_target, keys_file, tmp
     assert len(events) == EVENTS - REDELIVERED
     assert sorted(e.uuid for e in events) == sorted(sent["uuid"] for sent in originals)
     assert {(e.uuid, e.entity_id) for e in events} == {(s["uuid"], s["entityId"]) for s in originals}
-    # Both workers took part (each logs its events under its own process id).
-    pids = set(re.findall(r"relay\[(\d+)\] INFO event ", relay.log()))
-    assert len(pids) == 2
+    # Which worker takes a connection is the kernel's choice on a shared socket: under load one
+    # may take them all, so the split between the two is not asserted.
 
 
 def port_is_free(port: int) -> bool:
