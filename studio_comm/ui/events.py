@@ -16,6 +16,10 @@ Live updates (ui/live.py) from the studio's event feed, each as a webhook told o
 - `customerUnavailable(customer_id, reason)`: the member's data can no longer be read,
   `reason` "access_disabled" or "deleted" (core.live.Reaction): what shows the member
   says so and stops offering to change or write to them;
+- `deskChanged(change)`: another desk of the studio changed something in the shared journal
+  (a `core.desk_events.DeskChange`: a thread, a message or its state, a consent save, an
+  audit entry, a review cache row, who is at a member); whatever shows the views in
+  `change.views` reads them again. Changes this desk made itself are not told here.
 - `liveStateChanged(state)`: the desk's listener is "connecting", "live",
   "reconnecting" or "stopped" (also when no studio is connected).
 
@@ -34,6 +38,7 @@ class Events(QObject):
     preferencesChangedOutside = Signal(object, object)
     customerChanged = Signal(object)
     customerUnavailable = Signal(object, str)
+    deskChanged = Signal(object)
     liveStateChanged = Signal(str)
 
 

@@ -7,10 +7,11 @@ listener LISTENs before it catches up and reconnects with backoff by itself. Its
 run on the listener's thread and only emit this object's signals, which Qt delivers on the
 UI thread (queued: this object lives there), so no widget is ever touched from that thread.
 There each batch, in feed order, is told on the app's hub (ui/events.py) by what each
-event means (core.live.reaction), and every consent-change webhook is settled into the
-consent history (core.live.ConsentHistory) on the window's runner. A batch or a state from
-a listener already replaced is dropped; settling still under way for the previous studio
-is cancelled (another desk, or the lease, settles what it left).
+event means (core.live.reaction; another desk's change as `deskChanged`, core.desk_events),
+and every consent-change webhook is settled into the consent history
+(core.live.ConsentHistory) on the window's runner. A batch or a state from a listener
+already replaced is dropped; settling still under way for the previous studio is cancelled
+(another desk, or the lease, settles what it left).
 """
 
 from __future__ import annotations
@@ -108,11 +109,16 @@ class LiveUpdates(QObject):
         session = self._session
         if token is not self._token or session is None:
             return
+        from studio_comm.core.desk_events import desk_change
         from studio_comm.core.live import UNAVAILABLE, Reaction, reaction, utc_now
 
         arrived_at = utc_now()
         hub = events()
         for event in batch:
+            if (change := desk_change(event)) is not None:
+                if not change.made_by(session.workstation):
+                    hub.deskChanged.emit(change)
+                continue
             what = reaction(event)
             if what is Reaction.PREFERENCES:
                 if event.source == "webhook":  # first: it notes what was known before the re-reads below

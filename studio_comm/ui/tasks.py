@@ -11,6 +11,10 @@ while it runs and swallows its exception. So:
   the earlier runs under the same key, and `drop(key)` supersedes them without a new one
   (the member they were for was closed). A superseded run is not cancelled (it may be a
   write that has to finish); only its result or error is not delivered.
+- `refresh(key, make, ...)` is for re-reads asked for often (a live view told of every
+  change another desk makes): it runs `make()` under `key` now, or, while a run under
+  that key is under way, once more after it, however often it was asked meanwhile. So a
+  burst of changes costs two reads, not one per change, and the newest read always comes.
 - Errors reach the user one way: the runner's `failed` signal, which the window shows in
   its error banner. An error no `on_error` handles goes there by itself; a handler that
   words the error in place and still wants it in the banner calls `report(exc)`.
@@ -41,6 +45,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._tasks: set[asyncio.Future[Any]] = set()
         self._latest: dict[Hashable, asyncio.Future[Any]] = {}  # key -> the run whose answer counts
+        self._again: dict[Hashable, Callable[[], object]] = {}  # key -> the refresh to start after it
         self._within = within
 
     @property
@@ -67,10 +72,28 @@ class TaskRunner(QObject):
         task.add_done_callback(lambda t: self._done(t, key, on_result, on_error))
         return task
 
+    def refresh(
+        self,
+        key: Hashable,
+        make: Callable[[], Awaitable[T]],
+        *,
+        on_result: Callable[[T], object] | None = None,
+        on_error: Callable[[BaseException], object] | None = None,
+    ) -> None:
+        """Run `make()` under `key` now, or once after the run under `key` under way ends."""
+        def start() -> None:
+            self.run(make(), on_result=on_result, on_error=on_error, key=key)
+
+        if key in self._latest:
+            self._again[key] = start
+        else:
+            start()
+
     def drop(self, *keys: Hashable) -> None:
-        """Drop the answers of the runs under `keys` still under way."""
+        """Drop the answers of the runs under `keys` still under way (and refreshes asked for)."""
         for key in keys:
             self._latest.pop(key, None)
+            self._again.pop(key, None)
 
     def report(self, exc: BaseException | str) -> None:
         """Show `exc` to the user (the window's error banner)."""
@@ -91,6 +114,8 @@ class TaskRunner(QObject):
                     log.info("error of a superseded task dropped: %s", type(exc).__name__)
                 return
             del self._latest[key]
+            if (again := self._again.pop(key, None)) is not None:
+                again()  # asked for while this one ran: its answer may be stale already
         if task.cancelled():
             return
         exc = task.exception()
