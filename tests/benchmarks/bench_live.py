@@ -18,7 +18,6 @@ adds under 100 ms at p99; p50s in the figure's name.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -32,9 +31,20 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 
 from tests.benchmarks.figure import Figure
-from tests.benchmarks.support import PROFILE, BenchKeyring, child_env, qt_loop, settle, until
+from tests.benchmarks.support import (
+    PG_URL_VARIABLE,
+    PROFILE,
+    BenchKeyring,
+    NotifyRoundTrip,
+    child_env,
+    in_thread,
+    percentile,
+    pg_schema,
+    qt_loop,
+    settle,
+    until,
+)
 
-PG_URL_VARIABLE = "STUDIO_COMM_TEST_PG_URL"
 WEBHOOK_KEY = f"bench-live-{uuid.uuid4().hex}"
 TARGET_MS = 100.0
 
@@ -48,45 +58,8 @@ def _journal():
             path = Path(folder) / "journal.sqlite"
             yield str(path), "SQLite", lambda: _DataVersionRoundTrip(path)
         return
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    schema = f"bench_live_{uuid.uuid4().hex}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        target = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        yield target.render_as_string(hide_password=False), "PostgreSQL", lambda: _NotifyRoundTrip(plain)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.dispose()
-
-
-class _NotifyRoundTrip:
-    """A bare LISTEN on a dedicated connection; `measure()` is one NOTIFY from another
-    connection until the listener has it, in seconds."""
-
-    def __init__(self, url: str) -> None:
-        import psycopg
-
-        self.channel = f"bench_live_{uuid.uuid4().hex[:12]}"
-        self.listener = psycopg.connect(url, autocommit=True)
-        self.listener.execute(f"LISTEN {self.channel}")
-        self.sender = psycopg.connect(url, autocommit=True)
-
-    def measure(self) -> float:
-        start = time.perf_counter()
-        self.sender.execute(f"NOTIFY {self.channel}, 'x'")
-        for _ in self.listener.notifies(timeout=10, stop_after=1):
-            return time.perf_counter() - start
-        raise RuntimeError("the bare NOTIFY did not arrive")
-
-    def close(self) -> None:
-        self.listener.close()
-        self.sender.close()
+    with pg_schema(url, "bench_live") as (target, plain):
+        yield target, "PostgreSQL", lambda: NotifyRoundTrip(plain)
 
 
 class _DataVersionRoundTrip:
@@ -153,15 +126,6 @@ def _webhook(customer_id: int) -> bytes:
         {"timestamp": int(time.time() * 1000), "type": "CUSTOMER_COMMUNICATION_PREFERENCES_UPDATED"}]}).encode()
 
 
-def _in_thread(work):
-    """Run blocking `work()` on a thread; an awaitable of its result (the UI loop keeps turning)."""
-    return asyncio.get_running_loop().run_in_executor(None, work)
-
-
-def _percentile(values: list[float], share: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
-
-
 def run(quick: bool) -> list[Figure]:
     import httpx
     import keyring
@@ -216,7 +180,7 @@ def run(quick: bool) -> list[Figure]:
                                 if (pref["messageCategory"], channel["communicationChannel"]) == cell_wire:
                                     channel["active"] = not channel["active"]
                                     value = channel["active"]
-                        await _in_thread(lambda: sandbox.admin.set_preferences(customer_id, prefs, "member"))
+                        await in_thread(lambda: sandbox.admin.set_preferences(customer_id, prefs, "member"))
                         watch.expect(cell, value)
                         body = _webhook(customer_id)
 
@@ -225,7 +189,7 @@ def run(quick: bool) -> list[Figure]:
                             poster.post(f"/webhooks/{studio}", content=body).raise_for_status()
                             return start
 
-                        start = await _in_thread(post)
+                        start = await in_thread(post)
                         await until(lambda: watch.done is not None, 30, "the matrix repainted")
                         await until(lambda: not panel.busy, 30, "the panel idle")
                         if i >= 3:
@@ -237,7 +201,7 @@ def run(quick: bool) -> list[Figure]:
                                 http.get(prefs_path).raise_for_status().json()
                                 return notified + time.perf_counter() - got
 
-                            base_times.append(await _in_thread(baseline))
+                            base_times.append(await in_thread(baseline))
                         await settle(0.05)
                 finally:
                     watch.close()
@@ -256,7 +220,7 @@ def run(quick: bool) -> list[Figure]:
             bare.close()
             relay.stop()
 
-    app_p99, base_p99 = _percentile(app_times, 0.99) * 1000, _percentile(base_times, 0.99) * 1000
+    app_p99, base_p99 = percentile(app_times, 0.99) * 1000, percentile(base_times, 0.99) * 1000
     app_p50, base_p50 = statistics.median(app_times) * 1000, statistics.median(base_times) * 1000
     baseline = "bare NOTIFY round trip + bare GET" if engine == "PostgreSQL" else "bare data_version poll + bare GET"
     return [

@@ -5,7 +5,10 @@
   is below zero, so it is never anyone's default; a child app gets it through
   `PYTHON_KEYRING_BACKEND=tests.benchmarks.support.BenchKeyring`.
 - `qt_loop()` and `LaunchedApp`: `studio_comm.app.launch` on a qasync loop in this
-  process, connected to a sandbox through a profile (the way the UI tests do it).
+  process, connected to a sandbox through a profile (the way the UI tests do it), on its
+  own journal or a shared one.
+- `pg_schema()`: a PostgreSQL schema of the run's own at STUDIO_COMM_TEST_PG_URL, and
+  `NotifyRoundTrip`, the bare LISTEN/NOTIFY that live updates are compared with.
 - `Heartbeat`: a 5 ms timer on the UI thread; the longest gap between two of its ticks is
   the longest time the UI could not react.
 - `ChildRun`: a child process whose output lines are time-stamped as they arrive, so
@@ -232,11 +235,13 @@ async def until(condition: Callable[[], object], timeout: float = 60.0, what: st
 class LaunchedApp:
     """`async with LaunchedApp(sandbox, data_dir) as window`: the real app, connected
     to the sandbox through a profile whose key sits in a BenchKeyring; shut down the way
-    `main()` does on exit."""
+    `main()` does on exit. `journal` and `workstation`: a shared journal, and this desk's name."""
 
-    def __init__(self, sandbox, data_dir: Path) -> None:
+    def __init__(self, sandbox, data_dir: Path, *, journal: str | None = None, workstation: str | None = None) -> None:
         self.sandbox = sandbox
         self.data_dir = data_dir
+        self.options = [*(["--journal", journal] if journal else []),
+                        *(["--workstation", workstation] if workstation else [])]
         self.window = None
         self._previous_keyring = None
 
@@ -251,7 +256,7 @@ class LaunchedApp:
         self._previous_keyring = keyring.get_keyring()
         keyring.set_keyring(backend)
         self.window = launch(["--profile", PROFILE, "--base-url", self.sandbox.base_url,
-                              "--data-dir", str(self.data_dir), "--staff", "Benchmark"])
+                              "--data-dir", str(self.data_dir), "--staff", "Benchmark", *self.options])
         try:
             await until(lambda: self.window.session is not None, 60, "the app to connect")
         except TimeoutError:
@@ -337,6 +342,72 @@ class Heartbeat:
 async def settle(seconds: float = 0.2) -> None:
     """Let the loop run (paints, late callbacks) for a moment."""
     await asyncio.sleep(seconds)
+
+
+# -- a shared journal ----------------------------------------------------------------------
+
+PG_URL_VARIABLE = "STUDIO_COMM_TEST_PG_URL"
+
+
+@contextlib.contextmanager
+def pg_schema(url: str, prefix: str) -> Iterator[tuple[str, str]]:
+    """A schema of its own on the PostgreSQL server at `url` (SQLAlchemy's form), dropped
+    afterwards: (the journal's target, which selects it; the server's libpq URL)."""
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    schema = f"{prefix}_{uuid.uuid4().hex}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        target = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        yield target.render_as_string(hide_password=False), plain
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.dispose()
+
+
+class NotifyRoundTrip:
+    """A bare LISTEN on a dedicated connection; `measure()` is one NOTIFY from another
+    connection until the listener has it, in seconds."""
+
+    def __init__(self, url: str) -> None:
+        import uuid
+
+        import psycopg
+
+        self.channel = f"bench_notify_{uuid.uuid4().hex[:12]}"
+        self.listener = psycopg.connect(url, autocommit=True)
+        self.listener.execute(f"LISTEN {self.channel}")
+        self.sender = psycopg.connect(url, autocommit=True)
+
+    def measure(self) -> float:
+        start = time.perf_counter()
+        self.sender.execute(f"NOTIFY {self.channel}, 'x'")
+        for _ in self.listener.notifies(timeout=10, stop_after=1):
+            return time.perf_counter() - start
+        raise RuntimeError("the bare NOTIFY did not arrive")
+
+    def close(self) -> None:
+        self.listener.close()
+        self.sender.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The `share` (0.5, 0.99) percentile of `values`."""
+    import statistics
+
+    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
+
+
+def in_thread(work):
+    """Run blocking `work()` on a thread; an awaitable of its result (the UI loop keeps turning)."""
+    return asyncio.get_running_loop().run_in_executor(None, work)
 
 
 # -- journal content ---------------------------------------------------------------------

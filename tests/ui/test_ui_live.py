@@ -16,9 +16,6 @@ import json
 import logging
 import os
 import secrets
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -36,8 +33,8 @@ from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
 from tests.fixtures.app import WAIT_MS, open_customer, search
 from tests.fixtures.journal import PG_URL_VARIABLE, OwnDatabase
 from tests.fixtures.qt import run_async
+from tests.live_desk import DeskProcess
 
-REPO = Path(__file__).resolve().parents[2]
 STUDIO = demo_data.STUDIO_ID
 CUSTOMERS = 120
 PROFILE = "Live studio"
@@ -512,58 +509,9 @@ def test_the_review_reads_a_changed_member_again_and_marks_members_gone_or_locke
     assert entry.before is not None and entry.before != entry.after
 
 
-class SecondDesk:
+class SecondDesk(DeskProcess):
     """tests/live_desk.py: the app in a second process on the same journal, one member open."""
 
     def __init__(self, studio: Studio, data_dir: Path, customer_id: int) -> None:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", STUDIO_COMM_BENCH_KEY=studio.sandbox.api_key,
-                   PYTHON_KEYRING_BACKEND="tests.benchmarks.support.BenchKeyring")
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(REPO), env.get("PYTHONPATH"))))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.live_desk", "--base-url", studio.sandbox.base_url, "--journal",
-             studio.target, "--data-dir", str(data_dir), "--workstation", "desk-2", "--customer", str(customer_id)],
-            cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.lines: list[str] = []
-        self._lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            with self._lock:
-                self.lines.append(line.rstrip("\n"))
-
-    def wait(self, qtbot, prefix: str, timeout_ms: int = 60_000) -> str:
-        """The first line `desk: PREFIX...` not waited for yet (this process's loop runs meanwhile)."""
-        found: list[str] = []
-
-        def said() -> bool:
-            if self.process.poll() is not None:
-                raise AssertionError(f"the second desk ended before {prefix!r}: {self.lines}; {self.errors()}")
-            with self._lock:
-                for i, line in enumerate(self.lines):
-                    if line.startswith(f"desk: {prefix}"):
-                        found.append(self.lines.pop(i).removeprefix("desk: "))
-                        return True
-            return False
-
-        try:
-            qtbot.waitUntil(said, timeout=timeout_ms)
-        except Exception:
-            raise AssertionError(f"the second desk said no {prefix!r}: {self.lines}; stderr: {self.errors()}") from None
-        return found[0]
-
-    def errors(self) -> str:
-        if self.process.poll() is None:
-            return "(still running)"
-        return self.process.stderr.read()[-3000:]
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.stdin.close()
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        for pipe in (self.process.stdout, self.process.stderr):
-            pipe.close()
+        super().__init__(base_url=studio.sandbox.base_url, journal=studio.target, api_key=studio.sandbox.api_key,
+                         data_dir=data_dir, workstation="desk-2", customer=customer_id)
