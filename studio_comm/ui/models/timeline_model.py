@@ -12,6 +12,8 @@ draws elided plain text (never rich text); the full text is shown in a detail pa
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -32,10 +34,8 @@ from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import category_label, channel_label, direction_label, format_datetime
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
+    from studio_comm.api.enums import Channel, Direction, MessageCategory
     from studio_comm.journal.records import MessageRecord
-    from studio_comm.ui.conversation_panel import PendingMessage
 
 _Index = QModelIndex | QPersistentModelIndex
 _ONE_LINE_MAX = 1000
@@ -43,6 +43,23 @@ STATES = frozenset(MessageState)
 # A send's outcome, not a stored state: Magicline has the message, the journal does not
 # yet. core.messaging.SENT_UNRECORDED, spelled out: the window is built before core loads.
 SENT_UNRECORDED = "sent_unrecorded"
+
+
+@dataclass
+class PendingMessage:
+    """Stands in the timeline for a message of this desk whose send has not come back yet,
+    under the request id its journal row and request will carry."""
+
+    request_id: str
+    direction: Direction
+    channel: Channel
+    category: MessageCategory
+    subject: str
+    content: str
+    communication_time: datetime | None
+    agent: str | None = None
+    state: str = "pending"
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def state_icon(state: str) -> QIcon:
@@ -100,6 +117,25 @@ class TimelineModel(QAbstractListModel):
         self.beginResetModel()
         self._messages = list(messages)
         self.endResetModel()
+
+    def merge(self, messages: list) -> None:
+        """Show the journal's `messages` of the thread (another desk wrote in it), keeping
+        the rows that stand in for this desk's sends not back yet. Rows already shown are
+        updated in place and new ones inserted, so the selection stays on its message."""
+        stored = {m.request_id for m in messages}
+        local = [m for m in self._messages if isinstance(m, PendingMessage) and m.request_id not in stored]
+        fresh = list(messages) + local
+        shown = [m.request_id for m in self._messages]
+        if [m.request_id for m in fresh[:len(shown)]] != shown:
+            self.set_messages(fresh)  # an order changed (a late commit): laid out anew
+            return
+        self._messages[:] = fresh[:len(shown)]
+        if shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(shown) - 1, 0))
+        if len(fresh) > len(shown):
+            self.beginInsertRows(QModelIndex(), len(shown), len(fresh) - 1)
+            self._messages.extend(fresh[len(shown):])
+            self.endInsertRows()
 
     def append(self, message: MessageRecord | PendingMessage) -> None:
         row = len(self._messages)
