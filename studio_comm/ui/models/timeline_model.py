@@ -120,21 +120,29 @@ class TimelineModel(QAbstractListModel):
 
     def merge(self, messages: list) -> None:
         """Show the journal's `messages` of the thread (another desk wrote in it), keeping
-        the rows that stand in for this desk's sends not back yet. Rows already shown are
-        updated in place and new ones inserted, so the selection stays on its message."""
+        the rows that stand in for this desk's sends not back yet (they stay last, and
+        leave once the journal has their message). Rows already shown are updated in place
+        and new ones inserted before the stand-ins, so the selection stays on its message."""
         stored = {m.request_id for m in messages}
-        local = [m for m in self._messages if isinstance(m, PendingMessage) and m.request_id not in stored]
-        fresh = list(messages) + local
-        shown = [m.request_id for m in self._messages]
-        if [m.request_id for m in fresh[:len(shown)]] != shown:
-            self.set_messages(fresh)  # an order changed (a late commit): laid out anew
+        for row in reversed(range(len(self._messages))):
+            message = self._messages[row]
+            if isinstance(message, PendingMessage) and message.request_id in stored:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._messages[row]
+                self.endRemoveRows()
+        shown = [m for m in self._messages if not isinstance(m, PendingMessage)]
+        if [m.request_id for m in messages[:len(shown)]] != [m.request_id for m in shown] \
+                or any(isinstance(m, PendingMessage) for m in self._messages[:len(shown)]):
+            local = [m for m in self._messages if isinstance(m, PendingMessage)]
+            self.set_messages(list(messages) + local)  # an order changed (a late commit): laid out anew
             return
-        self._messages[:] = fresh[:len(shown)]
-        if shown:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(shown) - 1, 0))
-        if len(fresh) > len(shown):
-            self.beginInsertRows(QModelIndex(), len(shown), len(fresh) - 1)
-            self._messages.extend(fresh[len(shown):])
+        count = len(shown)
+        self._messages[:count] = messages[:count]
+        if count:
+            self.dataChanged.emit(self.index(0, 0), self.index(count - 1, 0))
+        if len(messages) > count:
+            self.beginInsertRows(QModelIndex(), count, len(messages) - 1)
+            self._messages[count:count] = messages[count:]
             self.endInsertRows()
 
     def append(self, message: MessageRecord | PendingMessage) -> None:
