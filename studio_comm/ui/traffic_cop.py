@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QPushButton, QVBoxLayout, QWidget
 
 from studio_comm.ui.labels import format_moment
@@ -40,6 +40,8 @@ class TrafficCopDialog(QDialog):
         self.news.setObjectName("trafficCopNews")
         self.news.setAccessibleName(self.tr("What is new"))
         self.news.addItems(lines)  # QListWidget items are plain text
+        self.news.setWordWrap(True)
+        self.news.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.news.setMinimumWidth(460)
         buttons = QDialogButtonBox(self)
         self.send_button = self._button(buttons, "trafficCopSendAnyway", send, self.SEND)

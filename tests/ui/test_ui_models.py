@@ -311,7 +311,7 @@ def test_a_thread_list_read_again_in_the_same_order_updates_in_place_and_shows_w
     model.set_threads([thread(1), thread(2, "FINISHED")])
     assert resets == [] and selected.isValid() and selected.row() == 1
     model.set_writing({2: ["Jens P."]})
-    assert model.index(1, ThreadListModel.SUBJECT).data() == "Subject 2 · Jens P. is writing…"
+    assert model.index(1, ThreadListModel.SUBJECT).data() == "Jens P. is writing… · Subject 2"
     assert model.index(1, 0).data(ThreadListModel.WritingRole) == "Jens P. is writing…"
     assert model.index(0, 0).data(ThreadListModel.WritingRole) is None
     qtmodeltester.check(model)

@@ -2,7 +2,7 @@
 
 Qt.UserRole of every cell is the thread's local (journal) id; ThreadRole gives the record.
 Records come from core (journal ThreadRecord), newest activity first. Who is writing in a
-thread at another desk (`set_writing`) shows after its subject, and as WritingRole.
+thread at another desk (`set_writing`) shows before its subject, and as WritingRole.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class ThreadListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             text = self._text(thread, index.column())
             if index.column() == self.SUBJECT and (writing := self._writing.get(thread.id)):
-                return f"{text} · {writing}"
+                return f"{writing} · {text}"  # first: a narrow column elides the end
             return text
         if role == self.WritingRole:
             return self._writing.get(thread.id)
