@@ -54,6 +54,8 @@ class DeskPresence(QObject):
 
     def set_session(self, session: StudioSession | None) -> None:
         """Be present in `session`'s studio (None: nowhere); the previous one is left."""
+        if session is self._session:
+            return
         old, self._session = self._session, session
         if old is not None and old.studio is not None:
             self.tasks.run(old.presence.stop())
