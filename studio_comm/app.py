@@ -488,6 +488,10 @@ async def shutdown(window: MainWindow) -> None:
     """Stop the window's work and close the services (after the window has closed)."""
     window.tasks.cancel_all()
     await window.tasks.wait_idle()
+    try:
+        await window.desks.aclose()  # the other desks see this one leave at once
+    except Exception:
+        log.exception("withdrawing this desk's presence failed")
     await window.services.aclose()
 
 

@@ -1243,6 +1243,14 @@
         <translation>Ihr nicht gesendeter Text ist wieder da.</translation>
     </message>
     <message>
+        <source>Your reply was discarded; nothing was sent.</source>
+        <translation>Ihre Antwort wurde verworfen; nichts wurde gesendet.</translation>
+    </message>
+    <message>
+        <source>Nothing was sent. Your reply is kept; the new messages are in the thread.</source>
+        <translation>Nichts wurde gesendet. Ihre Antwort bleibt erhalten; die neuen Nachrichten stehen im Verlauf.</translation>
+    </message>
+    <message>
         <source>Nothing was sent: every message records who sent it. Choose who is at the desk, then send again.</source>
         <translation>Nichts wurde gesendet: Jede Nachricht hält fest, wer sie gesendet hat. Wählen Sie, wer am Empfang ist, und senden Sie erneut.</translation>
     </message>
@@ -1380,6 +1388,22 @@
     <message>
         <source>Member details</source>
         <translation>Mitgliedsdaten</translation>
+    </message>
+    <message>
+        <source>Other desks at this member</source>
+        <translation>Andere Plätze bei diesem Mitglied</translation>
+    </message>
+    <message>
+        <source>{workstation}, {staff}</source>
+        <translation>{workstation}, {staff}</translation>
+    </message>
+    <message>
+        <source>{desk} (writing a new message)</source>
+        <translation>{desk} (schreibt eine neue Nachricht)</translation>
+    </message>
+    <message>
+        <source>Also open at {desks}</source>
+        <translation>Auch geöffnet an {desks}</translation>
     </message>
     <message>
         <source>No member open</source>
@@ -2002,6 +2026,18 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
     <message>
         <source>The preferences could not be read; see the message above.</source>
         <translation>Die Einwilligungen konnten nicht gelesen werden; siehe Meldung oben.</translation>
+    </message>
+    <message>
+        <source>{workstation} by {staff}</source>
+        <translation>{workstation} von {staff}</translation>
+    </message>
+    <message>
+        <source>another desk</source>
+        <translation>einem anderen Platz</translation>
+    </message>
+    <message>
+        <source>Saved at {desk} at {time}</source>
+        <translation>Gespeichert an {desk} um {time}</translation>
     </message>
     <message>
         <source>Changed outside studio-comm at {time}</source>
@@ -3129,6 +3165,10 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
 <context>
     <name>ThreadListModel</name>
     <message>
+        <source>{names} is writing…</source>
+        <translation>{names} schreibt…</translation>
+    </message>
+    <message>
         <source>Subject</source>
         <translation>Betreff</translation>
     </message>
@@ -3174,6 +3214,61 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
     <message>
         <source>Sent, not recorded yet</source>
         <translation>Gesendet, noch nicht erfasst</translation>
+    </message>
+</context>
+<context>
+    <name>TrafficCopDialog</name>
+    <message>
+        <source>Another desk was here first</source>
+        <translation>Ein anderer Platz war schneller</translation>
+    </message>
+    <message>
+        <source>What is new</source>
+        <translation>Was neu ist</translation>
+    </message>
+    <message>
+        <source>Edit first</source>
+        <translation>Erst bearbeiten</translation>
+    </message>
+    <message>
+        <source>Other desks wrote in this thread since you began your reply. Read what is new before you send: a colleague may have answered already.</source>
+        <translation>Andere Plätze haben in diesem Verlauf geschrieben, seit Sie mit Ihrer Antwort begonnen haben. Lesen Sie das Neue, bevor Sie senden: Vielleicht hat schon jemand geantwortet.</translation>
+    </message>
+    <message>
+        <source>{time} · {who}: {text}</source>
+        <translation>{time} · {who}: {text}</translation>
+    </message>
+    <message>
+        <source>Send anyway</source>
+        <translation>Trotzdem senden</translation>
+    </message>
+    <message>
+        <source>Discard my reply</source>
+        <translation>Meine Antwort verwerfen</translation>
+    </message>
+    <message>
+        <source>Another desk saved this member&apos;s consent since you opened the member. The matrix shows that save now, with your changes on top: check them against it before you save.</source>
+        <translation>Ein anderer Platz hat die Einwilligungen dieses Mitglieds gespeichert, seit Sie das Mitglied geöffnet haben. Die Matrix zeigt jetzt diesen Stand, Ihre Änderungen darüber: Prüfen Sie sie daran, bevor Sie speichern.</translation>
+    </message>
+    <message>
+        <source>{time} · saved by {who}</source>
+        <translation>{time} · gespeichert von {who}</translation>
+    </message>
+    <message>
+        <source>Save anyway</source>
+        <translation>Trotzdem speichern</translation>
+    </message>
+    <message>
+        <source>Discard my changes</source>
+        <translation>Meine Änderungen verwerfen</translation>
+    </message>
+    <message>
+        <source>{staff} at {workstation}</source>
+        <translation>{staff} an {workstation}</translation>
+    </message>
+    <message>
+        <source>another desk</source>
+        <translation>einem anderen Platz</translation>
     </message>
 </context>
 <context>

@@ -14,6 +14,16 @@ member was opened meanwhile, and takes out of the compose area only what it sent
 
 Everything read for a member runs under a key of the window's runner; opening another
 member drops the keys, so a late answer for the previous one never reaches the screen.
+
+Other desks (the app's hub, `deskChanged`): their new threads, messages and states show in
+the thread list and the open timeline without a click (re-read, coalesced: a burst costs
+two reads; rows shown are updated in place, the selection stays on its message, and
+follows a new last message only from the last one). Who writes in which thread at another
+desk shows in the thread list (`set_presence`); what this desk shows and whether its user
+is writing is `activity()`, told by `activityChanged` (ui/desks.py reports it). The Traffic
+Cop: a follow-up into a thread that got messages from another desk since this desk's user
+began the reply stops first and shows them (ui/traffic_cop.py); the reply stays unless the
+user discards it.
 """
 
 from __future__ import annotations
@@ -21,14 +31,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import itertools
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -59,6 +68,7 @@ from studio_comm.ui.labels import category_label, channel_label, format_datetime
 from studio_comm.ui.models.thread_list_model import ThreadListModel
 from studio_comm.ui.models.timeline_model import (
     SENT_UNRECORDED,
+    PendingMessage,
     TimelineDelegate,
     TimelineModel,
     header_text,
@@ -67,18 +77,18 @@ from studio_comm.ui.models.timeline_model import (
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.staff_prompt import ensure_staff
 from studio_comm.ui.tasks import TaskRunner, ask
+from studio_comm.ui.traffic_cop import TrafficCopDialog, thread_news_dialog
 
 if TYPE_CHECKING:  # the window is built before the API models and core are imported
     from studio_comm.api.errors import ApiError
     from studio_comm.api.models import Customer
     from studio_comm.core.consent import Consent, Reason
+    from studio_comm.core.desk_events import DeskChange
     from studio_comm.core.messaging import Draft, Messenger, SendResult
     from studio_comm.core.session import StudioSession
-    from studio_comm.journal.records import MessageRecord, ThreadRecord
+    from studio_comm.journal.records import MessageRecord, PresenceRecord, ThreadRecord
 
 log = logging.getLogger(__name__)
-
-_pending_ids = itertools.count(1)
 
 # The runner's keys of what is read for the open member. A send has none: its answer
 # always settles its own message and draft, whoever is open by then.
@@ -86,22 +96,6 @@ THREADS, TIMELINE, CONSENT = (f"conversation.{what}" for what in ("threads", "ti
 NUL = "\x00"
 # Line breaks between a sent text and what was typed after it, dropped with the sent text.
 _BREAKS = "\r\n\u2028\u2029"
-
-
-@dataclass
-class PendingMessage:
-    """Stands in the timeline for a message whose send has not come back yet."""
-
-    direction: Direction
-    channel: Channel
-    category: MessageCategory
-    subject: str
-    content: str
-    communication_time: datetime | None
-    agent: str | None = None
-    state: str = "pending"
-    request_id: str = field(default_factory=lambda: f"local-pending-{next(_pending_ids)}")
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class OpenThreadsDialog(QDialog):
@@ -153,6 +147,7 @@ class OpenThreadsDialog(QDialog):
 
 class ConversationPanel(QWidget):
     RECORD_RETRY_MS = 2000  # how often to try again to record what Magicline accepted
+    activityChanged = Signal()  # what `activity()` says changed
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -167,6 +162,12 @@ class ConversationPanel(QWidget):
         self._asking = False  # the open-threads offer is being prepared or shown
         self._programmatic = 0  # > 0 while the panel itself moves the thread selection
         self.read_for: int | None = None  # the customer whose threads and drafts are read and shown
+        self._timeline_of: int | None = None  # the thread whose messages the timeline shows
+        # Per draft: the request ids the timeline showed when its reply began (None: not
+        # shown yet, taken when the thread's timeline is), what the Traffic Cop compares with.
+        self._began: dict[DraftKey, set[str] | None] = {}
+        self._typed: DraftKey | None = None  # the draft the user typed into since it was shown
+        self._activity: tuple[int, int | None, bool] | None = None  # as last told
         # Messengers holding messages Magicline accepted that the journal has not recorded.
         self._unrecorded: set[Messenger] = set()
         self._recording: set[Messenger] = set()  # an attempt to record is under way
@@ -235,6 +236,9 @@ class ConversationPanel(QWidget):
         # A member deleted or locked in Magicline (a webhook said so) can be sent nothing.
         self._unavailable: dict[int, str] = {}
         events().customerUnavailable.connect(self._customer_unavailable)
+        events().deskChanged.connect(self._desk_changed)
+        events().liveStateChanged.connect(self._live_state_changed)
+        self._live_paused = False
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -291,10 +295,14 @@ class ConversationPanel(QWidget):
         self.drafts.flush()  # the previous member's text is their draft now
         self._customer = customer
         self.read_for = None
+        self._timeline_of = None
+        self._began.clear()
+        self._typed = None
         # No thread is selected until the member's threads are read: a new thread's draft.
         self._draft_key = (customer.id, None) if customer is not None else None
         with self._selecting():
             self.threads.set_threads([])
+            self.threads.set_writing({})
         self.timeline.set_messages([])
         self.compose.clear_text()
         self.compose.show_notice("")
@@ -323,6 +331,29 @@ class ConversationPanel(QWidget):
                 "%n sent message(s) could not be recorded in the journal: the next start shows them as "
                 "outcome unknown, although Magicline has them.", "", count))
         return problems
+
+    def activity(self) -> tuple[int, int | None, bool] | None:
+        """(member, thread or None for a new one, whether the user is writing a reply there)
+        of what this desk shows; None without a member."""
+        if self._draft_key is None:
+            return None
+        customer_id, thread_id = self._draft_key
+        return customer_id, thread_id, self._typed == self._draft_key and self.compose.has_text()
+
+    def _tell_activity(self) -> None:
+        if (now := self.activity()) != self._activity:
+            self._activity = now
+            self.activityChanged.emit()
+
+    def set_presence(self, customer_id: int, others: list[PresenceRecord]) -> None:
+        """Who is at the open member at other desks (ui/desks.py): the writers in the thread list."""
+        if self._customer is None or self._customer.id != customer_id:
+            return
+        writing: dict[int, list[str]] = {}
+        for record in others:
+            if record.activity == "writing" and record.thread_id is not None:
+                writing.setdefault(record.thread_id, []).append(record.staff or record.workstation)
+        self.threads.set_writing(writing)
 
     @property
     def draft_key(self) -> DraftKey | None:
@@ -388,6 +419,7 @@ class ConversationPanel(QWidget):
             else:
                 self.timeline.set_messages([])
                 self._thread_selected(None)
+        self._tell_activity()
 
     @contextlib.contextmanager
     def _selecting(self) -> Iterator[None]:
@@ -410,14 +442,70 @@ class ConversationPanel(QWidget):
             self._load_timeline(thread.id)  # supersedes the load of the thread selected before
         else:
             self.tasks.drop(TIMELINE)
+            self._timeline_of = None
 
     def _load_timeline(self, thread_local_id: int, select_request_id: str | None = None) -> None:
-        def loaded(messages: list[MessageRecord]) -> None:
-            self.timeline.set_messages(messages)
-            row = self.timeline.row_of(select_request_id) if select_request_id else -1
-            self._select_message(row if row >= 0 else self.timeline.rowCount() - 1)
+        self.tasks.run(self._messenger.timeline(thread_local_id), key=TIMELINE,
+                       on_result=lambda messages: self._show_timeline(thread_local_id, messages, select_request_id))
 
-        self.tasks.run(self._messenger.timeline(thread_local_id), on_result=loaded, key=TIMELINE)
+    def _show_timeline(self, thread_id: int, messages: list[MessageRecord], select_request_id: str | None) -> None:
+        """The thread's messages as just read; the selection stays on its message unless
+        `select_request_id` names one, or it was on the last one (it follows to the new last)."""
+        current = self._current_message()
+        last = self.timeline.rowCount() - 1
+        again = self._timeline_of == thread_id
+        if again:
+            self.timeline.merge(messages)  # this desk's sends still out keep their rows
+        else:
+            self.timeline.set_messages(messages)
+        self._timeline_of = thread_id
+        key = (self._customer.id, thread_id) if self._customer is not None else None
+        if key is not None and key in self._began and self._began[key] is None:
+            self._began[key] = {m.request_id for m in messages}  # the reply began before this read
+        row = self.timeline.row_of(select_request_id) if select_request_id else -1
+        if row < 0 and again and current is not None and self.timeline_view.currentIndex().row() != last:
+            row = self.timeline.row_of(current.request_id)
+        self._select_message(row if row >= 0 else self.timeline.rowCount() - 1)
+
+    # ---------------------------------------------------------------- other desks
+
+    def _desk_changed(self, change: DeskChange) -> None:
+        """Another desk changed the open member's threads or messages: read them again."""
+        customer = self._customer
+        if customer is None or change.customer_id != customer.id or self.read_for != customer.id:
+            return
+        if "threads" in change.views:  # core.desk_events.View, a StrEnum
+            self.tasks.refresh(THREADS, lambda: self._messenger.threads(customer.id), on_result=self._threads_again)
+        thread = self.selected_thread()
+        if "timeline" in change.views and thread is not None and change.thread_id == thread.id:
+            self._timeline_again()
+
+    def _live_state_changed(self, state: str) -> None:
+        """Back after a pause: what other desks did meanwhile may never have been told."""
+        if state == "reconnecting":
+            self._live_paused = True
+        elif state == "live" and self._live_paused:
+            self._live_paused = False
+            if (customer := self._customer) is not None and self.read_for == customer.id:
+                self.tasks.refresh(THREADS, lambda: self._messenger.threads(customer.id),
+                                   on_result=self._threads_again)
+                self._timeline_again()
+
+    def _threads_again(self, threads: list[ThreadRecord]) -> None:
+        current = self.selected_thread()
+        self._threads_loaded(threads, current.id if current is not None else None)
+
+    def _timeline_again(self) -> None:
+        async def read() -> tuple[int, list[MessageRecord]] | None:
+            thread = self.selected_thread()  # the one selected when this read starts
+            return None if thread is None else (thread.id, await self._messenger.timeline(thread.id))
+
+        def shown(result: tuple[int, list[MessageRecord]] | None) -> None:
+            current = self.selected_thread()
+            if result is not None and current is not None and current.id == result[0]:
+                self._show_timeline(result[0], result[1], None)
+
+        self.tasks.refresh(TIMELINE, read, on_result=shown)
 
     def _select_message(self, row: int) -> None:
         if row < 0:
@@ -474,13 +562,28 @@ class ConversationPanel(QWidget):
         return DraftText(subject, body, self.compose.fields())
 
     def _compose_edited(self) -> None:
-        if self._draft_key is not None:
-            self.drafts.edited(self._draft_key, self._compose_text())
+        key = self._draft_key
+        if key is not None:
+            self.drafts.edited(key, self._compose_text())
+            self._typed = key
+            if not self.compose.has_text():
+                self._began.pop(key, None)  # cleared: the next text is a new reply
+            elif key not in self._began:
+                self._began[key] = self._shown_ids(key)
+        self._tell_activity()
+
+    def _shown_ids(self, key: DraftKey) -> set[str] | None:
+        """The messages the timeline shows of the key's thread (None: it does not show them yet)."""
+        if key[1] is None or self._timeline_of != key[1]:
+            return None
+        return {m.request_id for m in self.timeline.messages()}
 
     def _show_draft(self, text: DraftText) -> None:
         self.compose.set_fields(text.fields)
         self.compose.set_text(text.subject, text.content)
         self.compose.show_notice(self.tr("Your unsent text is back."))
+        if self._draft_key is not None and self._draft_key not in self._began:
+            self._began[self._draft_key] = self._shown_ids(self._draft_key)  # shown with what is there now
 
     def _switch_draft(self, thread_id: int | None) -> None:
         """The user chose another thread: its own draft, or the text typed so far, goes with it."""
@@ -499,6 +602,9 @@ class ConversationPanel(QWidget):
             text = self._compose_text()
             self.drafts.put(old, None)
             self.drafts.put(key, text)
+            self._typed = key if self._typed == old else self._typed
+            self._began.pop(old, None)
+            self._began[key] = self._shown_ids(key)
         self._update_enabled()
 
     def _settle_draft(self, key: DraftKey, draft: Draft, sent: bool, thread_after: int | None) -> None:
@@ -520,8 +626,13 @@ class ConversationPanel(QWidget):
             self.drafts.put(key, None)
             self.drafts.put(moved, left)
         self._draft_key = moved
+        if sent:
+            self._began.pop(key, None)  # what is left, or typed next, is the next reply
+            if left.empty:
+                self._typed = None
         if waiting is not None:
             self._show_draft(waiting)
+        self._tell_activity()
 
     # ---------------------------------------------------------------- sending
 
@@ -535,9 +646,58 @@ class ConversationPanel(QWidget):
         self.tasks.run(self._follow_up_flow(thread))
 
     async def _follow_up_flow(self, thread: ThreadRecord) -> None:
-        customer = self._customer
-        if await self._staff_named() and self._customer is customer:
+        customer, key = self._customer, self._draft_key
+        if not await self._staff_named() or self._customer is not customer or key is None:
+            return
+        if not self._check_input(new_thread=False):
+            return
+        self._asking = True
+        self._update_enabled()
+        try:
+            go = await self._traffic_cop(thread, key)
+        finally:
+            self._asking = False
+            self._update_enabled()
+        if go and self._customer is customer and self._draft_key == key:
             self._start_send(thread)
+
+    async def _traffic_cop(self, thread: ThreadRecord, key: DraftKey) -> bool:
+        """Whether to send: yes unless other desks wrote in the thread since the reply
+        began here and the user, shown what they wrote, edits or discards instead."""
+        from studio_comm.journal import JournalUnavailableError
+
+        session = self._session
+        began = self._began.get(key) or self._shown_ids(key) or set()
+        if session is None:
+            return False
+        try:
+            news = await session.traffic_cop.thread_news(thread.id, began)
+        except JournalUnavailableError:
+            return True  # the send says what the journal's absence means
+        if not news:
+            return True
+        if self._draft_key != key:
+            return False
+        answer = await ask(thread_news_dialog(news, self))
+        seen = began | {m.request_id for m in news}
+        if self._draft_key != key:
+            return False  # another member or thread meanwhile: nothing goes anywhere
+        if answer == TrafficCopDialog.SEND:
+            self._began[key] = seen
+            return True
+        if answer == TrafficCopDialog.DISCARD:
+            self.compose.clear_text()
+            self.drafts.put(key, None)
+            self._began.pop(key, None)
+            self._typed = None
+            self.compose.show_notice(self.tr("Your reply was discarded; nothing was sent."))
+        else:
+            self._began[key] = seen
+            self.compose.show_notice(self.tr("Nothing was sent. Your reply is kept; the new messages are "
+                                             "in the thread."))
+            self._timeline_again()
+        self._tell_activity()
+        return False
 
     async def _staff_named(self) -> bool:
         """Nothing is sent without a person: who is at the desk is asked when nobody is named."""
@@ -607,6 +767,7 @@ class ConversationPanel(QWidget):
         return self._session is session and self._customer is not None and self._customer.id == customer_id
 
     def _start_send(self, thread: ThreadRecord | None) -> None:
+        from studio_comm.api.client import new_request_id
         from studio_comm.core.messaging import Draft
 
         if self._customer is None or self._session is None or not self._check_input(thread is None):
@@ -615,6 +776,7 @@ class ConversationPanel(QWidget):
         if key is None or key in self._sending:
             return
         session, messenger = self._session, self._messenger
+        request_id = new_request_id()
         subject, body = self.compose.text()
         draft = Draft(
             customer_id=self._customer.id,
@@ -627,8 +789,8 @@ class ConversationPanel(QWidget):
             thread_status=self.compose.selected_thread_status(),
             communication_time=self.compose.communication_time(),
         )
-        pending = PendingMessage(draft.direction, draft.channel, draft.category, subject, body,
-                                 draft.communication_time, agent=getattr(self._session, "staff", None))
+        pending = PendingMessage(request_id, draft.direction, draft.channel, draft.category, subject, body,
+                                 draft.communication_time, agent=session.staff)
         self.timeline.append(pending)
         self._select_message(self.timeline.rowCount() - 1)
         self.compose.show_notice(self.tr("Sending…"))
@@ -638,7 +800,7 @@ class ConversationPanel(QWidget):
 
         async def send() -> SendResult:
             try:
-                return await messenger.send(draft)
+                return await messenger.send(draft, request_id=request_id)
             finally:  # also when another member was opened meanwhile
                 self._sending.discard(key)
                 self._update_enabled()
@@ -883,6 +1045,7 @@ class ConversationPanel(QWidget):
         idle = ready and self._draft_key is not None and self._draft_key not in self._sending and not self._asking
         self.compose.send_button.setEnabled(idle)
         self.compose.new_thread_button.setEnabled(idle)
+        self._tell_activity()
 
 
 def _left_after(text: DraftText, sent: Draft) -> DraftText:

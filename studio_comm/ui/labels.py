@@ -9,7 +9,7 @@ switch takes effect without restarting.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt, QTime
@@ -184,6 +184,14 @@ def format_datetime(value: datetime | None, locale: QLocale | None = None) -> st
     else:
         stamp = QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
     return locale.toString(stamp, datetime_pattern(locale))
+
+
+def format_moment(value: datetime) -> str:
+    """When something happened, in the workstation's local time: the time alone today."""
+    if value.astimezone().date() != datetime.now(UTC).astimezone().date():
+        return format_datetime(value)
+    local = QDateTime.fromSecsSinceEpoch(int(value.timestamp())).time()
+    return QLocale().toString(local, QLocale.FormatType.ShortFormat)
 
 
 def campaign_outcome_label(value: str | None) -> str:

@@ -29,6 +29,7 @@ from studio_comm import __version__
 from studio_comm.api import errors
 from studio_comm.core.credentials import MissingKeyError
 from studio_comm.ui.conversation_panel import ConversationPanel
+from studio_comm.ui.desks import DeskPresence
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.i18n import LanguageMenu
 from studio_comm.ui.icons import icon
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # the window is built before the API models are imported
     from studio_comm.api.models import Customer, Employee, StudioInformation
     from studio_comm.app import AppServices
     from studio_comm.core.session import StudioSession
+    from studio_comm.journal.records import PresenceRecord
     from studio_comm.ui.connection_dialog import ConnectionDialog
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
         self.search_panel.customerOpened.connect(self.open_customer)
         self.preferences_panel = PreferencesPanel(self.tasks, self)
         self.conversation_panel = ConversationPanel(self.tasks, self)
+        self.desks = DeskPresence(self.tasks, self.conversation_panel, self)  # the other desks of the studio
+        self.desks.othersChanged.connect(self._others_at_member)
 
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.right_splitter.setObjectName("rightSplitter")
@@ -259,6 +263,7 @@ class MainWindow(QMainWindow):
         self.search_panel.set_session(session)
         self.preferences_panel.set_session(session)
         self.conversation_panel.set_session(session)
+        self.desks.set_session(session)
         self.sessionChanged.emit(session)
         if session is not None:
             self.tasks.run(session.employees(), on_result=self._employees_loaded, on_error=self._employees_failed)
@@ -277,6 +282,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("staff", name)
         if self.session is not None:
             self.session.staff = name or None
+            self.desks.staff_changed()
 
     def connect_profile(self, name: str, base_url: str, api_key: str | None = None) -> None:
         """Connect to a studio profile in the background (key from the keyring if not given)."""
@@ -349,6 +355,11 @@ class MainWindow(QMainWindow):
         self.preferences_panel.set_customer(customer)
         self.conversation_panel.set_customer(customer)
         self.customerShown.emit(customer)
+
+    def _others_at_member(self, customer_id: int, others: list[PresenceRecord]) -> None:
+        if self.customer is not None and self.customer.id == customer_id:
+            self.preferences_panel.header.set_presence(others)
+            self.conversation_panel.set_presence(customer_id, others)
 
     @property
     def customer(self) -> Customer | None:

@@ -31,11 +31,11 @@ once it is done. When the member's data can no longer be read
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,17 +60,20 @@ from PySide6.QtWidgets import (
 from studio_comm.api import errors
 from studio_comm.ui.events import events
 from studio_comm.ui.icons import icon
-from studio_comm.ui.labels import cell_label, customer_status_label, format_datetime, on_off
+from studio_comm.ui.labels import cell_label, customer_status_label, format_moment, on_off
 from studio_comm.ui.models.preferences_matrix import PreferencesMatrixModel
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.staff_prompt import ensure_staff
 from studio_comm.ui.tasks import TaskRunner, ask
+from studio_comm.ui.traffic_cop import TrafficCopDialog, consent_saves_dialog
 
 if TYPE_CHECKING:  # the window is built before the API models are imported
     from studio_comm.api.models import Customer
+    from studio_comm.core.desk_events import DeskChange
     from studio_comm.core.preferences import Cell, Change, Conflict, Matrix, PreferenceEditor, SaveReport
     from studio_comm.core.session import StudioSession
-    from studio_comm.journal.feed import FeedEvent
+    from studio_comm.journal.feed import FeedEvent, FeedPosition
+    from studio_comm.journal.records import PresenceRecord
 
 # The runner's keys of the open member's reads and saves.
 READ, SAVE = "preferences.read", "preferences.save"
@@ -93,6 +96,8 @@ class CustomerHeader(QFrame):
         self.details_label = self._label("customerHeaderDetails")
         self.contact_label = self._label("customerHeaderContact")
         self.refusal_label = self._label("customerHeaderRefusal")
+        self.presence_label = self._label("presenceLabel")  # who else has the member open (ui/desks.py)
+        self.presence_label.setAccessibleName(self.tr("Other desks at this member"))
         refusal_icon = QLabel(self)
         refusal_icon.setPixmap(icon("access-refused").pixmap(16, 16))
         self._refusal_row = QWidget(self)
@@ -108,6 +113,7 @@ class CustomerHeader(QFrame):
         layout.addWidget(self.details_label)
         layout.addWidget(self.contact_label)
         layout.addWidget(self._refusal_row)
+        layout.addWidget(self.presence_label)
         self.set_customer(None)
 
     def _label(self, name: str) -> QLabel:
@@ -117,7 +123,20 @@ class CustomerHeader(QFrame):
         label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
         return label
 
+    def set_presence(self, others: list[PresenceRecord]) -> None:
+        """The other desks at the member shown ([]: none, the label hides)."""
+        desks = []
+        for other in others:
+            desk = self.tr("{workstation}, {staff}").format(workstation=other.workstation, staff=other.staff) \
+                if other.staff else other.workstation
+            if other.activity == "writing" and other.thread_id is None:
+                desk = self.tr("{desk} (writing a new message)").format(desk=desk)
+            desks.append(desk)
+        self.presence_label.setText(self.tr("Also open at {desks}").format(desks="; ".join(desks)) if desks else "")
+        self.presence_label.setVisible(bool(desks))
+
     def set_customer(self, customer: Customer | None) -> None:
+        self.set_presence([])
         if customer is None:
             self.name_label.setText(self.tr("No member open"))
             self.details_label.setText(self.tr("Search on the left and press Enter to open a member."))
@@ -305,6 +324,8 @@ class PreferencesPanel(QWidget):
         self._busy = False
         self._outside_pending = False  # a change elsewhere waits for the panel to be idle
         self._outside_at: datetime | None = None  # when it happened
+        self._outside_by: tuple[str | None, str | None] | None = None  # the other desk's save: workstation, staff
+        self._mark: FeedPosition | None = None  # the feed before the member's first read (Traffic Cop)
         self._unavailable: str | None = None  # why the member's data can no longer be read
         self.confirmation_dialog: ConfirmChangesDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
@@ -351,6 +372,7 @@ class PreferencesPanel(QWidget):
         events().preferencesChangedOutside.connect(self._changed_outside)
         events().customerUnavailable.connect(self._customer_unavailable)
         events().liveStateChanged.connect(self._live_state_changed)
+        events().deskChanged.connect(self._desk_changed)
         self._live_paused = False
 
         buttons = QHBoxLayout()
@@ -427,6 +449,8 @@ class PreferencesPanel(QWidget):
         self._statement = (None, "")
         self._busy = False
         self._outside_pending = False
+        self._outside_by = None
+        self._mark = None
         self._unavailable = None
         self._note("")
         self.model.set_editable(True)
@@ -478,7 +502,20 @@ class PreferencesPanel(QWidget):
             self._say(self.tr("The preferences could not be read; see the message above."), "warning")
             self.tasks.report(exc)
 
-        self.tasks.run(editor.load(), on_result=loaded, on_error=failed, key=READ)
+        self.tasks.run(self._marked_load(editor) if first else editor.load(), on_result=loaded, on_error=failed,
+                       key=READ)
+
+    async def _marked_load(self, editor: PreferenceEditor) -> Matrix:
+        """The first read of a member, after marking where the studio's feed stands: the
+        Traffic Cop looks for other desks' saves of the member after that mark."""
+        from studio_comm.journal import JournalUnavailableError
+
+        if self._session is not None:
+            try:
+                self._mark = await self._session.traffic_cop.mark()
+            except JournalUnavailableError:
+                self._mark = None  # no Traffic Cop for this member; the save itself still merges
+        return await editor.load()
 
     def _show_matrix(self, editor: PreferenceEditor) -> None:
         """Lay the matrix out anew for the editor's snapshot (just read)."""
@@ -512,6 +549,17 @@ class PreferencesPanel(QWidget):
         self._outside_pending = True
         self._reload_outside()
 
+    def _desk_changed(self, change: DeskChange) -> None:
+        """Another desk saved the open member's consent: read it again (keeping the edits) and say who."""
+        if (self._customer is None or change.customer_id != self._customer.id or self._editor is None
+                or self._unavailable is not None or "preferences" not in change.views):
+            return
+        if change.outcome in ("saved", "differs", "partial", "unknown"):  # it may have changed something
+            self._outside_by = (change.workstation, change.staff)
+        self._outside_at = change.at
+        self._outside_pending = True
+        self._reload_outside()
+
     def _live_state_changed(self, state: str) -> None:
         """Back after a pause: what changed meanwhile may never have been told."""
         if state == "reconnecting":
@@ -537,7 +585,8 @@ class PreferencesPanel(QWidget):
                 dialog.finished.connect(lambda _code: QTimer.singleShot(0, self._reload_outside))
                 return
         self._outside_pending = False
-        at = self._outside_at
+        at, by = self._outside_at, self._outside_by
+        self._outside_by = None
         shape = _shape(editor.matrix)
         shown = editor.matrix.values() if editor.matrix is not None else None
         self._set_busy(True)
@@ -549,8 +598,13 @@ class PreferencesPanel(QWidget):
                 self._show_matrix(editor)
             self._set_busy(False)
             self._sync_intent()
-            if editor.matrix is not None and editor.matrix.values() != shown:
-                self._note(self.tr("Changed outside studio-comm at {time}").format(time=_moment(at)) if at else
+            if by is not None and at is not None:  # said also when the webhook's re-read showed it already
+                workstation, staff = by
+                desk = self.tr("{workstation} by {staff}").format(workstation=workstation, staff=staff) \
+                    if staff else (workstation or self.tr("another desk"))
+                self._note(self.tr("Saved at {desk} at {time}").format(desk=desk, time=format_moment(at)))
+            elif editor.matrix is not None and editor.matrix.values() != shown:
+                self._note(self.tr("Changed outside studio-comm at {time}").format(time=format_moment(at)) if at else
                            self.tr("Changed outside studio-comm while live updates were paused"))
             events().preferencesChanged.emit(editor.customer_id)
             if conflicts:
@@ -621,6 +675,8 @@ class PreferencesPanel(QWidget):
         if staff is None:
             self._say(self.tr("Not saved: say who is at the desk first. Your changes are kept."), "warning")
             return
+        if not await self._traffic_cop(editor) or editor is not self._editor or not editor.is_dirty:
+            return
         lines = [change_line(change) for change in editor.changes()]
         self._close_dialogs()
         where = self._session.workstation if self._session is not None else ""
@@ -635,6 +691,37 @@ class PreferencesPanel(QWidget):
         if code == QDialog.DialogCode.Accepted and editor is self._editor:
             self._statement = (dialog.source or None, dialog.note)
             self.save()
+
+    async def _traffic_cop(self, editor: PreferenceEditor) -> bool:
+        """Whether to go on to the confirmation: yes unless other desks saved the member's
+        consent since it was opened here and the user, told who and when, edits or
+        discards instead. Either way the matrix is read again, the edits kept on top."""
+        from studio_comm.journal import JournalUnavailableError
+
+        session, mark = self._session, self._mark
+        if session is None or mark is None:
+            return True
+        try:
+            now = await session.traffic_cop.mark()
+            saves = await session.traffic_cop.consent_saved_since(editor.customer_id, mark)
+        except JournalUnavailableError:
+            return True  # the save's own merge still guards it; its audit says what the journal's absence means
+        if not saves:
+            return True
+        if editor is not self._editor:
+            return False
+        answer = await ask(consent_saves_dialog(saves, self))
+        if editor is not self._editor:
+            return False
+        self._mark = now  # these saves are told now
+        if answer == TrafficCopDialog.SEND:
+            return True
+        if answer == TrafficCopDialog.DISCARD:
+            self.revert()
+        last = saves[-1]
+        self._outside_at, self._outside_by, self._outside_pending = last.at, (last.workstation, last.staff), True
+        self._reload_outside()
+        return False
 
     def save(self) -> None:
         """Save the intent, with how the member said so as the last confirmation recorded it."""
@@ -755,11 +842,3 @@ class PreferencesPanel(QWidget):
 def _shape(matrix: Matrix | None) -> tuple | None:
     """A matrix's rows and columns, as the layout depends on them."""
     return None if matrix is None else (matrix.categories, matrix.channels)
-
-
-def _moment(at: datetime) -> str:
-    """When something happened, in the workstation's local time: the time alone today."""
-    if at.astimezone().date() != datetime.now(UTC).astimezone().date():
-        return format_datetime(at)
-    local = QDateTime.fromSecsSinceEpoch(int(at.timestamp())).time()
-    return QLocale().toString(local, QLocale.FormatType.ShortFormat)

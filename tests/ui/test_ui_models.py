@@ -241,3 +241,79 @@ def test_intent_keeps_contract(qtmodeltester, intent):
     qtmodeltester.check(model, force_py=True)
     for cell, value in intent.items():
         assert model.value(cell) is value
+
+
+# -- the conversation: live updates from other desks ------------------------------------------
+
+def message(n: int, state: str = "sent", **fields):
+    from studio_comm.journal.records import MessageRecord
+
+    at = datetime(2026, 12, 1, 10, n % 60, tzinfo=UTC)
+    values = dict(id=n, request_id=f"req-{n}", thread_id=1, studio_id=1, customer_id=1, direction="OUTGOING",
+                  channel="EMAIL", category="GENERAL", subject="Locker", content=f"message {n}", agent="Jens P.",
+                  communication_time=None, thread_status="ONGOING", state=state, communication_id=None,
+                  error=None, http_status=None, trace_id=None, workstation="desk-2", staff="Jens P.",
+                  created_at=at, updated_at=at, resend_of=None)
+    values.update(fields)
+    return MessageRecord(**values)
+
+
+def test_a_timeline_merged_with_another_desks_messages_keeps_rows_selection_and_own_sends(qtmodeltester):
+    from studio_comm.api.enums import Direction
+    from studio_comm.ui.models.timeline_model import PendingMessage, TimelineModel
+
+    model = TimelineModel()
+    model.set_messages([message(1), message(2, "pending")])
+    selected = QtCore_persistent(model, 0)
+    mine = PendingMessage("req-mine", Direction.OUTGOING, Channel.EMAIL, MessageCategory.GENERAL, "Locker",
+                          "sent from here", None)
+    model.append(mine)
+    resets, inserted = [], []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+
+    # Another desk's message 2 is sent now and its message 3 is new; this desk's send is still out.
+    model.merge([message(1), message(2, "sent"), message(3)])
+    assert [m.request_id for m in model.messages()] == ["req-1", "req-2", "req-3", "req-mine"]
+    assert resets == [] and inserted == [(2, 2)], "in place: no new layout, the view keeps its scroll"
+    assert model.message(model.row_of("req-2")).state == "sent"
+    assert model.row_of("req-mine") >= 0, "the stand-in of this desk's send stays until its answer"
+    assert selected.isValid() and selected.row() == 0
+    qtmodeltester.check(model)
+
+    # Once this desk's message is in the journal, its journal row takes the stand-in's place.
+    model.merge([message(1), message(2), message(3), message(4, request_id="req-mine", workstation="desk-1")])
+    assert [m.request_id for m in model.messages()] == ["req-1", "req-2", "req-3", "req-mine"]
+    assert model.message(3).workstation == "desk-1" and resets == []
+
+
+def QtCore_persistent(model, row: int):  # noqa: N802 (reads like the Qt class it makes)
+    from PySide6.QtCore import QPersistentModelIndex
+
+    return QPersistentModelIndex(model.index(row, 0))
+
+
+def test_a_thread_list_read_again_in_the_same_order_updates_in_place_and_shows_who_writes(qtmodeltester):
+    from studio_comm.journal.records import ThreadRecord
+    from studio_comm.ui.models.thread_list_model import ThreadListModel
+
+    at = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+    def thread(n: int, status: str = "ONGOING") -> ThreadRecord:
+        return ThreadRecord(id=n, studio_id=1, customer_id=1, remote_thread_id=100 + n, subject=f"Subject {n}",
+                            status=status, category="GENERAL", created_at=at, updated_at=at)
+
+    model = ThreadListModel()
+    model.set_threads([thread(1), thread(2)])
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    selected = QtCore_persistent(model, 1)
+    model.set_threads([thread(1), thread(2, "FINISHED")])
+    assert resets == [] and selected.isValid() and selected.row() == 1
+    model.set_writing({2: ["Jens P."]})
+    assert model.index(1, ThreadListModel.SUBJECT).data() == "Jens P. is writing… · Subject 2"
+    assert model.index(1, 0).data(ThreadListModel.WritingRole) == "Jens P. is writing…"
+    assert model.index(0, 0).data(ThreadListModel.WritingRole) is None
+    qtmodeltester.check(model)
+    model.set_threads([thread(2), thread(1)])  # another order: laid out anew
+    assert resets == [1]

@@ -140,6 +140,37 @@ def test_a_newer_run_under_a_key_drops_the_late_answer_of_the_older(qtbot, qloop
     assert shown == ["Ben", "threads"] and failures == []
 
 
+def test_refreshes_asked_for_while_one_runs_make_one_more_run_with_the_newest_answer(qtbot, qloop):
+    """A burst of changes from other desks: two reads, not one per change, the last one fresh."""
+    runner = TaskRunner()
+    gate = asyncio.Event()
+    reads, shown = [], []
+    state = {"value": 0}
+
+    async def read() -> int:
+        reads.append(state["value"])
+        await gate.wait()
+        return state["value"]
+
+    runner.refresh("timeline", read, on_result=shown.append)
+    for value in range(1, 51):  # 50 changes arrive while the first read runs
+        state["value"] = value
+        runner.refresh("timeline", read, on_result=shown.append)
+    qtbot.waitUntil(lambda: len(reads) == 1, timeout=WAIT_MS)
+    gate.set()
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=WAIT_MS)
+    assert len(reads) == 2 and shown[-1] == 50, "one more read, started after the last change"
+
+    # drop(): the member was closed; the refresh asked for meanwhile does not run either.
+    gate.clear()
+    runner.refresh("timeline", read, on_result=shown.append)
+    runner.refresh("timeline", read, on_result=shown.append)
+    runner.drop("timeline")
+    gate.set()
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=WAIT_MS)
+    assert len(reads) == 3 and shown[-1] == 50
+
+
 def test_errors_reach_the_failed_signal_unless_handled_and_runs_within_count_for_the_outer(qtbot, qloop, expect_log):
     expect_log(*BACKGROUND_FAILED)
     main = TaskRunner()

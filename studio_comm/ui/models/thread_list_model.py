@@ -1,7 +1,8 @@
 """The member's conversation threads as a table: subject, status, last activity.
 
 Qt.UserRole of every cell is the thread's local (journal) id; ThreadRole gives the record.
-Records come from core (journal ThreadRecord), newest activity first.
+Records come from core (journal ThreadRecord), newest activity first. Who is writing in a
+thread at another desk (`set_writing`) shows before its subject, and as WritingRole.
 """
 
 from __future__ import annotations
@@ -22,15 +23,34 @@ class ThreadListModel(QAbstractTableModel):
     SUBJECT, STATUS, LAST_ACTIVITY = range(3)
     IdRole = Qt.ItemDataRole.UserRole
     ThreadRole = Qt.ItemDataRole.UserRole + 1
+    WritingRole = Qt.ItemDataRole.UserRole + 2  # "Jens P. is writing…", or None
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._threads: list = []
+        self._writing: dict[int, str] = {}  # thread id -> who is writing in it at another desk
 
     def set_threads(self, threads: list) -> None:
+        """Show `threads`; the same threads in the same order are updated in place (the
+        selection stays where it is), anything else is laid out anew."""
+        threads = list(threads)
+        if [t.id for t in threads] == [t.id for t in self._threads]:
+            self._threads = threads
+            if threads:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(threads) - 1, self.columnCount() - 1))
+            return
         self.beginResetModel()
-        self._threads = list(threads)
+        self._threads = threads
         self.endResetModel()
+
+    def set_writing(self, writing: dict[int, list[str]]) -> None:
+        """thread id -> the staff names writing in it at other desks."""
+        texts = {thread_id: self.tr("{names} is writing…").format(names=", ".join(names))
+                 for thread_id, names in writing.items() if names}
+        if texts != self._writing:
+            self._writing = texts
+            if self._threads:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._threads) - 1, 0))
 
     # Shadows QObject.thread() for Python callers (Qt's own C++ calls are unaffected); the
     # conversation panel looks threads up by this name.
@@ -56,7 +76,12 @@ class ThreadListModel(QAbstractTableModel):
             return None
         thread = self._threads[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(thread, index.column())
+            text = self._text(thread, index.column())
+            if index.column() == self.SUBJECT and (writing := self._writing.get(thread.id)):
+                return f"{writing} · {text}"  # first: a narrow column elides the end
+            return text
+        if role == self.WritingRole:
+            return self._writing.get(thread.id)
         if role == self.IdRole:
             return thread.id
         if role == self.ThreadRole:

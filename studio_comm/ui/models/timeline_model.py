@@ -12,6 +12,8 @@ draws elided plain text (never rich text); the full text is shown in a detail pa
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -32,10 +34,8 @@ from studio_comm.ui.icons import icon
 from studio_comm.ui.labels import category_label, channel_label, direction_label, format_datetime
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
+    from studio_comm.api.enums import Channel, Direction, MessageCategory
     from studio_comm.journal.records import MessageRecord
-    from studio_comm.ui.conversation_panel import PendingMessage
 
 _Index = QModelIndex | QPersistentModelIndex
 _ONE_LINE_MAX = 1000
@@ -43,6 +43,23 @@ STATES = frozenset(MessageState)
 # A send's outcome, not a stored state: Magicline has the message, the journal does not
 # yet. core.messaging.SENT_UNRECORDED, spelled out: the window is built before core loads.
 SENT_UNRECORDED = "sent_unrecorded"
+
+
+@dataclass
+class PendingMessage:
+    """Stands in the timeline for a message of this desk whose send has not come back yet,
+    under the request id its journal row and request will carry."""
+
+    request_id: str
+    direction: Direction
+    channel: Channel
+    category: MessageCategory
+    subject: str
+    content: str
+    communication_time: datetime | None
+    agent: str | None = None
+    state: str = "pending"
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def state_icon(state: str) -> QIcon:
@@ -100,6 +117,33 @@ class TimelineModel(QAbstractListModel):
         self.beginResetModel()
         self._messages = list(messages)
         self.endResetModel()
+
+    def merge(self, messages: list) -> None:
+        """Show the journal's `messages` of the thread (another desk wrote in it), keeping
+        the rows that stand in for this desk's sends not back yet (they stay last, and
+        leave once the journal has their message). Rows already shown are updated in place
+        and new ones inserted before the stand-ins, so the selection stays on its message."""
+        stored = {m.request_id for m in messages}
+        for row in reversed(range(len(self._messages))):
+            message = self._messages[row]
+            if isinstance(message, PendingMessage) and message.request_id in stored:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._messages[row]
+                self.endRemoveRows()
+        shown = [m for m in self._messages if not isinstance(m, PendingMessage)]
+        if [m.request_id for m in messages[:len(shown)]] != [m.request_id for m in shown] \
+                or any(isinstance(m, PendingMessage) for m in self._messages[:len(shown)]):
+            local = [m for m in self._messages if isinstance(m, PendingMessage)]
+            self.set_messages(list(messages) + local)  # an order changed (a late commit): laid out anew
+            return
+        count = len(shown)
+        self._messages[:count] = messages[:count]
+        if count:
+            self.dataChanged.emit(self.index(0, 0), self.index(count - 1, 0))
+        if len(messages) > count:
+            self.beginInsertRows(QModelIndex(), count, len(messages) - 1)
+            self._messages[count:count] = messages[count:]
+            self.endInsertRows()
 
     def append(self, message: MessageRecord | PendingMessage) -> None:
         row = len(self._messages)
