@@ -31,14 +31,19 @@ after the other, each through the widgets a user would use; each is answered wit
                                     confirmSaveButton; the open threads' startNewThreadButton)
     toggle cell                     Space on the matrix cell [CATEGORY, CHANNEL]
     save                            click Save of the preferences
-    burst count thread? via?        send `count` messages into the thread of that journal id (null or
+    burst count thread? via? cop?   send `count` messages into the thread of that journal id (null or
       subject? text?                absent: the first starts a new thread, the others follow it up),
                                     one after the other: through session.messaging (via "messaging",
                                     the default: logged phone calls, no consent read, no Traffic
                                     Cop; each told on the hub's messagesChanged, as the compose
                                     area tells its sends) or typed and sent in the compose area
-                                    (via "compose", into the selected thread)
+                                    (via "compose", into the selected thread; when the Traffic Cop
+                                    stops one, its button `cop` is clicked)
                                     -> {"sent": [request ids], "thread": id}
+    wait_timeline ids timeout?      until the timeline shows exactly these request ids, in this
+                                    order, all sent -> the state
+    reset                           close dialogs unanswered, revert consent edits, clear the compose
+                                    area (what an earlier test may have left) -> the state
     state                           what the desk shows (see `Desk.state`)
 
 Lines it prints by itself, for a test to wait for:
@@ -48,8 +53,9 @@ Lines it prints by itself, for a test to wait for:
     desk: open ID                   the --customer member's preferences are shown
     desk: matrix JSON               they were shown again: {"CATEGORY/CHANNEL": active, ...}
     desk: settled SEQ OUTCOME       this desk settled feed event SEQ (core.live.Settled)
-    desk: sent JSON                 a send of this desk ended, its outcome committed:
-                                    {"request_id", "state", "thread", "remote", "at": time.time()}
+    desk: sent JSON                 a send of this desk ended: {"request_id", "state", "thread",
+                                    "remote", "committed": time.time() when its state "sent" was
+                                    committed (null for another outcome), "at": time.time() now}
     desk: dialog NAME               a dialog of that object name was shown
     desk: report OUTCOME            a consent save ended (PreferencesPanel.last_report)
 
@@ -89,14 +95,15 @@ def values(matrix) -> dict[str, bool]:
 # -- the desk (the child process) ----------------------------------------------------------
 
 class Desk:
-    """The app's window at this desk, and the commands it takes."""
+    """The app's window at this desk, and the commands it takes. A test may drive a window
+    of its own process with it too (`say` then keeps the lines where the test wants them)."""
 
-    def __init__(self, window, args: argparse.Namespace) -> None:
+    def __init__(self, window, say: Callable[[str], None] = say) -> None:
         self.window = window
-        self.args = args
-        self.sends = 0  # sends of this desk that ended
+        self.say = say
         self._shown: set[str] = set()  # object names of the dialogs shown now
         self._report = None
+        self._cop: str | None = None  # the Traffic Cop's button a burst clicks
 
     # ---------------------------------------------------------------- watching
 
@@ -105,19 +112,29 @@ class Desk:
         dialog shows or a consent save ends."""
         from PySide6.QtCore import QTimer
 
-        messenger = self.window.session.messaging
-        send = messenger.send
+        session = self.window.session
+        journal, messenger = session.journal.journal, session.messaging
+        mark, send = journal.mark_message, messenger.send
+        committed: dict[str, float] = {}
+
+        def timed(request_id, state, **kwargs):  # on the journal's worker thread
+            record = mark(request_id, state, **kwargs)
+            if state == "sent":
+                committed[request_id] = time.time()  # the message's outcome is committed now
+            return record
 
         async def told(draft, **kwargs):
             result = await send(draft, **kwargs)
-            self.sends += 1
             message, thread = result.message, result.thread
-            say("sent " + json.dumps({
-                "request_id": message.request_id if message is not None else None, "state": str(result.state),
+            request_id = message.request_id if message is not None else None
+            self.say("sent " + json.dumps({
+                "request_id": request_id, "state": str(result.state),
                 "thread": thread.id if thread is not None else None,
-                "remote": thread.remote_thread_id if thread is not None else None, "at": time.time()}))
+                "remote": thread.remote_thread_id if thread is not None else None,
+                "committed": committed.pop(request_id, None), "at": time.time()}))
             return result
 
+        journal.mark_message = timed
         messenger.send = told  # this session's messenger: the compose area sends through it too
         self._watch = QTimer(self.window)
         self._watch.setInterval(WATCH_MS)
@@ -125,14 +142,29 @@ class Desk:
         self._watch.start()
 
     def _look(self) -> None:
-        shown = {d.objectName() for d in self.dialogs()}
+        from PySide6.QtWidgets import QAbstractButton
+
+        dialogs = self.dialogs()
+        shown = {d.objectName() for d in dialogs}
         for name in sorted(shown - self._shown):
-            say(f"dialog {name}")
+            self.say(f"dialog {name}")
         self._shown = shown
+        if self._cop is not None:  # a burst answers the Traffic Cop as it was told to
+            for stop in (d for d in dialogs if d.objectName() == "trafficCopDialog"):
+                click(stop.findChild(QAbstractButton, self._cop))
         report = self.window.preferences_panel.last_report
         if report is not None and report is not self._report:
-            say(f"report {report.outcome}")
+            self.say(f"report {report.outcome}")
         self._report = report
+
+    def _stopped(self) -> bool:
+        """The Traffic Cop stopped a send of a burst that has no answer for it."""
+        if self._cop is None and self.dialog("trafficCopDialog") is not None:
+            raise RuntimeError("the Traffic Cop stopped a reply of the burst")
+        return False
+
+    def dialog(self, name: str):
+        return next((d for d in self.dialogs() if d.objectName() == name), None)
 
     def dialogs(self) -> list:
         from PySide6.QtWidgets import QApplication, QDialog
@@ -149,14 +181,14 @@ class Desk:
                 command = json.loads(line)
                 name = command.pop("do")
             except (ValueError, KeyError, AttributeError):
-                say(f"failed {line.strip()!r} not a command")
+                self.say(f"failed {line.strip()!r} not a command")
                 continue
             try:
                 result = await getattr(self, f"do_{name}")(**command)
             except Exception as exc:  # the test hears of it and goes on
-                say(f"failed {name} {type(exc).__name__}: {exc}")
+                self.say(f"failed {name} {type(exc).__name__}: {exc}")
             else:
-                say(f"done {name} {json.dumps(result)}")
+                self.say(f"done {name} {json.dumps(result)}")
 
     async def do_open(self, customer: int) -> list[dict]:
         window = self.window
@@ -249,9 +281,9 @@ class Desk:
         return click(self.window.preferences_panel.save_button)
 
     async def do_burst(self, count: int, thread: int | None = None, via: str = "messaging",
-                       subject: str = "Desk burst", text: str = "") -> dict:
+                       subject: str = "Desk burst", text: str = "", cop: str | None = None) -> dict:
         if via == "compose":
-            return await self._burst_compose(count, text)
+            return await self._burst_compose(count, text, cop)
         from studio_comm.api.models import Channel, Direction, MessageCategory
         from studio_comm.core.messaging import Draft
         from studio_comm.ui.events import events
@@ -271,19 +303,61 @@ class Desk:
             sent.append(result.message.request_id)
         return {"sent": sent, "thread": record.id if record is not None else None}
 
-    async def _burst_compose(self, count: int, text: str) -> dict:
+    async def _burst_compose(self, count: int, text: str, cop: str | None) -> dict:
+        """Type and send `count` replies into the selected thread; when the Traffic Cop stops
+        one, click its button `cop` (without one, that is a failure)."""
         compose = self.window.conversation_panel.compose
         selected = self.window.conversation_panel.selected_thread()
         if selected is None:
             raise RuntimeError("select a thread first: a burst through the compose area follows it up")
-        before = self.sends
-        for i in range(count):
-            type_text(compose.body, f"{text or self.window.session.workstation} {i + 1}")
-            await until(compose.send_button.isEnabled, 30, "Send enabled")
-            click(compose.send_button)
-            await until(lambda n=before + i + 1: self.sends >= n and not compose.has_text(), 60, "the send")
-        messages = self.window.conversation_panel.timeline.messages()
-        return {"sent": [m.request_id for m in messages[-count:]], "thread": selected.id}
+        sent: list[str] = []
+        told = self.say
+
+        def tell(line: str) -> None:
+            if line.startswith("sent "):
+                sent.append(json.loads(line.removeprefix("sent "))["request_id"])
+            told(line)
+
+        self.say, self._cop = tell, cop
+        try:
+            for i in range(count):
+                type_text(compose.body, f"{text or self.window.session.workstation} {i + 1}")
+                await until(compose.send_button.isEnabled, 30, "Send enabled")
+                click(compose.send_button)
+                await until(lambda n=i + 1: self._stopped() or len(sent) >= n and not compose.has_text(), 60,
+                            "the send")
+        finally:
+            self.say, self._cop = told, None
+        return {"sent": sent, "thread": selected.id}
+
+    async def do_wait_timeline(self, ids: list[str], timeout: float = 60.0) -> dict:
+        """Until the timeline shows exactly these messages, in this order, all sent."""
+        timeline = self.window.conversation_panel.timeline
+
+        def there() -> bool:
+            messages = timeline.messages()
+            return [m.request_id for m in messages] == ids and all(m.state == "sent" for m in messages)
+
+        try:
+            await until(there, timeout, "the timeline")
+        except TimeoutError:
+            shown = [m.request_id for m in timeline.messages()]
+            missing, extra = set(ids) - set(shown), set(shown) - set(ids)
+            raise TimeoutError(f"the timeline shows {len(shown)} messages ({len(set(shown))} different), "
+                               f"{len(missing)} missing, {len(extra)} not wanted") from None
+        return self.state()
+
+    async def do_reset(self) -> dict:
+        """Back to a desk with nothing pending: dialogs closed unanswered, unsaved consent edits
+        reverted, the compose area empty (what a test before may have left)."""
+        for shown in self.dialogs():
+            shown.reject()
+        await until(lambda: not self.dialogs(), 10, "the dialogs closed")
+        panel = self.window.preferences_panel
+        await until(lambda: not panel.busy, 30, "the preferences idle")
+        panel.revert()
+        await self.do_clear()
+        return self.state()
 
     async def do_state(self) -> dict:
         return self.state()
@@ -307,13 +381,11 @@ class Desk:
         window = self.window
         conversation, panel = window.conversation_panel, window.preferences_panel
         threads = conversation.threads
-        writing_role = getattr(ThreadListModel, "WritingRole", None)
         writing = {}
-        if writing_role is not None:
-            for row in range(threads.rowCount()):
-                if (text := threads.data(threads.index(row, 0), writing_role)) is not None:
-                    writing[str(threads.thread(row).id)] = text
-        label = getattr(panel.header, "presence_label", None)
+        for row in range(threads.rowCount()):
+            if (text := threads.data(threads.index(row, 0), ThreadListModel.WritingRole)) is not None:
+                writing[str(threads.thread(row).id)] = text
+        label = panel.header.presence_label
         selected = conversation.selected_thread()
         messages = conversation.timeline.messages()
         return {
@@ -322,7 +394,7 @@ class Desk:
             "selected": selected.id if selected is not None else None,
             "timeline": [m.request_id for m in messages],
             "states": [str(m.state) for m in messages],
-            "presence": label.text() if label is not None and label.isVisible() else "",
+            "presence": label.text() if label.isVisible() else "",
             "writing": writing,
             "dialogs": sorted(d.objectName() for d in self.dialogs()),
             "traffic_cop": any(d.objectName() == "trafficCopDialog" for d in self.dialogs()),
@@ -354,7 +426,7 @@ def press(widget, key) -> None:
 
 
 def click(button) -> bool:
-    """Click `button` as the user does; False (nothing happens) when it is disabled."""
+    """Click `button` as the user does (a disabled one cannot be: that raises)."""
     if not button.isEnabled():
         raise RuntimeError(f"{button.objectName()} is disabled")
     button.click()
@@ -405,7 +477,7 @@ def main(argv: list[str]) -> int:
         live.stateChanged.connect(lambda state: say(state) if state in ("live", "reconnecting") else None)
         live.eventSettled.connect(lambda event, outcome: say(f"settled {event.seq} {outcome}"))
         panel = window.preferences_panel
-        desk = Desk(window, args)
+        desk = Desk(window)
 
         def shown(customer_id: int) -> None:
             if panel.editor is not None and panel.editor.matrix is not None and customer_id == args.customer:
@@ -466,8 +538,10 @@ class DeskProcess:
         self.staff = staff or "Second desk"
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
-        self.lines: list[str] = []
-        self.heard: list[tuple[float, str]] = []  # every line, with time.time() when it arrived
+        self.heard: list[str] = []  # every line, as it came
+        # The lines not taken yet, by their first word after "desk: " (a burst says "sent" a
+        # thousand times: a wait for "done burst" must not read through all of them).
+        self._waiting: dict[str, list[str]] = {}
         self._lock = threading.Lock()
         self._stderr: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -476,9 +550,10 @@ class DeskProcess:
     def _read(self) -> None:
         for line in self.process.stdout:
             line = line.rstrip("\n")
+            word = line.removeprefix("desk: ").split(" ", 1)[0]
             with self._lock:
-                self.lines.append(line)
-                self.heard.append((time.time(), line))
+                self.heard.append(line)
+                self._waiting.setdefault(word, []).append(line)
 
     @property
     def alive(self) -> bool:
@@ -488,12 +563,13 @@ class DeskProcess:
         """The first line `desk: PREFIX...` not taken yet, taken; None if there is none (yet).
         Raises DeskEnded when the desk has ended without saying it."""
         with self._lock:
-            for i, line in enumerate(self.lines):
+            lines = self._waiting.get(prefix.split(" ", 1)[0], [])
+            for i, line in enumerate(lines):
                 if line.startswith(f"desk: {prefix}"):
-                    return self.lines.pop(i).removeprefix("desk: ")
+                    return lines.pop(i).removeprefix("desk: ")
         if not self.alive:
             raise DeskEnded(f"{self.workstation} ended (status {self.process.returncode}) before saying "
-                            f"{prefix!r}: {self.lines}; stderr: {self.errors()}")
+                            f"{prefix!r}: {self.heard[-20:]}; stderr: {self.errors()}")
         return None
 
     def command(self, do: str, **args: Any) -> None:
@@ -539,7 +615,7 @@ class DeskProcess:
         try:
             qtbot.waitUntil(condition, timeout=timeout_ms)
         except qtbot.TimeoutError:
-            raise AssertionError(f"{self.workstation} said no {what} within {timeout_ms} ms: {self.lines}; "
+            raise AssertionError(f"{self.workstation} said no {what} within {timeout_ms} ms: {self.heard[-20:]}; "
                                  f"stderr: {self.errors()}") from None
 
     # On an asyncio loop (the benchmarks' qasync loop): the same, awaited.
