@@ -120,8 +120,7 @@ class AuditWindow(QMainWindow):
         events().preferencesChanged.connect(self._entries_added)
         events().messagesChanged.connect(self._entries_added)
         events().deskChanged.connect(self._desk_changed)
-        events().liveStateChanged.connect(self._live_state_changed)
-        self._live_paused = False
+        events().liveResumed.connect(self._entries_added)  # another desk's entries may have come untold
 
         self.model = AuditModel(self)
         self.table_view = row_table(self, self.model, "auditTable", self.tr("Audit entries"))
@@ -218,16 +217,6 @@ class AuditWindow(QMainWindow):
     def _desk_changed(self, change: DeskChange) -> None:
         if View.AUDIT in change.views:
             self._entries_added(change.customer_id)
-
-    def _live_state_changed(self, state: str) -> None:
-        """Back after a pause: another desk's entries may have been written untold meanwhile."""
-        if state == "reconnecting":
-            self._live_paused = True
-        elif state == "live" and self._live_paused:
-            self._live_paused = False
-            self._entries_added()
-        elif state == "stopped":
-            self._live_paused = False
 
     def selected_audit_id(self) -> int | None:
         rows = self.table_view.selectionModel().selectedRows()

@@ -154,7 +154,6 @@ class ReviewWindow(QMainWindow):
         self._rereading: asyncio.Future[None] | None = None
         # Members whose row another desk cached, to read from the cache; None: the whole cache.
         self._cached_elsewhere: dict[int, None] | None = {}
-        self._live_paused = False
 
         self.error_banner = ErrorBanner(self)
         tasks.failed.connect(self.error_banner.show_error)
@@ -196,7 +195,7 @@ class ReviewWindow(QMainWindow):
         events().preferencesChangedOutside.connect(self._changed_outside)
         events().customerUnavailable.connect(self._customer_unavailable)
         events().deskChanged.connect(self._desk_changed)
-        events().liveStateChanged.connect(self._live_state_changed)
+        events().liveResumed.connect(self._live_resumed)
         self._update_buttons()
 
     # -- construction -------------------------------------------------------------------------
@@ -605,17 +604,11 @@ class ReviewWindow(QMainWindow):
             self._cached_elsewhere[change.customer_id] = None
         self._read_cached()
 
-    def _live_state_changed(self, state: str) -> None:
+    def _live_resumed(self) -> None:
         """Back after a pause: another desk's rows may have been cached untold meanwhile."""
-        if state == "reconnecting":
-            self._live_paused = True
-        elif state == "live" and self._live_paused:
-            self._live_paused = False
-            if self._table is not None:
-                self._cached_elsewhere = None
-                self._read_cached()
-        elif state == "stopped":
-            self._live_paused = False
+        if self._table is not None:
+            self._cached_elsewhere = None
+            self._read_cached()
 
     def _read_cached(self) -> None:
         # One key for both kinds of re-read: they never overtake each other.
