@@ -28,7 +28,9 @@ is the key's, and the run stops.
 
 Live updates (core.live) keep the cache current between runs: `refresh` re-reads one
 customer through the same gate as a run (within the request budget), and
-`mark_unavailable` records a customer that a webhook said is gone or locked.
+`mark_unavailable` records a customer that a webhook said is gone or locked. Desks share
+the cache: `cached_row` reads one customer's row as it is now, which another desk's read
+may have written (its desk event says so), without asking the API again.
 
 The second half is Qt-free table logic for the review view: rows of customers by
 (category, channel) cell, filters, sorting and the per-cell summary, as plain functions
@@ -319,6 +321,12 @@ class ConsentReview:
         # thousands of small objects): both happen on a worker thread, not the caller's.
         return await asyncio.to_thread(_rows_from_records, held)
 
+    async def cached_row(self, customer_id: int) -> ReviewRow | None:
+        """The customer's row as the cache holds it now (whichever desk wrote it last);
+        None when no review has read the customer."""
+        record = await self.journal.cached_customer(self.studio_id, customer_id)
+        return None if record is None else row_from_cache(record)
+
     async def _write(self, batch: list[Reading]) -> None:
         await self.journal.cache_preferences(self.studio_id, [r.cache_entry() for r in batch],
                                              workstation=self.workstation)
@@ -383,8 +391,8 @@ class ConsentReview:
             return None
         entry = {"customer_id": customer_id, "customer_number": record.customer_number, "name": record.name,
                  "status": record.status, "preferences": record.preferences, "error": code, "read_at": utc_now()}
-        await self.journal.cache_preferences(self.studio_id, [entry])
-        return row_from_cache(await self.journal.cached_customer(self.studio_id, customer_id))
+        await self.journal.cache_preferences(self.studio_id, [entry], workstation=self.workstation)
+        return await self.cached_row(customer_id)
 
     # -- the whole studio -------------------------------------------------------------
 

@@ -4,11 +4,17 @@ the consent changes made outside it that a webhook told of.
 The filters (member: a customer number, id or part of a name; staff member; action; days)
 go to the core's `AuditHistory`, which resolves the member through the review cache, turns
 the days into times and reads the entries; this window shows and words what it answers.
-The selected entry's full before/after is shown below the table; a consent change or a
-message made meanwhile (the app's `events()`) shows up while the window is open. The
-filtered list exports to CSV like the review table. The newest query wins (a runner key); like the
-review window, its runner runs within the main window's and its errors show in its own
-banner.
+The selected entry's full before/after is shown below the table. While the window is
+open, entries made meanwhile show up without a click, one way for all of them: a consent
+change or a message made at this desk (the app's `events()`), an entry another desk wrote
+(`deskChanged` with `View.AUDIT`), and, back after a pause of the live updates, whatever
+desk events may have been missed. Each re-reads with the current filter, coalesced
+(`TaskRunner.refresh`: a burst of them costs two reads); the selected entry stays selected
+(by its audit id) and, while in view, where it is on screen; otherwise the top row shown
+stays in place, unless the table is at its very top, where the newest entries come in.
+The filtered list exports to CSV like the review table. The newest query wins (a runner
+key); like the review window, its runner runs within the main window's and its errors
+show in its own banner.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QItemSelectionModel, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -36,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from studio_comm.core import export
 from studio_comm.core.audit import AuditFilter, AuditHistory, AuditRecord
+from studio_comm.core.desk_events import DeskChange, View
 from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.events import events
 from studio_comm.ui.labels import date_pattern, format_datetime
@@ -111,6 +119,8 @@ class AuditWindow(QMainWindow):
             edit.dateChanged.connect(lambda _d: self._filter_timer.start())
         events().preferencesChanged.connect(self._entries_added)
         events().messagesChanged.connect(self._entries_added)
+        events().deskChanged.connect(self._desk_changed)
+        events().liveResumed.connect(self._entries_added)  # another desk's entries may have come untold
 
         self.model = AuditModel(self)
         self.table_view = row_table(self, self.model, "auditTable", self.tr("Audit entries"))
@@ -197,17 +207,57 @@ class AuditWindow(QMainWindow):
     def reload(self) -> asyncio.Future[list[AuditRecord]]:
         return self.tasks.run(self.history.entries(self.current_filter()), on_result=self._show_entries, key=ENTRIES)
 
-    def _entries_added(self, _customer_id: int) -> None:
+    def _entries_added(self, _customer_id: int | None = None) -> None:
+        """Entries may have been written meanwhile: read again with the filter as it is then.
+        Under the query's key, so a filter change meanwhile supersedes it or runs after it."""
         if self.isVisible():
-            self._filter_timer.start()  # a burst of changes is read once
+            self.tasks.refresh(ENTRIES, lambda: self.history.entries(self.current_filter()),
+                               on_result=self._show_entries)
+
+    def _desk_changed(self, change: DeskChange) -> None:
+        if View.AUDIT in change.views:
+            self._entries_added(change.customer_id)
+
+    def selected_audit_id(self) -> int | None:
+        rows = self.table_view.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()).id if rows else None
 
     def _show_entries(self, entries: list[AuditRecord]) -> None:
+        selected, place = self.selected_audit_id(), self._place()
         self.model.set_entries(entries)
         self._update_staff_choices(entries)
         self.count_label.setText(self.tr("%n entries", "", len(entries)))
         self.export_button.setEnabled(bool(entries))
         self.details.clear()
+        view = self.table_view
+        view.doItemsLayout()  # the scroll range of the new rows, before scrolling among them
+        if (row := self.model.row_of(selected)) is not None:
+            view.selectionModel().setCurrentIndex(  # its details are shown again
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        if place is not None and (row := self.model.row_of(place[0])) is not None:
+            view.scrollTo(self.model.index(max(row - place[1], 0), 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        else:
+            view.scrollToTop()
         self.entriesChanged.emit()
+
+    def _place(self) -> tuple[int, int] | None:
+        """What stays where it is on screen when the entries are read again: the selected
+        entry if it is in view, else the top row if the table is scrolled, as (audit id,
+        rows below the top row). None at the very top: the newest entries come in there."""
+        view = self.table_view
+        top = view.rowAt(0)
+        if top < 0:
+            return None
+        bottom = view.rowAt(view.viewport().height() - 1)
+        selected = view.selectionModel().selectedRows()
+        if selected and top <= selected[0].row() and (bottom < 0 or selected[0].row() <= bottom):
+            row = selected[0].row()
+        elif view.verticalScrollBar().value() > view.verticalScrollBar().minimum():
+            row = top
+        else:
+            return None
+        return self.model.entry(row).id, row - top
 
     def _update_staff_choices(self, entries: list[AuditRecord]) -> None:
         known = {self.staff_filter.itemText(i) for i in range(self.staff_filter.count())}

@@ -237,8 +237,7 @@ class ConversationPanel(QWidget):
         self._unavailable: dict[int, str] = {}
         events().customerUnavailable.connect(self._customer_unavailable)
         events().deskChanged.connect(self._desk_changed)
-        events().liveStateChanged.connect(self._live_state_changed)
-        self._live_paused = False
+        events().liveResumed.connect(self._live_resumed)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -480,16 +479,11 @@ class ConversationPanel(QWidget):
         if "timeline" in change.views and thread is not None and change.thread_id == thread.id:
             self._timeline_again()
 
-    def _live_state_changed(self, state: str) -> None:
+    def _live_resumed(self) -> None:
         """Back after a pause: what other desks did meanwhile may never have been told."""
-        if state == "reconnecting":
-            self._live_paused = True
-        elif state == "live" and self._live_paused:
-            self._live_paused = False
-            if (customer := self._customer) is not None and self.read_for == customer.id:
-                self.tasks.refresh(THREADS, lambda: self._messenger.threads(customer.id),
-                                   on_result=self._threads_again)
-                self._timeline_again()
+        if (customer := self._customer) is not None and self.read_for == customer.id:
+            self.tasks.refresh(THREADS, lambda: self._messenger.threads(customer.id), on_result=self._threads_again)
+            self._timeline_again()
 
     def _threads_again(self, threads: list[ThreadRecord]) -> None:
         current = self.selected_thread()

@@ -47,10 +47,9 @@ class DeskPresence(QObject):
         self._session: StudioSession | None = None
         self._told: tuple[int, int | None, bool] | None = None  # the activity last reported
         self._staff: str | None = None  # who was at the desk then
-        self._live_paused = False
         conversation.activityChanged.connect(self._activity_changed)
         events().deskChanged.connect(self._desk_changed)
-        events().liveStateChanged.connect(self._live_state_changed)
+        events().liveResumed.connect(self._read_others)  # presence events may have been missed
 
     def set_session(self, session: StudioSession | None) -> None:
         """Be present in `session`'s studio (None: nowhere); the previous one is left."""
@@ -96,13 +95,6 @@ class DeskPresence(QObject):
     def _desk_changed(self, change: DeskChange) -> None:
         if "presence" in change.views and self._told is not None and change.customer_id == self._told[0]:
             self._read_others()
-
-    def _live_state_changed(self, state: str) -> None:
-        if state == "reconnecting":
-            self._live_paused = True
-        elif state == "live" and self._live_paused:
-            self._live_paused = False
-            self._read_others()  # presence events may have been missed meanwhile
 
     def _read_others(self) -> None:
         session, told = self._session, self._told

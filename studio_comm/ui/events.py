@@ -21,7 +21,9 @@ Live updates (ui/live.py) from the studio's event feed, each as a webhook told o
   audit entry, a review cache row, who is at a member); whatever shows the views in
   `change.views` reads them again. Changes this desk made itself are not told here.
 - `liveStateChanged(state)`: the desk's listener is "connecting", "live",
-  "reconnecting" or "stopped" (also when no studio is connected).
+  "reconnecting" or "stopped" (also when no studio is connected);
+- `liveResumed()`: it is live again after "reconnecting": events of the pause may never
+  have been told (a webhook Magicline did not deliver), so what is shown is read again.
 
 Listeners connect bound methods of QObjects, which Qt disconnects when they are deleted.
 """
@@ -40,6 +42,7 @@ class Events(QObject):
     customerUnavailable = Signal(object, str)
     deskChanged = Signal(object)
     liveStateChanged = Signal(str)
+    liveResumed = Signal()
 
 
 _hub: Events | None = None

@@ -97,9 +97,12 @@ class LiveUpdates(QObject):
 
     def _set_state(self, state: str) -> None:
         if state != self.state:
+            resumed = self.state == "reconnecting" and state == "live"
             self.state = state
             self.stateChanged.emit(state)
             events().liveStateChanged.emit(state)
+            if resumed:
+                events().liveResumed.emit()
 
     def _state_changed(self, token: object, state: str) -> None:
         if token is self._token:

@@ -371,9 +371,8 @@ class PreferencesPanel(QWidget):
         self.outside_note.hide()
         events().preferencesChangedOutside.connect(self._changed_outside)
         events().customerUnavailable.connect(self._customer_unavailable)
-        events().liveStateChanged.connect(self._live_state_changed)
+        events().liveResumed.connect(self._live_resumed)
         events().deskChanged.connect(self._desk_changed)
-        self._live_paused = False
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
@@ -560,18 +559,12 @@ class PreferencesPanel(QWidget):
         self._outside_pending = True
         self._reload_outside()
 
-    def _live_state_changed(self, state: str) -> None:
+    def _live_resumed(self) -> None:
         """Back after a pause: what changed meanwhile may never have been told."""
-        if state == "reconnecting":
-            self._live_paused = True
-        elif state == "live" and self._live_paused:
-            self._live_paused = False
-            if self._editor is not None and self._unavailable is None and not self._outside_pending:
-                self._outside_at = None  # when is unknown
-                self._outside_pending = True
-                self._reload_outside()
-        elif state == "stopped":
-            self._live_paused = False
+        if self._editor is not None and self._unavailable is None and not self._outside_pending:
+            self._outside_at = None  # when is unknown
+            self._outside_pending = True
+            self._reload_outside()
 
     def _reload_outside(self) -> None:
         editor = self._editor

@@ -14,7 +14,12 @@ Live updates (the app's hub): a member whose consent a webhook says changed is m
 stale in the table and read again in the background, one at a time through the review's
 own gate (the request budget a run keeps too), so the review stays current without a
 full pass; one whose access was disabled, or who was deleted, is marked so (the cache
-keeps their last read).
+keeps their last read). Desks share the cache: when another desk cached a member's row
+(`deskChanged` with `View.REVIEW`), the loaded table takes that row from the cache, no
+API call; a burst of them is read in two goes (`TaskRunner.refresh`), the selection
+kept. Back after a pause of the live updates, the loaded table reads the whole cache
+again once, since desk events may have been missed meanwhile. This desk's own reads
+name its workstation, so they do not come back to it.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from PySide6.QtWidgets import (
 from studio_comm.api import errors
 from studio_comm.api.enums import CustomerStatus
 from studio_comm.core import export
+from studio_comm.core.desk_events import DeskChange, View
 from studio_comm.core.review import (
     ACCESS_DISABLED,
     NOT_FOUND,
@@ -84,6 +90,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TABLE = "review.table"  # the runner's key of the table being computed
+CACHED = "review.cached"  # the runner's key of the re-read of rows other desks cached
 
 LIVE_UPDATE_MS = 1000  # rows arriving during a run are shown at most this often
 TEXT_FILTER_DELAY_MS = 200  # typing pauses this long before the table is filtered
@@ -145,6 +152,8 @@ class ReviewWindow(QMainWindow):
         self.last_progress: ReviewProgress | None = None
         self._stale: dict[int, None] = {}  # members to read again, oldest change first
         self._rereading: asyncio.Future[None] | None = None
+        # Members whose row another desk cached, to read from the cache; None: the whole cache.
+        self._cached_elsewhere: dict[int, None] | None = {}
 
         self.error_banner = ErrorBanner(self)
         tasks.failed.connect(self.error_banner.show_error)
@@ -185,6 +194,8 @@ class ReviewWindow(QMainWindow):
         self._text_timer.timeout.connect(self.rebuild)
         events().preferencesChangedOutside.connect(self._changed_outside)
         events().customerUnavailable.connect(self._customer_unavailable)
+        events().deskChanged.connect(self._desk_changed)
+        events().liveResumed.connect(self._live_resumed)
         self._update_buttons()
 
     # -- construction -------------------------------------------------------------------------
@@ -585,6 +596,42 @@ class ReviewWindow(QMainWindow):
 
         self.tasks.run(self.review.mark_unavailable(customer_id, code), on_result=marked)
 
+    def _desk_changed(self, change: DeskChange) -> None:
+        """Another desk cached a member's row: the loaded table takes it from the cache."""
+        if View.REVIEW not in change.views or change.customer_id is None or self._table is None:
+            return
+        if self._cached_elsewhere is not None:  # (None: the whole cache is read next anyway)
+            self._cached_elsewhere[change.customer_id] = None
+        self._read_cached()
+
+    def _live_resumed(self) -> None:
+        """Back after a pause: another desk's rows may have been cached untold meanwhile."""
+        if self._table is not None:
+            self._cached_elsewhere = None
+            self._read_cached()
+
+    def _read_cached(self) -> None:
+        # One key for both kinds of re-read: they never overtake each other.
+        self.tasks.refresh(CACHED, self._cached_rows, on_result=self._take_cached)
+
+    async def _cached_rows(self) -> list[ReviewRow]:
+        # What was asked for until this read began; whatever is asked for meanwhile, the next one.
+        wanted, self._cached_elsewhere = self._cached_elsewhere, {}
+        if wanted is None:
+            return await self.review.cached_rows()
+        rows = [await self.review.cached_row(customer_id) for customer_id in wanted]
+        return [row for row in rows if row is not None]
+
+    def _take_cached(self, rows: list[ReviewRow]) -> None:
+        """Show the cache's rows (it holds the last write of every desk, this one's too).
+        A member marked stale stays marked: this desk's own read of them is still to come."""
+        for row in rows:
+            current = self._rows.get(row.customer_id)
+            self._rows[row.customer_id] = (dataclasses.replace(row, stale=True)
+                                           if current is not None and current.stale else row)
+        if rows:
+            self._rows_changed()
+
     def _rows_changed(self) -> None:
         if not self._live_timer.isActive():
             self._live_timer.start()
@@ -768,7 +815,8 @@ def open_review_window(main_window: MainWindow) -> ReviewWindow | None:
         return None
     window = getattr(main_window, "review_window", None)
     if window is None:
-        review = ConsentReview(session.client, session.journal, session.studio_id)
+        review = ConsentReview(session.client, session.journal, session.studio_id,
+                               workstation=session.workstation)
         window = ReviewWindow(review, TaskRunner(within=main_window.tasks), main_window,
                               member_exporter=functools.partial(
                                   export.export_member, session.client, session.journal,

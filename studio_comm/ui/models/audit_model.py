@@ -109,6 +109,14 @@ class AuditModel(QAbstractTableModel):
     def entry(self, row: int) -> AuditEntry:
         return self._records[row].entry
 
+    def row_of(self, audit_id: int | None) -> int | None:
+        """The row of the entry with this audit id; None when it is not shown."""
+        if audit_id is not None:
+            for row, record in enumerate(self._records):
+                if record.entry.id == audit_id:
+                    return row
+        return None
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._records)
 
