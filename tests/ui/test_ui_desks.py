@@ -528,8 +528,8 @@ def test_a_thousand_messages_from_three_desks_show_at_every_desk_once_in_one_ord
     threads = f"/v1/communications/{customer['id']}/threads"
     remote = studio.journal.thread(thread_id).remote_thread_id
     assert thread_requests(studio, customer["id"]) == [("POST", threads)] + [("PUT", f"{threads}/{remote}")] * 999
-    qtbot.waitUntil(lambda: timeline(desk) == ids, timeout=WAIT_MS)
-    assert {m.state for m in desk.conversation_panel.timeline.messages()} == {"sent"}
+    here_now = desk.conversation_panel.timeline.messages
+    qtbot.waitUntil(lambda: timeline(desk) == ids and {m.state for m in here_now()} == {"sent"}, timeout=WAIT_MS)
     for other in counts:
         shown_there = other.do(qtbot, "wait_timeline", ids=ids, timeout=WAIT_MS / 1000)
         assert shown_there["timeline"] == ids and set(shown_there["states"]) == {"sent"}
