@@ -40,7 +40,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tests.benchmarks.figure import Figure
-from tests.benchmarks.support import child_env
+from tests.benchmarks.support import child_env, percentile
 
 STUDIO, KEY = 1210, "bench-webhook-key-0123456789"
 IN_FLIGHT, RATE = 32, 200.0
@@ -206,10 +206,6 @@ async def _answer_times(url: str, seconds: float) -> list[float]:
         client.close()
 
 
-def _percentile(values: list[float], share: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
-
-
 def run(quick: bool) -> list[Figure]:
     from studio_comm.journal import Journal
     from studio_comm.relay.server import RelayProcess
@@ -239,8 +235,8 @@ def run(quick: bool) -> list[Figure]:
     assert len(feed) == len({e.uuid for e in feed}) == sent, (len(feed), sent)
 
     rate, bare_rate = statistics.median(relay_rates), statistics.median(bare_rates)
-    p99, bare_p99 = _percentile(relay_times, 0.99), _percentile(bare_times, 0.99)
-    p50 = _percentile(relay_times, 0.50)
+    p99, bare_p99 = percentile(relay_times, 0.99), percentile(bare_times, 0.99)
+    p50 = percentile(relay_times, 0.50)
     return [
         Figure(name=f"webhook events committed per second, relay with 2 workers ({engine})", value=rate,
                baseline=bare_rate, unit="/s", baseline_name="bare Starlette endpoint answering 200, 2 workers",
