@@ -237,6 +237,7 @@ class ConversationPanel(QWidget):
         self._unavailable: dict[int, str] = {}
         events().customerUnavailable.connect(self._customer_unavailable)
         events().deskChanged.connect(self._desk_changed)
+        events().messagesChanged.connect(self._messages_changed)  # also sends of this desk's other windows
         events().liveResumed.connect(self._live_resumed)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -453,6 +454,9 @@ class ConversationPanel(QWidget):
         current = self._current_message()
         last = self.timeline.rowCount() - 1
         again = self._timeline_of == thread_id
+        unrecorded = {m.request_id for messenger in self._unrecorded for m in messenger.unrecorded}
+        if unrecorded:  # Magicline has them; the journal still says pending
+            messages = [replace(m, state=SENT_UNRECORDED) if m.request_id in unrecorded else m for m in messages]
         if again:
             self.timeline.merge(messages)  # this desk's sends still out keep their rows
         else:
@@ -474,18 +478,29 @@ class ConversationPanel(QWidget):
         if customer is None or change.customer_id != customer.id or self.read_for != customer.id:
             return
         if "threads" in change.views:  # core.desk_events.View, a StrEnum
-            self.tasks.refresh(THREADS, lambda: self._messenger.threads(customer.id), on_result=self._threads_again)
+            self._threads_again()
         thread = self.selected_thread()
         if "timeline" in change.views and thread is not None and change.thread_id == thread.id:
             self._timeline_again()
 
-    def _live_resumed(self) -> None:
-        """Back after a pause: what other desks did meanwhile may never have been told."""
-        if (customer := self._customer) is not None and self.read_for == customer.id:
-            self.tasks.refresh(THREADS, lambda: self._messenger.threads(customer.id), on_result=self._threads_again)
+    def _messages_changed(self, customer_id: int) -> None:
+        if self._customer is not None and self._customer.id == customer_id and self.read_for == customer_id:
+            self._threads_again()
             self._timeline_again()
 
-    def _threads_again(self, threads: list[ThreadRecord]) -> None:
+    def _live_resumed(self) -> None:
+        """Back after a pause: what other desks did meanwhile may never have been told."""
+        if self._customer is not None and self.read_for == self._customer.id:
+            self._threads_again()
+            self._timeline_again()
+
+    def _threads_again(self) -> None:
+        customer = self._customer
+        if customer is not None:
+            self.tasks.refresh(THREADS, lambda: self._messenger.threads(customer.id), on_result=self._show_threads,
+                               on_error=self._not_read_again)
+
+    def _show_threads(self, threads: list[ThreadRecord]) -> None:
         current = self.selected_thread()
         self._threads_loaded(threads, current.id if current is not None else None)
 
@@ -499,7 +514,15 @@ class ConversationPanel(QWidget):
             if result is not None and current is not None and current.id == result[0]:
                 self._show_timeline(result[0], result[1], None)
 
-        self.tasks.refresh(TIMELINE, read, on_result=shown)
+        self.tasks.refresh(TIMELINE, read, on_result=shown, on_error=self._not_read_again)
+
+    def _not_read_again(self, exc: BaseException) -> None:
+        """A re-read for what changed elsewhere failed: what is shown stays, the next change
+        (or the live updates' return) reads again; a journal away is said by the status bar."""
+        from studio_comm.journal import JournalUnavailableError
+
+        if not isinstance(exc, JournalUnavailableError):
+            self.tasks.report(exc)
 
     def _select_message(self, row: int) -> None:
         if row < 0:
