@@ -28,11 +28,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 from studio_comm.journal import Journal
 from studio_comm.sandbox import demo_data
 from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
-from tests.fixtures.app import WAIT_MS, type_text
+from tests.fixtures.app import WAIT_MS, close_app, type_text
 from tests.fixtures.journal import PG_URL_VARIABLE, OwnDatabase
-from tests.fixtures.qt import run_async
+from tests.fixtures.live import api, editable_cells, open_member, preferences, shown, toggle
 from tests.live_desk import Desk, DeskProcess
-from tests.ui.test_ui_live import api, editable_cells, open_member, preferences, shown, toggle
 
 pytestmark = pytest.mark.postgres
 
@@ -129,7 +128,7 @@ def fresh_studio(studio):
 @pytest.fixture
 def desk(qtbot, qloop, fresh_studio, memory_keyring, tmp_path, monkeypatch):
     """Desk B (Berta B.): the app in this process, connected, live."""
-    from studio_comm.app import launch, shutdown
+    from studio_comm.app import launch
     from studio_comm.core import presence
     from studio_comm.core.credentials import SERVICE
 
@@ -146,13 +145,7 @@ def desk(qtbot, qloop, fresh_studio, memory_keyring, tmp_path, monkeypatch):
         qtbot.waitUntil(lambda: window.status.live_label.text() == "live", timeout=30_000)
         yield window
     finally:
-        for dialog in QApplication.topLevelWidgets():
-            if dialog is not window and dialog.isVisible():
-                dialog.close()
-        window.close_discarding()
-        run_async(qtbot, shutdown(window), timeout=30)
-        window.deleteLater()
-        QApplication.processEvents()
+        close_app(qtbot, window)
 
 
 # -- helpers ------------------------------------------------------------------------------

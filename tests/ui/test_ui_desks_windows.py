@@ -14,7 +14,6 @@ works on members of its own, so the journal's earlier rows do not matter to it.
 
 from __future__ import annotations
 
-import copy
 import os
 import subprocess
 import sys
@@ -22,7 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -31,16 +29,16 @@ from PySide6.QtWidgets import QApplication
 from studio_comm.journal import Journal
 from studio_comm.sandbox import demo_data
 from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
-from tests.fixtures.app import WAIT_MS, open_customer, search
+from tests.fixtures.app import WAIT_MS, close_app, open_customer, search
 from tests.fixtures.journal import PG_URL_VARIABLE, OwnDatabase
-from tests.fixtures.qt import run_async
-from tests.ui.test_ui_live import PROFILE, RECONNECTING, launch_desk
+from tests.fixtures.live import RECONNECTING, api, editable_cells, in_member_app, launch_desk, preferences
 
 REPO = Path(__file__).resolve().parents[2]
 STUDIO = demo_data.STUDIO_ID
 CUSTOMERS = 60
 SHOWN_MS = 5000  # the promise is a second; the tests allow for a slow machine
 HERE, OTHER = "desk-1", "desk-2"
+PROFILE = "Desks windows studio"
 
 # The other desk: `audit` writes COUNT consent saves of the member through AuditLog (no
 # API needed: an audit entry is the journal's alone); `review` reads the members through
@@ -130,12 +128,11 @@ def studio(request, tmp_path_factory):
 @pytest.fixture
 def desk(qtbot, qloop, studio, memory_keyring, tmp_path):
     """Desk B: the app, connected, its live updates live; `journal` a journal of the test's own."""
-    from studio_comm.app import shutdown
     from studio_comm.core.credentials import SERVICE
 
     studio.sandbox.admin.reset()
     memory_keyring.set_password(SERVICE, PROFILE, studio.sandbox.api_key)
-    window = launch_desk(qtbot, studio, tmp_path / HERE, HERE)
+    window = launch_desk(qtbot, studio, tmp_path / HERE, HERE, PROFILE)
     window.studio_under_test = studio
     window.journal = Journal.open(studio.target)
     window.handled = []  # every feed event the desk told the app of, in order
@@ -145,33 +142,11 @@ def desk(qtbot, qloop, studio, memory_keyring, tmp_path):
     try:
         yield window
     finally:
-        for dialog in QApplication.topLevelWidgets():
-            if dialog is not window and dialog.isVisible():
-                dialog.close()
-        window.close_discarding()
-        run_async(qtbot, shutdown(window), timeout=30)
+        close_app(qtbot, window)
         window.journal.close()
-        window.deleteLater()
-        QApplication.processEvents()
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-def api(studio: Studio, path: str, **params):
-    response = httpx.get(f"{studio.sandbox.base_url}{path}", params=params,
-                         headers={"X-API-KEY": studio.sandbox.api_key}, timeout=30)
-    response.raise_for_status()
-    return response.json()
-
-
-def preferences(studio: Studio, customer_id: int) -> list[dict]:
-    return api(studio, f"/v1/communications/{customer_id}/communication-preferences")
-
-
-def editable_cells(prefs: list[dict]) -> list[tuple[str, str]]:
-    return [(p["messageCategory"], c["communicationChannel"]) for p in prefs for c in p["channels"]
-            if c.get("customerOverridable") is not False]
-
 
 _used: set[int] = set()
 
@@ -201,18 +176,6 @@ def other_desk(qtbot, studio: Studio, what: str, *customer_ids: int, count: int 
             process.kill()
         out, err = process.communicate(timeout=30)
     assert (process.returncode, out) == (0, "done\n"), err[-3000:]
-
-
-def in_member_app(studio: Studio, customer_id: int, cell: tuple[str, str]) -> bool:
-    """The member switches `cell` over (the sandbox sends no webhook: none is configured)."""
-    prefs = copy.deepcopy(preferences(studio, customer_id))
-    for pref in prefs:
-        for channel in pref["channels"]:
-            if (pref["messageCategory"], channel["communicationChannel"]) == cell:
-                channel["active"] = not channel["active"]
-                value = channel["active"]
-    studio.sandbox.admin.set_preferences(customer_id, prefs, by="member")
-    return value
 
 
 def open_audit(qtbot, desk):

@@ -11,9 +11,7 @@ members of its own, so the journal's earlier rows do not matter to it.
 
 from __future__ import annotations
 
-import copy
 import json
-import logging
 import os
 import secrets
 import time
@@ -24,14 +22,25 @@ from pathlib import Path
 import httpx
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QRadioButton
+from PySide6.QtWidgets import QLabel, QPushButton, QRadioButton
 
 from studio_comm.journal import Journal
 from studio_comm.relay.server import RelayProcess
 from studio_comm.sandbox import demo_data
 from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
-from tests.fixtures.app import WAIT_MS, open_customer, search
+from tests.fixtures.app import WAIT_MS, close_app, search
 from tests.fixtures.journal import PG_URL_VARIABLE, OwnDatabase
+from tests.fixtures.live import (
+    RECONNECTING,
+    api,
+    editable_cells,
+    in_member_app,
+    launch_desk,
+    open_member,
+    preferences,
+    shown,
+    toggle,
+)
 from tests.fixtures.qt import run_async
 from tests.live_desk import DeskProcess
 
@@ -39,8 +48,6 @@ STUDIO = demo_data.STUDIO_ID
 CUSTOMERS = 120
 PROFILE = "Live studio"
 REPAINT_MS = 2000  # the promise: the matrix shows a change within 2 s of its webhook
-RECONNECTING = ("studio_comm.journal.listener", logging.WARNING,
-                r"^feed listener for studio \d+: OperationalError: .*; reconnecting in [\d.]+ s$")
 
 
 @dataclass
@@ -99,25 +106,13 @@ def fresh_studio(studio):
         journal.close()
 
 
-def launch_desk(qtbot, studio: Studio, data_dir: Path, workstation: str):
-    from studio_comm.app import launch
-
-    window = launch(["--profile", PROFILE, "--base-url", studio.sandbox.base_url, "--journal", studio.target,
-                     "--data-dir", str(data_dir), "--staff", "Desk Test", "--workstation", workstation])
-    window.resize(1280, 800)
-    qtbot.waitUntil(lambda: window.session is not None, timeout=30_000)
-    qtbot.waitUntil(lambda: window.status.live_label.text() == "live", timeout=30_000)
-    return window
-
-
 @pytest.fixture
 def desk(qtbot, qloop, fresh_studio, memory_keyring, tmp_path):
     """The app at a desk of the studio, connected, its live updates live."""
-    from studio_comm.app import shutdown
     from studio_comm.core.credentials import SERVICE
 
     memory_keyring.set_password(SERVICE, PROFILE, fresh_studio.sandbox.api_key)
-    window = launch_desk(qtbot, fresh_studio, tmp_path / "desk-1", "desk-1")
+    window = launch_desk(qtbot, fresh_studio, tmp_path / "desk-1", "desk-1", PROFILE)
     window.studio_under_test = fresh_studio
     window.handled = []  # every feed event the desk told the app of, in order
     window.services.live.batchHandled.connect(window.handled.extend)
@@ -126,32 +121,10 @@ def desk(qtbot, qloop, fresh_studio, memory_keyring, tmp_path):
     try:
         yield window
     finally:
-        for dialog in QApplication.topLevelWidgets():
-            if dialog is not window and dialog.isVisible():
-                dialog.close()
-        window.close_discarding()
-        run_async(qtbot, shutdown(window), timeout=30)
-        window.deleteLater()
-        QApplication.processEvents()
+        close_app(qtbot, window)
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-def api(studio: Studio, path: str, **params):
-    response = httpx.get(f"{studio.sandbox.base_url}{path}", params=params,
-                         headers={"X-API-KEY": studio.sandbox.api_key}, timeout=30)
-    response.raise_for_status()
-    return response.json()
-
-
-def preferences(studio: Studio, customer_id: int) -> list[dict]:
-    return api(studio, f"/v1/communications/{customer_id}/communication-preferences")
-
-
-def editable_cells(prefs: list[dict]) -> list[tuple[str, str]]:
-    return [(p["messageCategory"], c["communicationChannel"]) for p in prefs for c in p["channels"]
-            if c.get("customerOverridable") is not False]
-
 
 _used: set[int] = set()
 
@@ -166,44 +139,10 @@ def member(studio: Studio) -> dict:
     raise AssertionError("no member left with two channels of their own")
 
 
-def in_member_app(studio: Studio, customer_id: int, cell: tuple[str, str]) -> bool:
-    """The member switches `cell` over in the member app; returns its new value."""
-    prefs = copy.deepcopy(preferences(studio, customer_id))
-    for pref in prefs:
-        for channel in pref["channels"]:
-            if (pref["messageCategory"], channel["communicationChannel"]) == cell:
-                channel["active"] = not channel["active"]
-                value = channel["active"]
-    studio.sandbox.admin.set_preferences(customer_id, prefs, by="member")
-    return value
-
-
-def open_member(qtbot, window, customer: dict) -> None:
-    search(qtbot, window, customer["customerNumber"])
-    open_customer(qtbot, window, customer["id"])
-
-
-def shown(window, cell) -> bool | None:
-    from studio_comm.api.models import Channel, MessageCategory
-
-    index = window.preferences_panel.model.index_of(MessageCategory(cell[0]), Channel(cell[1]))
-    state = index.data(Qt.ItemDataRole.CheckStateRole)
-    return None if state is None else state == Qt.CheckState.Checked
-
-
 def repainted(window, cell, value: bool) -> bool:
     """The panel shows `value` for `cell` from a re-read it has finished (the note says so)."""
     panel = window.preferences_panel
     return not panel.busy and shown(window, cell) is value and panel.outside_note.isVisible()
-
-
-def toggle(qtbot, window, cell) -> None:
-    from studio_comm.api.models import Channel, MessageCategory
-
-    view = window.preferences_panel.matrix_view
-    view.setFocus()
-    view.setCurrentIndex(view.model().index_of(MessageCategory(cell[0]), Channel(cell[1])))
-    qtbot.keyClick(view, Qt.Key.Key_Space)
 
 
 def outside_entries(journal: Journal, customer_id: int) -> list:
@@ -394,7 +333,7 @@ def test_switching_studio_and_closing_stop_the_listener(qtbot, qloop, fresh_stud
     from studio_comm.core.credentials import SERVICE
 
     memory_keyring.set_password(SERVICE, PROFILE, fresh_studio.sandbox.api_key)
-    window = launch_desk(qtbot, fresh_studio, tmp_path / "desk", "desk-3")
+    window = launch_desk(qtbot, fresh_studio, tmp_path / "desk", "desk-3", PROFILE)
     live = window.services.live
     first = live.listener
     # The same studio under another profile: a new session, a new listener, the old one gone.

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
 
-from tests.fixtures.app import WAIT_MS, open_customer, search
+from tests.fixtures.app import WAIT_MS, close_app, open_customer, search
 from tests.fixtures.qt import run_async
 
 
 @pytest.fixture
 def demo(qtbot, qloop, tmp_path):
-    from studio_comm.app import launch, shutdown
+    from studio_comm.app import launch
 
     window = launch(["--demo", "--data-dir", str(tmp_path / "demo")])
     window.resize(1280, 800)
@@ -23,13 +22,7 @@ def demo(qtbot, qloop, tmp_path):
         qtbot.waitUntil(lambda: window.status.live_label.text() == "live", timeout=30_000)
         yield window
     finally:
-        for dialog in QApplication.topLevelWidgets():
-            if dialog is not window and dialog.isVisible():
-                dialog.close()
-        window.close_discarding()
-        run_async(qtbot, shutdown(window), timeout=30)
-        window.deleteLater()
-        QApplication.processEvents()
+        close_app(qtbot, window)
 
 
 def values(window) -> dict:

@@ -15,8 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from studio_comm.core.search import classify
-from tests.fixtures.app import CONNECT_TIMEOUT_MS, PROFILE, WAIT_MS, type_text
-from tests.fixtures.qt import run_async
+from tests.fixtures.app import CONNECT_TIMEOUT_MS, PROFILE, WAIT_MS, close_app, type_text
 
 
 @pytest.fixture
@@ -116,7 +115,7 @@ def test_enter_while_the_search_is_under_way_opens_what_it_finds(qtbot, app_wind
 @contextlib.contextmanager
 def slow_start(qtbot, sandbox_process, memory_keyring, tmp_path, faults: str):
     """The app launched against a sandbox whose first answers are slow (`faults`)."""
-    from studio_comm.app import launch, shutdown
+    from studio_comm.app import launch
     from studio_comm.core.credentials import SERVICE
 
     memory_keyring.set_password(SERVICE, PROFILE, sandbox_process.api_key)
@@ -127,13 +126,7 @@ def slow_start(qtbot, sandbox_process, memory_keyring, tmp_path, faults: str):
     try:
         yield window
     finally:
-        for dialog in QApplication.topLevelWidgets():
-            if dialog is not window and dialog.isVisible():
-                dialog.close()
-        window.close_discarding()
-        run_async(qtbot, shutdown(window), timeout=30)
-        window.deleteLater()
-        QApplication.processEvents()
+        close_app(qtbot, window)
 
 
 def test_a_name_typed_before_the_connection_is_searched_once_connected(
