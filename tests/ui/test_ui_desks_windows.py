@@ -30,8 +30,16 @@ from studio_comm.journal import Journal
 from studio_comm.sandbox import demo_data
 from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
 from tests.fixtures.app import WAIT_MS, close_app, open_customer, search
-from tests.fixtures.journal import PG_URL_VARIABLE, OwnDatabase
-from tests.fixtures.live import RECONNECTING, api, editable_cells, in_member_app, launch_desk, preferences
+from tests.fixtures.journal import OwnDatabase
+from tests.fixtures.live import (
+    RECONNECTING,
+    api,
+    editable_cells,
+    in_member_app,
+    journal_target,
+    launch_desk,
+    preferences,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 STUDIO = demo_data.STUDIO_ID
@@ -105,16 +113,7 @@ class Studio:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def studio(request, tmp_path_factory):
-    database = None
-    if request.param == "sqlite":
-        target = str(tmp_path_factory.mktemp("desks") / "journal.sqlite")
-    else:
-        url = os.environ.get(PG_URL_VARIABLE)
-        if not url:
-            pytest.skip(f"{PG_URL_VARIABLE} is not set: PostgreSQL desk tests skipped")
-        database = OwnDatabase(url)
-        database.create()
-        target = database.url
+    target, database = journal_target(request.param, tmp_path_factory, "desk")
     sandbox = SandboxProcess(SandboxConfig(customers=CUSTOMERS, rate_limit=(100_000, 60.0)))
     try:
         sandbox.start()

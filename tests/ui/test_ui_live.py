@@ -12,7 +12,6 @@ members of its own, so the journal's earlier rows do not matter to it.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import time
 import uuid
@@ -29,12 +28,13 @@ from studio_comm.relay.server import RelayProcess
 from studio_comm.sandbox import demo_data
 from studio_comm.sandbox.server import SandboxConfig, SandboxProcess
 from tests.fixtures.app import WAIT_MS, close_app, search
-from tests.fixtures.journal import PG_URL_VARIABLE, OwnDatabase
+from tests.fixtures.journal import OwnDatabase
 from tests.fixtures.live import (
     RECONNECTING,
     api,
     editable_cells,
     in_member_app,
+    journal_target,
     launch_desk,
     open_member,
     preferences,
@@ -66,16 +66,7 @@ class Studio:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def studio(request, tmp_path_factory):
-    database = None
-    if request.param == "sqlite":
-        target = str(tmp_path_factory.mktemp("live") / "journal.sqlite")
-    else:
-        url = os.environ.get(PG_URL_VARIABLE)
-        if not url:
-            pytest.skip(f"{PG_URL_VARIABLE} is not set: PostgreSQL live tests skipped")
-        database = OwnDatabase(url)
-        database.create()
-        target = database.url
+    target, database = journal_target(request.param, tmp_path_factory, "live")
     key = f"whk-{secrets.token_hex(12)}"
     keys = tmp_path_factory.mktemp("keys") / "relay-keys"
     keys.write_text(f"{STUDIO} {key}\n", encoding="utf-8")
