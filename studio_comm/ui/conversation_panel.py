@@ -684,9 +684,9 @@ class ConversationPanel(QWidget):
         from studio_comm.journal import JournalUnavailableError
 
         session = self._session
-        began = self._began.get(key) or self._shown_ids(key) or set()
         if session is None:
             return False
+        began = self._began.get(key) or self._shown_ids(key) or set()
         try:
             news = await session.traffic_cop.thread_news(thread.id, began)
         except JournalUnavailableError:
