@@ -314,6 +314,7 @@ def test_a_thread_list_read_again_in_the_same_order_updates_in_place_and_shows_w
     assert model.index(1, ThreadListModel.SUBJECT).data() == "Jens P. is writing… · Subject 2"
     assert model.index(1, 0).data(ThreadListModel.WritingRole) == "Jens P. is writing…"
     assert model.index(0, 0).data(ThreadListModel.WritingRole) is None
+    assert "Jens P. is writing… · Subject 2" in model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole)
     qtmodeltester.check(model)
     model.set_threads([thread(2), thread(1)])  # another order: laid out anew
     assert resets == [1]

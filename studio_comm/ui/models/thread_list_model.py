@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from studio_comm.ui.labels import format_datetime, thread_status_label
+from studio_comm.ui.labels import format_datetime, plain_tooltip, thread_status_label
 
 if TYPE_CHECKING:
     from studio_comm.journal.records import ThreadRecord
@@ -82,6 +82,8 @@ class ThreadListModel(QAbstractTableModel):
             return text
         if role == self.WritingRole:
             return self._writing.get(thread.id)
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.SUBJECT:
+            return plain_tooltip(str(self.data(index)))  # the whole subject, which the column may elide
         if role == self.IdRole:
             return thread.id
         if role == self.ThreadRole:
