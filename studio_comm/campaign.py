@@ -271,8 +271,11 @@ async def _send(options: argparse.Namespace, definition: CampaignDefinition, cli
         print(f"{PROG}: Magicline cannot be reached: {exc}", file=sys.stderr)
         return REMAINING
     await journal.save_profile(options.profile, client.base_url, studio_id=studio.studio_id, studio_name=studio.name)
-    # Nothing goes out without a person: the system user who runs it, unless named.
-    desk = Desk(socket.gethostname(), options.staff or os_user_name() or None)
+    # Nothing goes out without a person: the system user who runs it, unless named. The
+    # command is a desk of its own in the journal: the app on this computer must not take its
+    # messages for the app's own (it shows other desks' live, and marks its own left pending
+    # at start as unknown).
+    desk = Desk(f"{socket.gethostname()} (campaign command)", options.staff or os_user_name() or None)
     audit = AuditLog(journal, desk)
     messenger = Messenger(client, journal, audit, studio.studio_id, desk)
     campaigns = Campaigns(client, journal, audit, studio, desk, messenger)

@@ -229,7 +229,7 @@ def test_two_desks_starting_one_campaign_one_runs_the_other_sees_where(desk):
     results = [(p.wait(300), *p.communicate()) for p in (first, second)]
     assert sorted(r[0] for r in results) == [0, 3]
     status, _, stderr = next(r for r in results if r[0] == 3)
-    assert f"The campaign “Opening hours” is running at {HOST} (Anna K.) since" in stderr
+    assert f"The campaign “Opening hours” is running at {HOST} (campaign command) (Anna K.) since" in stderr
     assert per_customer(received(sb, POST)) == Counter({cid: 1 for cid in consenting})
 
 
