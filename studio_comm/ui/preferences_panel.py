@@ -27,6 +27,12 @@ back after a pause, the matrix is read again the same way, since an event may ha
 lost meanwhile. A re-read asked for while the panel is busy or a dialog is open follows
 once it is done. When the member's data can no longer be read
 (access disabled, or deleted), the note says so and nothing can be changed or saved.
+
+Other desks (the hub's `deskChanged`): a consent save at another desk reads the matrix
+again the same way, and the note says who and when ("Saved at Desk 2 by Jens P. at
+10:02"). The Traffic Cop (ui/traffic_cop.py): before the confirmation, a save stops when
+other desks saved the member's consent since it was opened here (the feed is marked
+before the first read); the user saves anyway, edits first, or discards the edits.
 """
 
 from __future__ import annotations
