@@ -92,7 +92,8 @@ def change_line(change: Change) -> str:
 
 
 class CustomerHeader(QFrame):
-    """Name, number, status, email and phones of the open member, as plain text."""
+    """Name, number, status, email and phones of the open member, and the other desks that
+    have the member open (`presenceLabel`), as plain text."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
