@@ -158,18 +158,6 @@
         <translation>Ausgewählter Eintrag</translation>
     </message>
     <message>
-        <source>CSV separator</source>
-        <translation>CSV-Trennzeichen</translation>
-    </message>
-    <message>
-        <source>Comma</source>
-        <translation>Komma</translation>
-    </message>
-    <message>
-        <source>Semicolon (German Excel)</source>
-        <translation>Semikolon (deutsches Excel)</translation>
-    </message>
-    <message>
         <source>Export…</source>
         <translation>Exportieren …</translation>
     </message>
@@ -432,18 +420,6 @@
     <message>
         <source>Members and outcomes</source>
         <translation>Mitglieder und Ergebnisse</translation>
-    </message>
-    <message>
-        <source>CSV separator</source>
-        <translation>CSV-Trennzeichen</translation>
-    </message>
-    <message>
-        <source>Comma</source>
-        <translation>Komma</translation>
-    </message>
-    <message>
-        <source>Semicolon (German Excel)</source>
-        <translation>Semikolon (deutsches Excel)</translation>
     </message>
     <message>
         <source>Export report…</source>
@@ -1034,18 +1010,6 @@
     <message>
         <source>Number of changes</source>
         <translation>Anzahl der Änderungen</translation>
-    </message>
-    <message>
-        <source>CSV separator</source>
-        <translation>CSV-Trennzeichen</translation>
-    </message>
-    <message>
-        <source>Comma</source>
-        <translation>Komma</translation>
-    </message>
-    <message>
-        <source>Semicolon (German Excel)</source>
-        <translation>Semikolon (deutsches Excel)</translation>
     </message>
     <message>
         <source>Export…</source>
@@ -2364,18 +2328,6 @@ Einwilligungen und Kommunikation mit Mitgliedern für Magicline-Studios.</transl
         <translation>Name oder Nummer</translation>
     </message>
     <message>
-        <source>CSV separator</source>
-        <translation>CSV-Trennzeichen</translation>
-    </message>
-    <message>
-        <source>Comma</source>
-        <translation>Komma</translation>
-    </message>
-    <message>
-        <source>Semicolon (German Excel)</source>
-        <translation>Semikolon (deutsches Excel)</translation>
-    </message>
-    <message>
         <source>Export table…</source>
         <translation>Tabelle exportieren …</translation>
     </message>
@@ -3160,6 +3112,21 @@ eine Kartennummer oder ein Geburtsdatum ein; die Suche beginnt, sobald Sie kurz 
             <numerusform>Anfragelimit erreicht, weiter in %n s</numerusform>
             <numerusform>Anfragelimit erreicht, weiter in %n s</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Tables</name>
+    <message>
+        <source>CSV separator</source>
+        <translation>CSV-Trennzeichen</translation>
+    </message>
+    <message>
+        <source>Comma</source>
+        <translation>Komma</translation>
+    </message>
+    <message>
+        <source>Semicolon (German Excel)</source>
+        <translation>Semikolon (deutsches Excel)</translation>
     </message>
 </context>
 <context>

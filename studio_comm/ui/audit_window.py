@@ -56,7 +56,7 @@ from studio_comm.ui.models.audit_model import (
     outcome_label,
 )
 from studio_comm.ui.review_window import attach_to_main_window
-from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
+from studio_comm.ui.tables import row_table, save_file_dialog, separator_combo, size_columns
 from studio_comm.ui.tasks import TaskRunner, ask
 
 if TYPE_CHECKING:
@@ -141,13 +141,7 @@ class AuditWindow(QMainWindow):
         self.details.setAccessibleName(self.tr("Selected entry"))
         self.details.setReadOnly(True)
 
-        self.separator_combo = QComboBox(self)
-        self.separator_combo.setObjectName("auditSeparator")
-        self.separator_combo.setAccessibleName(self.tr("CSV separator"))
-        self.separator_combo.addItem(self.tr("Comma"), ",")
-        self.separator_combo.addItem(self.tr("Semicolon (German Excel)"), ";")
-        if QLocale().decimalPoint() == ",":
-            self.separator_combo.setCurrentIndex(1)
+        self.separator_combo = separator_combo(self, "auditSeparator")
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_button.setObjectName("auditExportButton")
         self.export_button.setAccessibleName(self.tr("Export audit history"))

@@ -74,7 +74,7 @@ from studio_comm.ui.labels import (
 from studio_comm.ui.models.campaign_model import COLUMNS, CampaignMembersModel, detail_text
 from studio_comm.ui.review_window import attach_to_main_window, describe_duration
 from studio_comm.ui.staff_prompt import ensure_staff
-from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
+from studio_comm.ui.tables import row_table, save_file_dialog, separator_combo, size_columns
 from studio_comm.ui.tasks import TaskRunner, ask
 
 if TYPE_CHECKING:
@@ -311,13 +311,7 @@ class CampaignWindow(QMainWindow):
         size_columns(self.report_view, lambda column: widest.get(COLUMNS[column], []))
 
         row = QHBoxLayout()
-        self.separator_combo = QComboBox(self)
-        self.separator_combo.setObjectName("campaignSeparator")
-        self.separator_combo.setAccessibleName(self.tr("CSV separator"))
-        self.separator_combo.addItem(self.tr("Comma"), ",")
-        self.separator_combo.addItem(self.tr("Semicolon (German Excel)"), ";")
-        if QLocale().decimalPoint() == ",":
-            self.separator_combo.setCurrentIndex(1)
+        self.separator_combo = separator_combo(self, "campaignSeparator")
         self.export_button = self._button("campaignExportButton", self.tr("Export report…"), self._choose_file)
         row.addStretch(1)
         row.addWidget(QLabel(self.tr("Separator:"), self))

@@ -24,9 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -47,7 +46,7 @@ from studio_comm.ui.models.audit_model import action_label, outcome_label
 from studio_comm.ui.models.review_model import state_text
 from studio_comm.ui.plain_label import PlainLabel
 from studio_comm.ui.review_window import attach_to_main_window
-from studio_comm.ui.tables import save_file_dialog
+from studio_comm.ui.tables import save_file_dialog, separator_combo
 from studio_comm.ui.tasks import TaskRunner, ask
 
 if TYPE_CHECKING:
@@ -137,13 +136,7 @@ class ConsentHistoryWindow(QMainWindow):
         self.list.setAlternatingRowColors(True)
         self.count_label = PlainLabel(self, "consentHistoryCount", self.tr("Number of changes"))
 
-        self.separator_combo = QComboBox(self)
-        self.separator_combo.setObjectName("consentHistorySeparator")
-        self.separator_combo.setAccessibleName(self.tr("CSV separator"))
-        self.separator_combo.addItem(self.tr("Comma"), ",")
-        self.separator_combo.addItem(self.tr("Semicolon (German Excel)"), ";")
-        if QLocale().decimalPoint() == ",":
-            self.separator_combo.setCurrentIndex(1)
+        self.separator_combo = separator_combo(self, "consentHistorySeparator")
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_button.setObjectName("consentHistoryExportButton")
         self.export_button.setAccessibleName(self.tr("Export the consent history"))

@@ -73,7 +73,7 @@ from studio_comm.ui.error_banner import ErrorBanner
 from studio_comm.ui.events import events
 from studio_comm.ui.labels import category_label, cell_label, channel_label, customer_status_label, format_datetime
 from studio_comm.ui.models.review_model import ReviewModel, error_text, state_description, state_text
-from studio_comm.ui.tables import row_table, save_file_dialog, size_columns
+from studio_comm.ui.tables import row_table, save_file_dialog, separator_combo, size_columns
 from studio_comm.ui.tasks import TaskRunner, ask
 
 if TYPE_CHECKING:
@@ -311,13 +311,7 @@ class ReviewWindow(QMainWindow):
 
     def _build_export_controls(self) -> None:
         row = QHBoxLayout()
-        self.separator_combo = QComboBox(self)
-        self.separator_combo.setObjectName("reviewSeparator")
-        self.separator_combo.setAccessibleName(self.tr("CSV separator"))
-        self.separator_combo.addItem(self.tr("Comma"), ",")
-        self.separator_combo.addItem(self.tr("Semicolon (German Excel)"), ";")
-        if QLocale().decimalPoint() == ",":
-            self.separator_combo.setCurrentIndex(1)
+        self.separator_combo = separator_combo(self, "reviewSeparator")
         self.export_button = self._button(
             "reviewExportButton", self.tr("Export table…"), self._choose_csv_file)
         self.member_export_button = self._button(

@@ -1,5 +1,6 @@
-"""What the manager windows (consent review, audit history) share: read-only tables of
-rows set up one way, and the save dialog of their exports.
+"""What the manager windows (consent review, audit history, campaigns, consent history)
+share: read-only tables of rows set up one way, and their exports' separator choice and
+save dialog.
 
 Row heights and column widths are fixed, from the font, the titles and the widest value
 a column can show: never measured from the rows, which ResizeToContents would do on every
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QStyle, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QLocale, Qt
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QFileDialog, QHeaderView, QStyle, QTableView, QWidget
 
 
 def row_table(parent: QWidget, model: QAbstractItemModel, name: str, accessible: str) -> QTableView:
@@ -45,6 +46,19 @@ def size_columns(view: QTableView, widest: Callable[[int], list[str]]) -> None:
         width = max(titles.horizontalAdvance(line) for line in title.split("\n")) + title_margin
         width = max([width] + [cells.horizontalAdvance(text) + cell_margin for text in widest(column)])
         header.resizeSection(column, width)
+
+
+def separator_combo(parent: QWidget, name: str) -> QComboBox:
+    """The CSV separator of an export (its data): a semicolon where the locale writes decimal
+    commas, which is what a German Excel opens without asking."""
+    combo = QComboBox(parent)
+    combo.setObjectName(name)
+    combo.setAccessibleName(QCoreApplication.translate("Tables", "CSV separator"))
+    combo.addItem(QCoreApplication.translate("Tables", "Comma"), ",")
+    combo.addItem(QCoreApplication.translate("Tables", "Semicolon (German Excel)"), ";")
+    if QLocale().decimalPoint() == ",":
+        combo.setCurrentIndex(1)
+    return combo
 
 
 def save_file_dialog(parent: QWidget, name: str, title: str, suggested: str, pattern: str) -> QFileDialog:

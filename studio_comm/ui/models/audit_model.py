@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 
 from studio_comm.ui.labels import (
     category_label,
@@ -23,13 +23,13 @@ from studio_comm.ui.labels import (
     on_off,
     plain_tooltip,
 )
+from studio_comm.ui.models.keyed_rows import Index, KeyedRowsModel
 from studio_comm.ui.models.review_model import state_text
 
 if TYPE_CHECKING:
     from studio_comm.core.audit import AuditRecord
     from studio_comm.journal.records import AuditEntry
 
-Index = QModelIndex | QPersistentModelIndex
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1  # the AuditRecord itself
 
 COLUMNS = ("at", "staff", "action", "member", "outcome", "before", "after")
@@ -91,60 +91,46 @@ def member_text(record: AuditRecord) -> str:
     return f"#{record.entry.customer_id}"
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(KeyedRowsModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._records: list[AuditRecord] = []
         self._texts: dict[tuple[int, str], str] = {}  # (row, side) -> worded before/after
 
     def set_entries(self, records: list[AuditRecord]) -> None:
-        self.beginResetModel()
-        self._records = list(records)
         self._texts = {}
-        self.endResetModel()
+        self.set_rows(records)
 
     def record(self, row: int) -> AuditRecord:
-        return self._records[row]
+        return self._rows[row]
 
     def entry(self, row: int) -> AuditEntry:
-        return self._records[row].entry
+        return self._rows[row].entry
 
     def row_of(self, audit_id: int | None) -> int | None:
         """The row of the entry with this audit id; None when it is not shown."""
         if audit_id is not None:
-            for row, record in enumerate(self._records):
+            for row, record in enumerate(self._rows):
                 if record.entry.id == audit_id:
                     return row
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        key = COLUMNS[section]
-        if role == Qt.ItemDataRole.UserRole:
-            return key
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                "at": self.tr("Time"),
-                "staff": self.tr("Staff"),
-                "action": self.tr("Action"),
-                "member": self.tr("Member"),
-                "outcome": self.tr("Outcome"),
-                "before": self.tr("Before"),
-                "after": self.tr("After"),
-            }[key]
-        return None
+    def titles(self) -> dict[str, str]:
+        return {
+            "at": self.tr("Time"),
+            "staff": self.tr("Staff"),
+            "action": self.tr("Action"),
+            "member": self.tr("Member"),
+            "outcome": self.tr("Outcome"),
+            "before": self.tr("Before"),
+            "after": self.tr("After"),
+        }
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        record = self._records[index.row()]
+        record = self._rows[index.row()]
         key = COLUMNS[index.column()]
         if role == RECORD_ROLE:
             return record

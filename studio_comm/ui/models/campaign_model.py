@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from studio_comm.journal.records import CampaignMember
 from studio_comm.ui.labels import campaign_outcome_label, customer_status_label, format_datetime, plain_tooltip
+from studio_comm.ui.models.keyed_rows import Index, KeyedRowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("customer_number", "name", "status", "outcome", "detail", "thread", "updated_at")
 
 
@@ -41,50 +41,33 @@ def detail_text(member: CampaignMember) -> str:
     return ""
 
 
-class CampaignMembersModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._members: list[CampaignMember] = []
+class CampaignMembersModel(KeyedRowsModel):
+    COLUMNS = COLUMNS
 
     def set_members(self, members: Sequence[CampaignMember]) -> None:
-        self.beginResetModel()
-        self._members = list(members)
-        self.endResetModel()
+        self.set_rows(members)
 
     def member(self, row: int) -> CampaignMember:
-        return self._members[row]
+        return self._rows[row]
 
     def members(self) -> list[CampaignMember]:
-        return list(self._members)
+        return list(self._rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._members)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        key = COLUMNS[section]
-        if role == Qt.ItemDataRole.UserRole:
-            return key
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                "customer_number": self.tr("Customer no."),
-                "name": self.tr("Name"),
-                "status": self.tr("Status"),
-                "outcome": self.tr("Outcome"),
-                "detail": self.tr("Why"),
-                "thread": self.tr("Thread ID"),
-                "updated_at": self.tr("When"),
-            }[key]
-        return None
+    def titles(self) -> dict[str, str]:
+        return {
+            "customer_number": self.tr("Customer no."),
+            "name": self.tr("Name"),
+            "status": self.tr("Status"),
+            "outcome": self.tr("Outcome"),
+            "detail": self.tr("Why"),
+            "thread": self.tr("Thread ID"),
+            "updated_at": self.tr("When"),
+        }
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        member = self._members[index.row()]
+        member = self._rows[index.row()]
         key = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.UserRole:
             return member.outcome if key == "outcome" else member.customer_id
